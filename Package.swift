@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The numeric modules are compiled with optimisation even in debug builds: unoptimised Swift runs the
+/// kernels 30–60× slower, which would make the gradient-check and training tests crawl.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "InceptionLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "inception-lab", targets: ["InceptionLab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C shims over the system libraries (Debian: libopenblas-dev, libsqlite3-dev, zlib1g-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
+        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: optimizedInDebug),
+        .target(name: "ResultsStore", dependencies: ["CSQLite"]),
+        .executableTarget(
+            name: "InceptionLab",
+            dependencies: [
+                "Engine", "Models",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: optimizedInDebug),
+
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
+    ]
+)

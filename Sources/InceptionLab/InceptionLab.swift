@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct InceptionLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inception-lab",
+        abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.")
+}
