@@ -25,7 +25,7 @@ let package = Package(
 
         .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
-        .target(name: "Datasets", dependencies: ["CZlib"], swiftSettings: optimizedInDebug),
+        .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
         .executableTarget(
             name: "InceptionLab",
