@@ -1,0 +1,69 @@
+/// A non-owning view of a batch of NHWC Float32 images whose pixels may be strided.
+///
+/// Element `(n, y, x, c)` lives at `base[((n · height + y) · width + x) · pixelStride + c]`. A contiguous tensor
+/// has `pixelStride == channels`; a channel slice of a concatenation has `pixelStride` equal to the
+/// concatenation's total channels and `base` offset by the slice's first channel, so branches write their outputs
+/// in place and a concatenation costs no copy.
+///
+/// A view is valid while the storage it points into is alive and not reallocated: layers store the views of the
+/// last forward pass and use them in the following backward pass, and owners reallocate only when a larger batch
+/// arrives (before that forward pass).
+public struct TensorView: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Float>
+    public let batch: Int
+    public let shape: Shape
+    /// Distance in floats between consecutive pixels, `≥ shape.channels`.
+    public let pixelStride: Int
+
+    public init(base: UnsafeMutablePointer<Float>, batch: Int, shape: Shape, pixelStride: Int? = nil) {
+        self.base = base
+        self.batch = batch
+        self.shape = shape
+        self.pixelStride = pixelStride ?? shape.channels
+        precondition(self.pixelStride >= shape.channels, "pixel stride smaller than the channel count")
+    }
+
+    /// Number of pixels in the whole batch, `batch · height · width` (the GEMM row count of a 1×1 convolution).
+    public var rows: Int { batch * shape.pixels }
+    /// Whether the elements are densely packed (`pixelStride == channels`).
+    public var isContiguous: Bool { pixelStride == shape.channels }
+    /// Number of logical elements, `batch · height · width · channels`.
+    public var count: Int { rows * shape.channels }
+
+    /// The channels `start ..< start + count` of every pixel, as a view with the same pixel stride.
+    public func channels(_ start: Int, count: Int) -> TensorView {
+        precondition(start >= 0 && start + count <= shape.channels, "channel slice out of range")
+        return TensorView(base: base + start, batch: batch,
+                          shape: Shape(shape.height, shape.width, count), pixelStride: pixelStride)
+    }
+
+    /// Pointer to pixel `row` (in `0 ..< rows`, rows ordered n, y, x).
+    @inline(__always) public func pixel(_ row: Int) -> UnsafeMutablePointer<Float> { base + row * pixelStride }
+
+    /// Sets every logical element to zero (gaps between strided pixels are left alone).
+    public func zero() {
+        if isContiguous {
+            base.update(repeating: 0, count: count)
+        } else {
+            for r in 0..<rows { pixel(r).update(repeating: 0, count: shape.channels) }
+        }
+    }
+
+    /// Copies the logical elements of `source` (same batch and shape) into this view.
+    public func copy(from source: TensorView) {
+        precondition(source.batch == batch && source.shape == shape, "copy between views of different shapes")
+        if isContiguous && source.isContiguous {
+            base.update(from: source.base, count: count)
+        } else {
+            for r in 0..<rows { pixel(r).update(from: source.pixel(r), count: shape.channels) }
+        }
+    }
+
+    /// The logical elements in NHWC order (for tests and checkpoints; allocates).
+    public func toArray() -> [Float] {
+        var out = [Float]()
+        out.reserveCapacity(count)
+        for r in 0..<rows { out.append(contentsOf: UnsafeBufferPointer(start: pixel(r), count: shape.channels)) }
+        return out
+    }
+}

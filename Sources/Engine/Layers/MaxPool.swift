@@ -1,0 +1,55 @@
+/// Max pooling, 3×3 stride 2 VALID in every model (architecture.md §1 `MP`); any window works.
+/// Forward records the batch-relative input pixel of each output's maximum; backward routes the gradient there.
+public final class MaxPool: Layer {
+    public let inputShape: Shape
+    public let outputShape: Shape
+    public let window: Window
+    private var argmax: [Int32] = []   // per output element: input row (pixel index in the batch)
+    private var rows = 0
+
+    public init(input: Shape, size: Int = 3, stride: Int = 2, padding: Padding = .valid) {
+        window = Window(input: input, kernelHeight: size, kernelWidth: size, stride: stride, padding: padding)
+        precondition(window.fits, "a \(size)×\(size) pool does not fit a \(input) input")
+        inputShape = input
+        outputShape = Shape(window.outputHeight, window.outputWidth, input.channels)
+    }
+
+    public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
+        let c = inputShape.channels, w = window
+        if argmax.count < y.count { argmax = [Int32](repeating: 0, count: y.count) }
+        argmax.withUnsafeMutableBufferPointer { arg in
+            var out = 0
+            for n in 0..<x.batch {
+                for oy in 0..<w.outputHeight {
+                    for ox in 0..<w.outputWidth {
+                        let q = y.pixel(out), a = arg.baseAddress! + out * c
+                        var first = true
+                        w.forEachTap(n: n, oy: oy, ox: ox) { _, row in
+                            guard let row else { return }
+                            let p = x.pixel(row)
+                            for i in 0..<c where first || p[i] > q[i] {
+                                q[i] = p[i]
+                                a[i] = Int32(row)
+                            }
+                            first = false
+                        }
+                        out += 1
+                    }
+                }
+            }
+        }
+        rows = y.rows
+    }
+
+    public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
+        guard let dx else { return }
+        if !accumulate { dx.zero() }
+        let c = inputShape.channels
+        argmax.withUnsafeBufferPointer { arg in
+            for r in 0..<rows {
+                let g = dy.pixel(r), a = arg.baseAddress! + r * c
+                for i in 0..<c { dx.pixel(Int(a[i]))[i] += g[i] }
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// The residual merge of the Inception-ResNet blocks, `Res(F, s, relu)` of architecture.md §1:
+/// `y = x + s · L(F(x))`, then ReLU if `relu`, where `L` is a 1×1 convolution with bias that expands `F`'s
+/// output back to the input width. No BatchNorm on the sum.
+public final class Residual: Layer {
+    public let branch: any Layer
+    public let expansion: Conv2D
+    /// The residual scale `s` (1.0 means unscaled).
+    public let scale: Float
+    public let relu: Bool
+    private let branchOutput, expanded: Tensor
+    private let branchGradient, expandedGradient: Tensor
+    private var output: TensorView?
+
+    public init(branch: any Layer, scale: Float, relu: Bool = true, workspace: Workspace, rng: inout RandomGenerator) {
+        self.branch = branch
+        self.scale = scale
+        self.relu = relu
+        expansion = Conv2D(input: branch.outputShape, outputChannels: branch.inputShape.channels, kernel: (1, 1),
+                           bias: true, workspace: workspace, rng: &rng)
+        precondition(expansion.outputShape == branch.inputShape, "the residual branch must keep the spatial size")
+        branchOutput = Tensor(shape: branch.outputShape)
+        branchGradient = Tensor(shape: branch.outputShape)
+        expanded = Tensor(shape: branch.inputShape)
+        expandedGradient = Tensor(shape: branch.inputShape)
+    }
+
+    public var inputShape: Shape { branch.inputShape }
+    public var outputShape: Shape { branch.inputShape }
+    public var children: [(name: String, layer: any Layer)] { [("branch", branch), ("expand", expansion)] }
+
+    public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
+        output = y
+        let f = branchOutput.view(batch: x.batch), r = expanded.view(batch: x.batch)
+        branch.forward(x, into: f, mode: mode)
+        expansion.forward(f, into: r, mode: mode)
+        let c = outputShape.channels, s = scale
+        for row in 0..<x.rows {
+            let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
+            if relu {
+                for i in 0..<c { q[i] = max(0, p[i] + s * e[i]) }
+            } else {
+                for i in 0..<c { q[i] = p[i] + s * e[i] }
+            }
+        }
+    }
+
+    public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
+        guard let y = output else { preconditionFailure("backward before forward") }
+        let c = outputShape.channels, s = scale
+        let dr = expandedGradient.view(batch: dy.batch), df = branchGradient.view(batch: dy.batch)
+        // g = dy masked by the ReLU; ∂L/∂x gets g directly (the identity path) and ∂L/∂r = s·g.
+        for row in 0..<dy.rows {
+            let g = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row)
+            for i in 0..<c { d[i] = relu && o[i] <= 0 ? 0 : g[i] }
+            if let dx {
+                let q = dx.pixel(row)
+                for i in 0..<c { q[i] = accumulate ? q[i] + d[i] : d[i] }
+            }
+            for i in 0..<c { d[i] *= s }
+        }
+        expansion.backward(dr, into: df, accumulate: false)
+        branch.backward(df, into: dx, accumulate: true)
+    }
+}

@@ -1,0 +1,51 @@
+/// Layers applied one after another. Owns the activation between each pair of children (kept for backward and
+/// readable by probes through `activation(after:)`) and the matching gradient buffers, allocated on first use
+/// and reused from step to step; the last child writes straight into the caller's output.
+public final class Sequential: Layer {
+    public let layers: [(name: String, layer: any Layer)]
+    private let activations: [Tensor]   // output of layers[i] for i < count − 1
+    private var gradients: [Tensor] = []
+    private var batch = 0
+
+    /// Children are named by position (`0`, `1`, …) unless given names.
+    public convenience init(_ layers: [any Layer]) {
+        self.init(named: layers.enumerated().map { (String($0.offset), $0.element) })
+    }
+
+    public init(named layers: [(name: String, layer: any Layer)]) {
+        precondition(!layers.isEmpty, "a sequence needs at least one layer")
+        for (a, b) in zip(layers, layers.dropFirst()) {
+            precondition(a.layer.outputShape == b.layer.inputShape,
+                         "\(a.name) outputs \(a.layer.outputShape) but \(b.name) expects \(b.layer.inputShape)")
+        }
+        self.layers = layers
+        activations = layers.dropLast().map { Tensor(shape: $0.layer.outputShape) }
+    }
+
+    public var inputShape: Shape { layers[0].layer.inputShape }
+    public var outputShape: Shape { layers[layers.count - 1].layer.outputShape }
+    public var children: [(name: String, layer: any Layer)] { layers }
+
+    /// The output of child `index` in the last forward pass (the final child's output is the caller's).
+    public func activation(after index: Int) -> TensorView { activations[index].view(batch: batch) }
+
+    public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
+        batch = x.batch
+        var current = x
+        for (i, entry) in layers.enumerated() {
+            let out = i < activations.count ? activations[i].view(batch: batch) : y
+            entry.layer.forward(current, into: out, mode: mode)
+            current = out
+        }
+    }
+
+    public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
+        if gradients.isEmpty { gradients = activations.map { Tensor(shape: $0.shape) } }
+        var upstream = dy
+        for i in stride(from: layers.count - 1, through: 0, by: -1) {
+            let down = i > 0 ? gradients[i - 1].view(batch: batch) : dx
+            layers[i].layer.backward(upstream, into: down, accumulate: i > 0 ? false : accumulate)
+            if let down { upstream = down }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// RMSProp with TensorFlow's semantics (`tf.train.RMSPropOptimizer`, architecture.md §6), per element:
+///
+///     ms  = ρ·ms + (1 − ρ)·g²            (ms starts at 1, not 0)
+///     mom = μ·mom + lr·g / √(ms + ε)      (ε inside the square root; the learning rate folded into mom)
+///     w  -= mom
+///
+/// The paper's recipe: ρ = 0.9, μ = 0.9, ε = 1.0.
+public final class RMSProp: Optimizer {
+    public let parameters: [Parameter]
+    public let decay, momentum, epsilon: Float
+    private let meanSquares, moments: [Parameter]
+
+    public init(parameters: [Parameter], decay: Float = 0.9, momentum: Float = 0.9, epsilon: Float = 1.0) {
+        self.parameters = parameters
+        self.decay = decay
+        self.momentum = momentum
+        self.epsilon = epsilon
+        meanSquares = parameters.map { Parameter(name: "rms", dimensions: $0.dimensions, role: .state, initialValue: 1) }
+        moments = parameters.map { Parameter(name: "momentum", dimensions: $0.dimensions, role: .state) }
+    }
+
+    public var slots: [(name: String, parameter: Parameter)] {
+        zip(meanSquares, moments).enumerated().flatMap { i, s in [("\(i).rms", s.0), ("\(i).momentum", s.1)] }
+    }
+
+    public func step(learningRate: Float) {
+        let rho = decay, mu = momentum, eps = epsilon, lr = learningRate
+        for (p, (ms, mom)) in zip(parameters, zip(meanSquares, moments)) {
+            let w = p.value, g = p.gradient, s = ms.value, m = mom.value
+            for i in 0..<p.count {
+                s[i] = rho * s[i] + (1 - rho) * g[i] * g[i]
+                m[i] = mu * m[i] + lr * g[i] / (s[i] + eps).squareRoot()
+                w[i] -= m[i]
+            }
+        }
+    }
+}
