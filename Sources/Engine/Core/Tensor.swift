@@ -2,11 +2,10 @@
 ///
 /// Layers and containers hold one `Tensor` per activation or gradient they own and ask for a view of the
 /// current batch with `view(batch:)`; the memory is reallocated only when a larger batch than ever before
-/// arrives, so steps of the same batch size allocate nothing. Memory is 64-byte aligned and zero-initialised.
+/// arrives, so steps of the same batch size allocate nothing. (Views of the old memory keep it alive.)
 public final class Tensor {
     public let shape: Shape
-    public private(set) var capacity = 0          // in images
-    private var storage: UnsafeMutablePointer<Float>?
+    private var storage: TensorStorage?
 
     public init(shape: Shape) { self.shape = shape }
 
@@ -18,22 +17,30 @@ public final class Tensor {
         values.withUnsafeBufferPointer { v.base.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { storage?.deallocate() }
+    /// Number of images the current memory holds.
+    public var capacity: Int { (storage?.count ?? 0) / max(shape.count, 1) }
 
-    /// A contiguous view of the first `batch` images, growing the storage if needed (which invalidates
-    /// earlier views).
+    /// A contiguous view of the first `batch` images, growing the memory if needed.
     public func view(batch: Int) -> TensorView {
-        if batch > capacity {
-            storage?.deallocate()
-            let count = max(batch * shape.count, 1)
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            storage = raw.bindMemory(to: Float.self, capacity: count)
-            storage!.initialize(repeating: 0, count: count)
-            capacity = batch
-        }
-        return TensorView(base: storage!, batch: batch, shape: shape)
+        if batch > capacity { storage = TensorStorage(count: batch * shape.count) }
+        return TensorView(base: storage!.base, batch: batch, shape: shape, storage: storage)
     }
 
     /// Bytes currently allocated.
-    public var allocatedBytes: Int { capacity * shape.count * MemoryLayout<Float>.stride }
+    public var allocatedBytes: Int { (storage?.count ?? 0) * MemoryLayout<Float>.stride }
+}
+
+/// One zero-initialised, 64-byte-aligned block of floats, freed when the last tensor or view holding it goes.
+public final class TensorStorage: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    init(count: Int) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        base.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit { base.deallocate() }
 }

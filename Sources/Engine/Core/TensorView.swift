@@ -5,18 +5,22 @@
 /// concatenation's total channels and `base` offset by the slice's first channel, so branches write their outputs
 /// in place and a concatenation costs no copy.
 ///
-/// A view is valid while the storage it points into is alive and not reallocated: layers store the views of the
-/// last forward pass and use them in the following backward pass, and owners reallocate only when a larger batch
-/// arrives (before that forward pass).
+/// A view made by `Tensor.view(batch:)` keeps the memory it points into alive (it holds the `TensorStorage`), so
+/// layers can store the views of the last forward pass and use them in the following backward pass. A view made
+/// from a raw pointer is valid as long as its creator keeps that memory alive.
 public struct TensorView: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Float>
+    /// The owner of the memory, retained so the view never dangles (nil for views of caller-managed memory).
+    public let storage: TensorStorage?
     public let batch: Int
     public let shape: Shape
     /// Distance in floats between consecutive pixels, `≥ shape.channels`.
     public let pixelStride: Int
 
-    public init(base: UnsafeMutablePointer<Float>, batch: Int, shape: Shape, pixelStride: Int? = nil) {
+    public init(base: UnsafeMutablePointer<Float>, batch: Int, shape: Shape, pixelStride: Int? = nil,
+                storage: TensorStorage? = nil) {
         self.base = base
+        self.storage = storage
         self.batch = batch
         self.shape = shape
         self.pixelStride = pixelStride ?? shape.channels
@@ -34,7 +38,7 @@ public struct TensorView: @unchecked Sendable {
     public func channels(_ start: Int, count: Int) -> TensorView {
         precondition(start >= 0 && start + count <= shape.channels, "channel slice out of range")
         return TensorView(base: base + start, batch: batch,
-                          shape: Shape(shape.height, shape.width, count), pixelStride: pixelStride)
+                          shape: Shape(shape.height, shape.width, count), pixelStride: pixelStride, storage: storage)
     }
 
     /// Pointer to pixel `row` (in `0 ..< rows`, rows ordered n, y, x).
