@@ -27,10 +27,11 @@ let package = Package(
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
+        .target(name: "Benchmarks", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
-                "Engine", "Models",
+                "Engine", "Models", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimizedInDebug),

@@ -54,35 +54,57 @@ public struct Window: Hashable, Sendable {
 }
 
 /// Unfolds `x` into `col`, a row-major `[batch · oh · ow, kh · kw · c]` matrix: row = output pixel, columns =
-/// the window's taps in (ky, kx) order, each tap's `c` channels contiguous (matching an HWIO kernel).
+/// the window's taps in (ky, kx) order, each tap's `c` channels contiguous (matching an HWIO kernel). Taps in the
+/// padding are zero.
 func im2col(_ x: TensorView, _ w: Window, into col: UnsafeMutablePointer<Float>) {
-    let c = x.shape.channels
-    var dst = col
-    for n in 0..<x.batch {
-        for oy in 0..<w.outputHeight {
-            for ox in 0..<w.outputWidth {
-                w.forEachTap(n: n, oy: oy, ox: ox) { _, row in
-                    if let row { dst.update(from: x.pixel(row), count: c) } else { dst.update(repeating: 0, count: c) }
-                    dst += c
-                }
+    let c = x.shape.channels, k = w.taps * c, xs = x.pixelStride
+    w.forEachTapRow(batch: x.batch) { rowStart, tap, inputPixel, columns, valid in
+        let dst = col + rowStart * k + tap * c
+        for ox in columns {
+            let d = dst + ox * k
+            if valid.contains(ox) {
+                let src = x.base + (inputPixel + ox * w.stride) * xs
+                if c == 1 { d.pointee = src.pointee } else { d.update(from: src, count: c) }
+            } else {
+                d.update(repeating: 0, count: c)
             }
         }
     }
 }
 
-/// The adjoint of `im2col`: adds each row segment of `col` back into the input pixel it was read from.
+/// The adjoint of `im2col`: adds each tap's segment of `col` back into the input pixel it was read from.
 func col2im(_ col: UnsafePointer<Float>, _ w: Window, into dx: TensorView) {
-    let c = dx.shape.channels
-    var src = col
-    for n in 0..<dx.batch {
-        for oy in 0..<w.outputHeight {
-            for ox in 0..<w.outputWidth {
-                w.forEachTap(n: n, oy: oy, ox: ox) { _, row in
-                    if let row {
-                        let d = dx.pixel(row)
-                        for i in 0..<c { d[i] += src[i] }
+    let c = dx.shape.channels, k = w.taps * c, xs = dx.pixelStride
+    w.forEachTapRow(batch: dx.batch) { rowStart, tap, inputPixel, _, valid in
+        let src = col + rowStart * k + tap * c
+        for ox in valid {
+            let s = src + ox * k, d = dx.base + (inputPixel + ox * w.stride) * xs
+            for i in 0..<c { d[i] += s[i] }
+        }
+    }
+}
+
+extension Window {
+    /// Calls `body(rowStart, tap, inputPixel, columns, valid)` once per (image, output row, tap): `rowStart` is
+    /// the batch index of the output row's first pixel, `columns` the output columns, `valid` those whose tap lies
+    /// inside the image (empty when the tap's input row is in the padding), and the input pixel read by output
+    /// column `ox` is `inputPixel + ox · stride`.
+    @inline(__always)
+    func forEachTapRow(batch: Int, _ body: (Int, Int, Int, Range<Int>, Range<Int>) -> Void) {
+        let ih = input.height, iw = input.width
+        for n in 0..<batch {
+            for oy in 0..<outputHeight {
+                let rowStart = (n * outputHeight + oy) * outputWidth
+                for ky in 0..<kernelHeight {
+                    let iy = oy * stride + ky - padTop
+                    for kx in 0..<kernelWidth {
+                        let shift = kx - padLeft   // ix = ox · stride + shift
+                        // 0 ≤ ox·stride + shift < iw  ⇔  ox ∈ [ceil(−shift / stride), ceil((iw − shift) / stride))
+                        let lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride
+                        let hi = min(outputWidth, (iw - shift + stride - 1) / stride)
+                        let valid = iy >= 0 && iy < ih && lo < hi ? lo..<hi : 0..<0
+                        body(rowStart, ky * kernelWidth + kx, (n * ih + iy) * iw + shift, 0..<outputWidth, valid)
                     }
-                    src += c
                 }
             }
         }
