@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
+        .target(name: "Training", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Benchmarks", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
@@ -37,6 +38,7 @@ let package = Package(
             swiftSettings: optimizedInDebug),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: optimizedInDebug),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
