@@ -5,6 +5,7 @@ public struct BatchPosition: Codable, Hashable, Sendable {
     /// The index of the next batch within its epoch, in `0..<batchesPerEpoch`.
     public var batch: Int
 
+    /// The default is the start of the first epoch.
     public init(epoch: Int = 0, batch: Int = 0) {
         self.epoch = epoch
         self.batch = batch

@@ -30,6 +30,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A parameter is outside its valid range (for example a validation split larger than the training set).
     case invalidConfiguration(String)
 
+    /// One sentence naming the problem and the file or directory, then how to fix it.
     public var description: String {
         switch self {
         case let .missingDirectory(dataset, directory, hint):
@@ -41,7 +42,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unknownDataset(name):
             return "Unknown dataset '\(name)'; expected one of: \(DatasetSpec.names.joined(separator: ", "))."
         case let .unreadableFile(path, reason):
-            return "\(path): cannot read the file (\(reason)). Check its permissions."
+            return "\(path): cannot read the file (\(reason)). Check that it exists and is readable."
         case let .corruptGzip(path, reason):
             return "\(path): corrupt gzip stream (\(reason)). Re-install or re-download the file."
         case let .wrongMagic(path, expected, found):

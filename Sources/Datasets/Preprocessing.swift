@@ -18,6 +18,7 @@ public struct Preprocessing: Codable, Hashable, Sendable, CustomStringConvertibl
     /// Whether training images are mirrored left–right with probability ½.
     public var horizontalFlip: Bool
 
+    /// The defaults leave images as they are, scaled to [0, 1], without augmentation.
     public init(pad: Int = 0, normalization: Normalization = .unitRange, cropPadding: Int = 0,
                 horizontalFlip: Bool = false) {
         self.pad = pad

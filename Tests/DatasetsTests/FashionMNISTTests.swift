@@ -16,6 +16,7 @@ import Testing
             #expect(Set(set.labels) == Set(0..<10))
         }
         #expect(data.checksum.count == 8)
+        print("Fashion-MNIST checksum: \(data.checksum)")
         let (training, validation) = try data.train.split(
             validationCount: DatasetSpec.fashionMNIST().defaultValidationCount, seed: 0)
         #expect((training.count, validation.count) == (55_000, 5_000))
