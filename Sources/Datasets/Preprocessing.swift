@@ -59,14 +59,18 @@ public struct Preprocessing: Codable, Hashable, Sendable, CustomStringConvertibl
                 table: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>) {
         let outputHeight = height + 2 * pad
         let outputWidth = width + 2 * pad
+        // Source column of output column x: firstColumn + step · x.
+        let step = placement.flipped ? -1 : 1
+        let firstColumn = (placement.flipped ? outputWidth - 1 : 0) + placement.offsetX - pad
         var output = destination
         for y in 0..<outputHeight {
             let sourceY = y + placement.offsetY - pad
             let rowInside = (0..<height).contains(sourceY)
+            let row = rowInside ? source + sourceY * width * channels : source
             for x in 0..<outputWidth {
-                let sourceX = (placement.flipped ? outputWidth - 1 - x : x) + placement.offsetX - pad
+                let sourceX = firstColumn + step * x
                 if rowInside && (0..<width).contains(sourceX) {
-                    let pixel = source + (sourceY * width + sourceX) * channels
+                    let pixel = row + sourceX * channels
                     for c in 0..<channels { output[c] = table[c << 8 | Int(pixel[c])] }
                 } else {
                     for c in 0..<channels { output[c] = table[c << 8] }
