@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: optimizedInDebug),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
     ]
 )
