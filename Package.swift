@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
-        .target(name: "Training", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
+        .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
         .target(name: "Benchmarks", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",

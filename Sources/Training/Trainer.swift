@@ -1,0 +1,298 @@
+import Datasets
+import Engine
+import Foundation
+import Models
+
+/// Trains one configuration on one dataset: the loop, the schedule, evaluation, instability probes, divergence
+/// and death detection, checkpoints and resume.
+///
+/// Metric names (all recorded by step, see `TrainingObserver`):
+/// - every `logEvery` steps: `train_loss`, `train_top1_error` (of the batch, in [0, 1]), `learning_rate`,
+///   `grad_norm` (global, before clipping), `step_time` (seconds, mean over the interval), `images_per_second`,
+///   `epoch`, and the probes `prepool_dead_fraction`, `prepool_zero_fraction`, `prepool_rms`, `max_activation`,
+///   `stage_<a|b|c>_rms` (RMS of each stage's output: the residual stream in residual models);
+/// - every `evaluateEvery` steps and at the end: `val_loss`, `val_top1_error`, `val_top5_error`;
+/// - at the end of a finished run: `test_loss`, `test_top1_error`, `test_top5_error`.
+///
+/// Determinism: the data order and augmentation are functions of (seed, epoch, position), the weights and dropout
+/// masks of seeded generators, so a run resumed from a checkpoint records exactly the metrics (timings aside) of
+/// one never interrupted.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let model: Model
+    public let stepsPerEpoch: Int
+    public let totalSteps: Int
+    private let network: Network
+    private let optimizer: any Optimizer
+    private let schedule: LearningRateSchedule
+    private var trainLoader: BatchLoader
+    private let validation, test: BatchLoader
+    private let images: TensorView
+    private var labels: [Int32]
+    private let checkpointURL: URL?
+    private let observer: any TrainingObserver
+    private let stop: StopFlag?
+
+    // Progress, saved in checkpoints.
+    private var step = 0
+    private var wallTime = 0.0
+    private var deadStreakStart: Int?
+    private var deadStreak = 0
+    private var diedAtStep: Int?
+
+    /// Prepares a run. The validation split is held out from `dataset.train` by a fixed seed, the same for every
+    /// run, so runs compare on the same images; the test split is used only for the final numbers.
+    public init(config: TrainingConfig, dataset: LoadedDataset, checkpoint: URL?, observer: any TrainingObserver,
+                stop: StopFlag? = nil) throws {
+        try config.validate()
+        self.config = config
+        self.checkpointURL = checkpoint
+        self.observer = observer
+        self.stop = stop
+        let data = config.data
+        let (training, held) = try dataset.train.split(
+            validationCount: data.validationCount ?? min(5_000, dataset.train.count / 10), seed: 0x5EED)
+        let normalization: Normalization = switch data.normalization {
+        case "unit": .unitRange
+        case "symmetric": .symmetricRange
+        default: .standardized(over: training)
+        }
+        let pre = Preprocessing(pad: data.pad, normalization: normalization, cropPadding: data.cropPadding,
+                                horizontalFlip: data.flip)
+        let shape = pre.outputShape(for: training)
+        guard shape.height == config.model.inputSize, shape.width == config.model.inputSize,
+              shape.channels == config.model.inputChannels, training.classCount == config.model.classes else {
+            throw TrainingError.invalidSetting(
+                field: "model input",
+                expected: "a \(config.model.inputSize)×\(config.model.inputSize)×\(config.model.inputChannels) "
+                    + "model with \(config.model.classes) classes to match the data, which is "
+                    + "\(shape.height)×\(shape.width)×\(shape.channels) after padding \(data.pad) with "
+                    + "\(training.classCount) classes: set --input \(shape.height) --channels \(shape.channels) "
+                    + "--classes \(training.classCount)")
+        }
+        trainLoader = BatchLoader(imageSet: training, preprocessing: pre, batchSize: config.batchSize,
+                                  mode: .training, seed: config.seed)
+        validation = BatchLoader(imageSet: held, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
+        test = BatchLoader(imageSet: dataset.test, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
+        guard trainLoader.batchesPerEpoch > 0 else {
+            throw TrainingError.invalidSetting(field: "batch", expected: "at most \(training.count) images (the training split)")
+        }
+        stepsPerEpoch = trainLoader.batchesPerEpoch
+        totalSteps = config.budget.steps(perEpoch: stepsPerEpoch)
+
+        model = try Model(config.model, seed: config.seed)
+        network = model.network
+        switch config.optimizer {
+        case .rmsprop:
+            optimizer = RMSProp(parameters: network.parameters, decay: Float(config.rmspropDecay),
+                                momentum: Float(config.momentum), epsilon: Float(config.rmspropEpsilon))
+        case .sgd:
+            optimizer = SGD(parameters: network.parameters, momentum: Float(config.momentum))
+        }
+        schedule = LearningRateSchedule(base: config.learningRate, decay: config.learningRateDecay,
+                                        decayEpochs: config.learningRateDecayEpochs, stepsPerEpoch: stepsPerEpoch,
+                                        warmupSteps: config.warmupSteps, warmupRate: config.warmupLearningRate)
+        images = Tensor(shape: config.model.inputShape).view(batch: config.batchSize)
+        labels = [Int32](repeating: 0, count: config.batchSize)
+    }
+
+    // MARK: - The loop
+
+    /// Trains until the budget is spent, the run diverges, or a stop is requested. With `resume`, continues from
+    /// the checkpoint (which must exist and belong to this configuration).
+    public func run(resume: Bool) throws -> TrainingOutcome {
+        if resume { try restore() }
+        var intervalSteps = 0, intervalSeconds = 0.0, lossSum = 0.0, errorSum = 0.0
+        var last: [String: Double] = [:]
+        let clock = ContinuousClock()
+        while step < totalSteps {
+            if stop?.isSet == true {
+                try saveCheckpoint()
+                observer.event(step: step, kind: "stopped", message: "stop requested; checkpointed at step \(step)")
+                return TrainingOutcome(status: .killed, step: step, diedAtStep: diedAtStep, finalMetrics: last)
+            }
+            var result = SoftmaxCrossEntropy.Result(loss: 0, top1Correct: 0, top5Correct: 0, isFinite: true)
+            var norm = 0.0
+            let rate = schedule.rate(at: step)
+            let elapsed = clock.measure {
+                let n = labels.withUnsafeMutableBufferPointer { l in
+                    trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count),
+                                          labels: l)
+                }
+                let batch = TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage)
+                network.forward(batch, mode: .training)
+                result = labels.withUnsafeBufferPointer {
+                    network.loss(labels: $0, smoothing: Float(config.labelSmoothing))
+                }
+                network.backward()
+                GradientTransform.applyWeightDecay(Float(config.weightDecay), to: network.parameters)
+                norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
+                    ?? GradientTransform.globalNorm(network.parameters)
+                if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(rate)) }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            step += 1
+            wallTime += seconds
+            intervalSteps += 1
+            intervalSeconds += seconds
+            lossSum += result.loss
+            errorSum += 1 - Double(result.top1Correct) / Double(config.batchSize)
+
+            if !result.isFinite || !norm.isFinite {
+                last = ["train_loss": result.loss, "grad_norm": norm, "learning_rate": rate, "epoch": epoch]
+                observer.record(step: step, wallTime: wallTime, metrics: last)
+                observer.event(step: step, kind: "diverged",
+                               message: "non-finite \(result.isFinite ? "gradient norm" : "loss") at step \(step)")
+                return TrainingOutcome(status: .diverged, step: step, diedAtStep: diedAtStep, finalMetrics: last)
+            }
+            if step % config.logEvery == 0 || step == totalSteps {
+                let imagesPerSecond = Double(intervalSteps * config.batchSize) / intervalSeconds
+                last = probes().merging([
+                    "train_loss": lossSum / Double(intervalSteps),
+                    "train_top1_error": errorSum / Double(intervalSteps),
+                    "learning_rate": rate, "grad_norm": norm, "epoch": epoch,
+                    "step_time": intervalSeconds / Double(intervalSteps), "images_per_second": imagesPerSecond,
+                ]) { a, _ in a }
+                observer.record(step: step, wallTime: wallTime, metrics: last)
+                detectDeath(deadFraction: last["prepool_dead_fraction"] ?? 0)
+                observer.progress(TrainingProgress(
+                    step: step, totalSteps: totalSteps, epoch: epoch, loss: last["train_loss"]!,
+                    error: last["train_top1_error"]!, imagesPerSecond: imagesPerSecond,
+                    secondsRemaining: Double(totalSteps - step) * intervalSeconds / Double(intervalSteps)))
+                (intervalSteps, intervalSeconds, lossSum, errorSum) = (0, 0, 0, 0)
+            }
+            if step % config.evaluateEvery == 0 || step == totalSteps {
+                let metrics = evaluate(validation, prefix: "val")
+                observer.record(step: step, wallTime: wallTime, metrics: metrics)
+                last.merge(metrics) { _, b in b }
+            }
+            if step == totalSteps {
+                let metrics = evaluate(test, prefix: "test")
+                observer.record(step: step, wallTime: wallTime, metrics: metrics)
+                last.merge(metrics) { _, b in b }
+            }
+            if step % config.checkpointEvery == 0 || step == totalSteps { try saveCheckpoint() }
+        }
+        return TrainingOutcome(status: .finished, step: step, diedAtStep: diedAtStep, finalMetrics: last)
+    }
+
+    private var epoch: Double { Double(step) / Double(stepsPerEpoch) }
+
+    /// Loss, top-1 and top-5 error of the whole split in inference mode (moving BatchNorm statistics, no dropout).
+    private func evaluate(_ split: BatchLoader, prefix: String) -> [String: Double] {
+        var loader = split
+        loader.position = BatchPosition(epoch: 0, batch: 0)
+        var seen = 0, loss = 0.0, top1 = 0, top5 = 0
+        for _ in 0..<loader.batchesPerEpoch {
+            let n = labels.withUnsafeMutableBufferPointer { l in
+                loader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count), labels: l)
+            }
+            guard n > 0 else { break }
+            network.forward(TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage),
+                            mode: .inference)
+            let r = labels.withUnsafeBufferPointer { network.loss(labels: $0, computeGradient: false) }
+            loss += r.loss * Double(n)
+            top1 += r.top1Correct
+            top5 += r.top5Correct
+            seen += n
+        }
+        return ["\(prefix)_loss": loss / Double(seen),
+                "\(prefix)_top1_error": 1 - Double(top1) / Double(seen),
+                "\(prefix)_top5_error": 1 - Double(top5) / Double(seen)]
+    }
+
+    /// Instability probes on the activations of the last training forward pass.
+    private func probes() -> [String: Double] {
+        let prepool = ActivationProbe(model.activation(model.prePool))
+        var metrics = ["prepool_dead_fraction": prepool.deadChannelFraction,
+                       "prepool_zero_fraction": prepool.zeroFraction, "prepool_rms": prepool.rms]
+        var largest = prepool.maxAbs
+        for (stage, probe) in zip(["a", "b", "c"], model.stageOutputs) {
+            let p = ActivationProbe(model.activation(probe))
+            metrics["stage_\(stage)_rms"] = p.rms
+            largest = max(largest, p.maxAbs)
+        }
+        metrics["max_activation"] = largest
+        return metrics
+    }
+
+    /// Marks the run as died when the pre-pool layer has been dead at `deadPatience` consecutive probes.
+    private func detectDeath(deadFraction: Double) {
+        guard diedAtStep == nil else { return }
+        if deadFraction >= config.deadChannelThreshold {
+            if deadStreak == 0 { deadStreakStart = step }
+            deadStreak += 1
+            if deadStreak >= config.deadPatience, let start = deadStreakStart {
+                diedAtStep = start
+                observer.event(step: step, kind: "died", message: String(
+                    format: "%.0f%% of the pre-pool channels output only zeros since step %d",
+                    100 * deadFraction, start))
+            }
+        } else {
+            deadStreak = 0
+            deadStreakStart = nil
+        }
+    }
+
+    // MARK: - Checkpoints
+
+    private var optimizerSlots: [(name: String, parameter: Parameter)] {
+        optimizer.slots.map { ("optimizer.\($0.name)", $0.parameter) }
+    }
+
+    private var dropoutLayers: [Dropout] { network.root.allLayers.compactMap { $0 as? Dropout } }
+
+    private func saveCheckpoint() throws {
+        guard let url = checkpointURL else { return }
+        var c = Checkpoint()
+        c.store(network.namedParameters + optimizerSlots)
+        c.metadata = [
+            "format": "inception-lab checkpoint 1",
+            "step": String(step),
+            "wall_time": String(wallTime),
+            "data_epoch": String(trainLoader.position.epoch),
+            "data_batch": String(trainLoader.position.batch),
+            "dead_streak": String(deadStreak),
+            "dead_streak_start": deadStreakStart.map(String.init) ?? "",
+            "died_at_step": diedAtStep.map(String.init) ?? "",
+            "dropout_generators": dropoutLayers.map { d in
+                let s = d.generator.state
+                return [s.0, s.1, s.2, s.3].map { String($0) }.joined(separator: ",")
+            }.joined(separator: ";"),
+            "config": config.canonicalJSON,
+        ]
+        try c.write(to: url)
+        observer.event(step: step, kind: "checkpoint", message: url.lastPathComponent)
+        observer.checkpointed(step: step)
+    }
+
+    private func restore() throws {
+        guard let url = checkpointURL, FileManager.default.fileExists(atPath: url.path) else {
+            throw TrainingError.noCheckpoint(path: checkpointURL?.path ?? "(none)")
+        }
+        let c = try Checkpoint.read(from: url)
+        let m = c.metadata
+        guard m["config"] == config.canonicalJSON else {
+            throw TrainingError.checkpointMismatch(path: url.path, reason: "it was written by a run with another configuration")
+        }
+        try c.restore(network.namedParameters + optimizerSlots, file: url.path)
+        func int(_ key: String) throws -> Int {
+            guard let v = m[key].flatMap({ Int($0) }) else {
+                throw TrainingError.checkpointMismatch(path: url.path, reason: "metadata \(key) is missing or not a number")
+            }
+            return v
+        }
+        step = try int("step")
+        wallTime = Double(m["wall_time"] ?? "") ?? 0
+        trainLoader.position = BatchPosition(epoch: try int("data_epoch"), batch: try int("data_batch"))
+        deadStreak = try int("dead_streak")
+        deadStreakStart = m["dead_streak_start"].flatMap { Int($0) }
+        diedAtStep = m["died_at_step"].flatMap { Int($0) }
+        let states = (m["dropout_generators"] ?? "").split(separator: ";").map { $0.split(separator: ",").compactMap { UInt64($0) } }
+        guard states.count == dropoutLayers.count, states.allSatisfy({ $0.count == 4 }) else {
+            throw TrainingError.checkpointMismatch(path: url.path, reason: "dropout generator states do not match the model")
+        }
+        for (d, s) in zip(dropoutLayers, states) { d.generator.state = (s[0], s[1], s[2], s[3]) }
+        observer.event(step: step, kind: "resumed", message: "resumed from \(url.lastPathComponent) at step \(step)")
+    }
+}

@@ -1,0 +1,118 @@
+import Datasets
+import Foundation
+import Models
+import Testing
+import Training
+
+/// Records everything a trainer reports, in memory.
+final class RecordingObserver: TrainingObserver {
+    var metrics: [String: [Int: Double]] = [:]
+    var events: [(step: Int, kind: String)] = []
+    var onProgress: (TrainingProgress) -> Void = { _ in }
+
+    func record(step: Int, wallTime: Double, metrics new: [String: Double]) {
+        for (name, value) in new { metrics[name, default: [:]][step] = value }
+    }
+    func event(step: Int, kind: String, message: String) { events.append((step, kind)) }
+    func progress(_ progress: TrainingProgress) { onProgress(progress) }
+
+    /// Every metric except timings, which no two runs share.
+    var deterministicMetrics: [String: [Int: Double]] {
+        metrics.filter { !["step_time", "images_per_second"].contains($0.key) }
+    }
+}
+
+@Suite("Trainer")
+struct TrainerTests {
+    static let dataset: LoadedDataset = {
+        let synthetic = SyntheticDataset(trainCount: 400, testCount: 64, height: 16, width: 16, channels: 1,
+                                         classCount: 4, noise: 0.3, seed: 3)
+        return try! DatasetSpec.synthetic(synthetic).load()
+    }()
+
+    static func config(steps: Int = 12) -> TrainingConfig {
+        var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2Paper, width: 0.0625, repeats: Repeats(1, 1, 1),
+                                                  stem: .compact, inputSize: 16, inputChannels: 1, classes: 4,
+                                                  residualScales: ResidualScales(0.2, 0.2, 0.2)))
+        c.data.name = "synthetic"
+        c.data.pad = 0
+        c.data.validationCount = 64
+        c.data.cropPadding = 2
+        c.data.flip = true
+        c.batchSize = 16
+        c.budget = .steps(steps)
+        c.learningRate = 0.01
+        c.logEvery = 2
+        c.evaluateEvery = 4
+        c.checkpointEvery = 5
+        c.seed = 42
+        return c
+    }
+
+    func temporaryCheckpoint() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("inception-lab-tests-\(UUID().uuidString)")
+            .appendingPathComponent("checkpoint.safetensors")
+    }
+
+    @Test func resumedRunRecordsTheSameMetricsAsAnUninterruptedOne() throws {
+        let straight = RecordingObserver()
+        let outcome = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: nil, observer: straight)
+            .run(resume: false)
+        #expect(outcome.status == .finished && outcome.step == 12)
+
+        let url = temporaryCheckpoint()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let interrupted = RecordingObserver()
+        let stop = StopFlag()
+        interrupted.onProgress = { if $0.step == 6 { stop.set() } }
+        let first = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: interrupted,
+                                stop: stop).run(resume: false)
+        #expect(first.status == .killed && first.step == 6)
+        let second = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: interrupted)
+            .run(resume: true)
+        #expect(second.status == .finished && second.step == 12)
+        #expect(interrupted.events.contains { $0.kind == "resumed" && $0.step == 6 })
+
+        #expect(interrupted.deterministicMetrics == straight.deterministicMetrics)
+        #expect(straight.metrics["val_top1_error"]?.keys.sorted() == [4, 8, 12])
+        #expect(straight.metrics["test_top1_error"]?[12] != nil)
+        #expect(straight.metrics["prepool_dead_fraction"]?.count == 6)
+    }
+
+    @Test func resumeRefusesAnotherConfiguration() throws {
+        let url = temporaryCheckpoint()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        _ = try Trainer(config: Self.config(steps: 5), dataset: Self.dataset, checkpoint: url,
+                        observer: RecordingObserver()).run(resume: false)
+        var other = Self.config(steps: 5)
+        other.seed = 43
+        #expect(throws: TrainingError.self) {
+            try Trainer(config: other, dataset: Self.dataset, checkpoint: url, observer: RecordingObserver()).run(resume: true)
+        }
+        #expect(throws: TrainingError.self) {
+            try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: self.temporaryCheckpoint(),
+                        observer: RecordingObserver()).run(resume: true)
+        }
+    }
+
+    @Test func mismatchedInputIsRefusedWithTheFix() throws {
+        var c = Self.config()
+        c.data.pad = 2
+        do {
+            _ = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: RecordingObserver())
+            Issue.record("expected a refusal")
+        } catch {
+            #expect("\(error)".contains("--input 20"))
+        }
+    }
+
+    @Test func divergenceIsDetected() throws {
+        var c = Self.config(steps: 40)
+        c.learningRate = 1e30
+        c.optimizer = .sgd
+        let observer = RecordingObserver()
+        let outcome = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: observer).run(resume: false)
+        #expect(outcome.status == .diverged)
+        #expect(observer.events.contains { $0.kind == "diverged" })
+    }
+}
