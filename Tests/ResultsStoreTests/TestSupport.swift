@@ -9,3 +9,21 @@ func withTemporaryDirectory<Result>(_ body: (URL) throws -> Result) throws -> Re
     defer { try? FileManager.default.removeItem(at: directory) }
     return try body(directory)
 }
+
+/// Runs `body` with a new, migrated store in a temporary directory.
+func withStore<Result>(_ body: (ResultsStore) throws -> Result) throws -> Result {
+    try withTemporaryDirectory { directory in
+        try body(ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path))
+    }
+}
+
+/// A run of a small configuration; `index` makes configurations distinct.
+func sampleRun(_ index: Int, seed: Int = 0, model: String = "inception-v4", experimentID: Int? = nil) -> NewRun {
+    NewRun(name: "run-\(index)", configJSON: #"{"index":\#(index),"lr":0.045,"model":"\#(model)"}"#, seed: seed,
+           experimentID: experimentID, totalSteps: 100)
+}
+
+/// Queues `count` distinct runs and returns their ids.
+func queueRuns(_ store: ResultsStore, count: Int, experimentID: Int? = nil) throws -> [Int] {
+    try (0..<count).map { try store.insertRun(sampleRun($0, experimentID: experimentID)).id }
+}
