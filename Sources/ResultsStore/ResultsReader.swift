@@ -40,6 +40,7 @@ public final class ResultsReader {
             values.append(name)
         }
         if let expression = filter.expression {
+            // The newline keeps a trailing `--` comment in the expression from swallowing the parenthesis.
             conditions.append("(\(expression)\n)")
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -145,9 +145,9 @@ public final class ResultsStore {
     /// Moves run `id` to `running` under this store's owner; inside the caller's transaction.
     private func start(_ id: Int) throws -> Run {
         let now = Self.now()
-        try change(id, to: .running,
-                   setting: "owner = ?, started_at = coalesce(started_at, ?), heartbeat_at = ?, finished_at = NULL, error = NULL",
-                   [owner, now, now], message: "claimed by \(owner)")
+        try change(id, to: .running, setting: """
+            owner = ?, started_at = coalesce(started_at, ?), heartbeat_at = ?, finished_at = NULL, error = NULL
+            """, [owner, now, now], message: "claimed by \(owner)")
         return try database.fetchRun(id)
     }
 

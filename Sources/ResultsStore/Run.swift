@@ -1,4 +1,4 @@
-/// One row of the `runs` table. Times are UNIX seconds (UTC); steps count optimizer steps.
+/// One row of the `runs` table. Times are UNIX seconds (UTC); steps count optimizer steps. A `Sendable` value.
 public struct Run: Sendable, Equatable {
     /// The row id, used by every other call.
     public var id: Int
@@ -63,7 +63,7 @@ public struct Run: Sendable, Equatable {
     }
 }
 
-/// A run to insert into the queue.
+/// A run to insert into the queue. A `Sendable` value.
 public struct NewRun: Sendable, Equatable {
     /// A human-readable name.
     public var name: String
@@ -93,7 +93,7 @@ public struct NewRun: Sendable, Equatable {
     public var runKey: String { String(SHA256.hex("\(configJSON)\n\(seed)").prefix(16)) }
 }
 
-/// What inserting a run found: the run's id and status, and whether this call created it.
+/// What inserting a run found: the run's id and status, and whether this call created it. A `Sendable` value.
 public struct RunInsertion: Sendable, Equatable {
     /// The run's id.
     public var id: Int

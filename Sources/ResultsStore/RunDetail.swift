@@ -1,4 +1,4 @@
-/// Everything recorded about one run, for `inception-lab show`.
+/// Everything recorded about one run, for `inception-lab show`. A `Sendable` value.
 public struct RunDetail: Sendable, Equatable {
     /// The run's row.
     public var run: Run
@@ -13,6 +13,7 @@ public struct RunDetail: Sendable, Equatable {
 }
 
 /// Something that happened to a run: claimed, resumed, finished, marked stale, or a note from the trainer.
+/// A `Sendable` value.
 public struct RunEvent: Sendable, Equatable {
     /// When, in UNIX seconds.
     public var time: Double
@@ -25,7 +26,7 @@ public struct RunEvent: Sendable, Equatable {
     public var message: String
 }
 
-/// One recorded value of a metric.
+/// One recorded value of a metric. A `Sendable` value.
 public struct MetricPoint: Sendable, Equatable {
     /// The optimizer step it was measured at.
     public var step: Int

@@ -1,4 +1,5 @@
 /// Where and how a run was executed, recorded once per run (a resumed run's record replaces the earlier one).
+/// A `Sendable` value.
 public struct RunEnvironment: Sendable, Equatable {
     /// The source revision, e.g. a git commit with a `-dirty` suffix.
     public var codeRevision: String

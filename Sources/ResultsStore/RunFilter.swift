@@ -1,4 +1,4 @@
-/// Which runs `ResultsReader.runs(_:)` returns; every condition given must hold.
+/// Which runs `ResultsReader.runs(_:)` returns; every condition given must hold. A `Sendable` value.
 public struct RunFilter: Sendable, Equatable {
     /// Only runs in this status.
     public var status: RunStatus?

@@ -1,6 +1,6 @@
 /// Where a run is in its life: `queued → running → finished | failed | diverged | killed`, and `killed → running`
-/// when it is resumed. `failed`, `diverged` and `killed` runs may be put back in the queue.
-public enum RunStatus: String, CaseIterable, Sendable, Codable {
+/// when it is resumed. `failed`, `diverged` and `killed` runs may be put back in the queue. A `Sendable` value.
+public enum RunStatus: String, CaseIterable, Sendable {
     /// Waiting to be claimed by a runner.
     case queued
     /// Claimed by a process (its `owner`), which sends heartbeats.

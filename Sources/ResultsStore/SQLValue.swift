@@ -1,7 +1,7 @@
 /// One SQLite value, as stored: the five storage classes of SQLite.
 ///
-/// Used both to bind statement parameters and to read result columns. Non-finite doubles: SQLite stores NaN as
-/// NULL (so a NaN metric reads back as `.null`); infinities are kept.
+/// A `Sendable` value, used both to bind statement parameters and to read result columns. Non-finite doubles:
+/// SQLite stores NaN as NULL (so a NaN metric reads back as `.null`); infinities are kept.
 public enum SQLValue: Sendable, Hashable {
     case integer(Int64)
     case real(Double)

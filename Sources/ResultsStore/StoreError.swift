@@ -4,7 +4,7 @@
 /// For SQLite failures `message` is SQLite's own text (`sqlite3_errmsg`) and `code` its extended result code;
 /// `sql` is the statement that failed, when there was one; `path` is always the database file. A value type, safe
 /// to pass between threads.
-public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, in words.
     public let message: String
     /// SQLite's extended result code, or `nil` for the store's own refusals.
