@@ -2,9 +2,9 @@ import Foundation
 
 /// The writing side of the results database: experiments, the run queue and each run's lifecycle.
 ///
-/// Opening migrates the file to the current schema (and refuses a newer one). Every change is one
-/// `BEGIN IMMEDIATE` transaction, so several runner processes can share one file: a run is claimed by exactly
-/// one of them. Times are UNIX seconds (UTC).
+/// Opening migrates the file to the current schema (and refuses a newer one). Every change is one transaction
+/// (`BEGIN IMMEDIATE` when it reads before it writes), so several runner processes can share one file: a run
+/// is claimed by exactly one of them. Times are UNIX seconds (UTC).
 ///
 /// Lifecycle (see `RunStatus`): `claimNextRun`/`claimRun` move a run to `running` under this store's `owner`;
 /// `heartbeat` (or a `MetricWriter` flush) proves it alive; `finish` ends it; `markStaleRuns` kills runs whose
