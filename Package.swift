@@ -28,11 +28,12 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
+        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine"]),
         .target(name: "Benchmarks", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
-                "Engine", "Models", "Benchmarks",
+                "Engine", "Models", "Datasets", "Training", "ResultsStore", "Runner", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimizedInDebug),

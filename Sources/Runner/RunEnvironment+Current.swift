@@ -1,0 +1,58 @@
+import Engine
+import Foundation
+import ResultsStore
+
+extension RunEnvironment {
+    /// The environment of this process: the git revision of the working directory (with `-dirty` when it has
+    /// uncommitted changes; `unknown` outside a checkout), host, CPU model from /proc/cpuinfo, OpenBLAS's thread
+    /// count and configuration, the compiler's Swift version, the dataset checksum and the command line.
+    public static func current(datasetChecksum: String, extra: [String: String] = [:]) -> RunEnvironment {
+        let extraJSON = (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return RunEnvironment(
+            codeRevision: gitRevision(), host: ProcessInfo.processInfo.hostName, cpuModel: cpuModel(),
+            threads: BLASThreads.count, blasConfig: BLASThreads.configuration, swiftVersion: compilerVersion,
+            datasetChecksum: datasetChecksum, commandLine: CommandLine.arguments.joined(separator: " "),
+            extraJSON: extraJSON)
+    }
+
+    static func gitRevision() -> String {
+        guard let head = run("git", ["rev-parse", "--short=12", "HEAD"]), !head.isEmpty else { return "unknown" }
+        let dirty = run("git", ["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+        return head + (dirty ? "-dirty" : "")
+    }
+
+    static func cpuModel() -> String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+              let colon = line.firstIndex(of: ":") else { return "unknown" }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+
+    static var compilerVersion: String {
+        #if compiler(>=6.4)
+        "Swift 6.4 or later"
+        #elseif compiler(>=6.3)
+        "Swift 6.3"
+        #elseif compiler(>=6.2)
+        "Swift 6.2"
+        #else
+        "Swift 6.1 or earlier"
+        #endif
+    }
+
+    /// Runs a program from PATH and returns its trimmed standard output, or nil if it failed.
+    private static func run(_ program: String, _ arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,50 @@
+import Datasets
+import Foundation
+import ResultsStore
+import Training
+
+/// Executes one claimed run of the results database end to end: records its environment, trains with a
+/// `RunRecorder` (resuming from the run's checkpoint when one exists), and sets the final status — `finished`
+/// (with `died_at_step` when the pre-pool layer died), `diverged`, `killed` (stop requested; checkpointed) or
+/// `failed` (with the error's text).
+///
+/// Checkpoints live in `checkpointDirectory/<run_key>.safetensors`.
+public struct RunExecutor {
+    public let store: ResultsStore
+    public let checkpointDirectory: URL
+
+    public init(store: ResultsStore, checkpointDirectory: URL) {
+        self.store = store
+        self.checkpointDirectory = checkpointDirectory
+    }
+
+    /// The checkpoint file of a run.
+    public func checkpoint(for run: Run) -> URL {
+        checkpointDirectory.appendingPathComponent("\(run.runKey).safetensors")
+    }
+
+    /// Trains `run` (which this process has claimed, status `running`) with `config` on `dataset`.
+    public func execute(_ run: Run, config: TrainingConfig, dataset: LoadedDataset, stop: StopFlag,
+                        onProgress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
+        let recorder = try RunRecorder(store: store, runID: run.id)
+        recorder.onProgress = onProgress
+        do {
+            try store.recordEnvironment(.current(datasetChecksum: dataset.checksum), run: run.id)
+            let url = checkpoint(for: run)
+            let trainer = try Trainer(config: config, dataset: dataset, checkpoint: url, observer: recorder, stop: stop)
+            let outcome = try trainer.run(resume: FileManager.default.fileExists(atPath: url.path))
+            try recorder.flush()
+            let status: RunStatus = switch outcome.status {
+            case .finished: .finished
+            case .diverged: .diverged
+            case .killed: .killed
+            }
+            try store.finish(run: run.id, as: status, diedAtStep: outcome.diedAtStep)
+            return outcome
+        } catch {
+            try? recorder.flush()
+            try? store.finish(run: run.id, as: .failed, error: "\(error)")
+            throw error
+        }
+    }
+}
