@@ -4,5 +4,6 @@ import ArgumentParser
 struct InceptionLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inception-lab",
-        abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.")
+        abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.",
+        subcommands: [ListModels.self, Summary.self, Forward.self])
 }
