@@ -7,9 +7,11 @@ struct Recipe {
 }
 
 /// A window that does not fit its input: the layout is too deep for the image size.
-struct LayoutError: Error {
+struct LayoutError: Error, CustomStringConvertible {
     let input: Shape
     let kernel: (Int, Int)
+
+    var description: String { "a \(kernel.0)×\(kernel.1) window does not fit a \(input) input" }
 }
 
 /// Builds the layers of one network: holds the width multiplier, the BatchNorm decay, the network's one

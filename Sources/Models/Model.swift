@@ -8,11 +8,14 @@ import Engine
 /// names are dotted paths through it (`inception_a1.branch1.0.conv.weight`, `inception_b3.expand.bias`).
 /// Building draws every weight from one `RandomGenerator(seed:)` in a fixed order, so a seed fixes the network.
 public final class Model {
+    /// The validated configuration the network was built from.
     public let config: ModelConfig
     /// The seed every weight (and the dropout mask generator's seed) was drawn from.
     public let seed: UInt64
     /// The top-level blocks, in order; the network's root.
     public let root: Sequential
+    /// The engine network over `root`: images `[batch, inputSize, inputSize, inputChannels]` → logits
+    /// `[batch, 1, 1, classes]`.
     public let network: Network
     /// The last activation before global average pooling (`H×W×C`, e.g. 8×8×1536 for full-size Inception-v4):
     /// the layer the paper saw "die" (produce only zeros) in unscaled wide residual networks.
@@ -42,7 +45,7 @@ public final class Model {
         do {
             root = try b.build(layout)
         } catch {
-            preconditionFailure("a validated \(config.model) layout does not fit its \(config.inputShape) input")
+            preconditionFailure("validated \(config.model) layout does not build: \(error)")
         }
         network = Network(root: root)
         let probe = { [root] (name: String) -> Probe in

@@ -2,6 +2,7 @@ import Engine
 
 /// Repeats of the Inception-A, -B and -C blocks (the three stages at 35×35, 17×17 and 8×8 on a 299 input).
 public struct Repeats: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// Block counts of the A, B and C stages.
     public var a, b, c: Int
 
     public init(_ a: Int, _ b: Int, _ c: Int) {
@@ -14,6 +15,7 @@ public struct Repeats: Codable, Hashable, Sendable, CustomStringConvertible {
 /// The residual scales `s` of `Res(F, s)` in the A, B and C stages (1.0 = unscaled; the paper uses 0.1–0.3
 /// to keep wide residual networks from dying).
 public struct ResidualScales: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// Scales of the A, B and C stages (dimensionless multipliers of the residual branch).
     public var a, b, c: Double
 
     public init(_ a: Double, _ b: Double, _ c: Double) {
@@ -31,11 +33,13 @@ public struct ResidualScales: Codable, Hashable, Sendable, CustomStringConvertib
 ///
 /// Decoding accepts any subset of the keys besides `model`; the missing ones take the defaults below.
 public struct ModelConfig: Codable, Hashable, Sendable {
+    /// Which of the five networks.
     public var model: ModelName
     /// Width multiplier α in (0, 1]: every written channel count `c` becomes `max(1, floor(c·α + 0.5))`.
     public var width: Double
     /// Repeats of the A, B and C blocks (default: the published network's, `ModelName.defaultRepeats`).
     public var repeats: Repeats
+    /// The model's paper stem (for 299×299 images) or the compact stem (for 28–32 pixel images).
     public var stem: Stem
     /// Side of the square input image, in pixels.
     public var inputSize: Int

@@ -4,12 +4,17 @@ import Engine
 public struct ModelSummary: Codable, Hashable, Sendable {
     /// One top-level block: its output shape per image, trainable parameters and multiply-adds per image.
     public struct Block: Codable, Hashable, Sendable {
+        /// The block's name in the model's root (`stem`, `inception_a1`, …).
         public let name: String
+        /// Height × width × channels of one image of the block's output.
         public let outputShape: Shape
+        /// Trainable parameters of the block.
         public let parameters: Int
+        /// Multiply-adds per image of the block's convolutions and fully connected layer.
         public let macs: Int
     }
 
+    /// The configuration summarised.
     public let config: ModelConfig
     /// Shape of one input image.
     public let inputShape: Shape
