@@ -1,0 +1,19 @@
+import ArgumentParser
+import Models
+
+/// `inception-lab summary MODEL …`: one row per top-level block (name, output shape, parameters, MACs) and
+/// the totals, for any configuration of the family.
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a network block by block: output shape, parameters and multiply-adds per image.")
+
+    @OptionGroup var options: ModelOptions
+
+    @Flag(help: "Print JSON: {config, inputShape, blocks: [{name, outputShape, parameters, macs}], parameters, macs}.")
+    var json = false
+
+    func run() throws {
+        let summary = try Model(options.config(), seed: 0).summary()
+        print(json ? try jsonString(summary) : summary.table())
+    }
+}

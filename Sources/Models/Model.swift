@@ -1,0 +1,78 @@
+import Engine
+
+/// A built network of the family: the engine `Network` of a validated `ModelConfig`, its named top-level
+/// blocks, and the activations a trainer probes.
+///
+/// The root is a `Sequential` of the blocks `stem`, (`mixed_5b`,) `inception_a1` … `reduction_a`,
+/// `inception_b1` … `reduction_b`, `inception_c1` …, (`final_conv`,) `pool`, `dropout`, `logits`. Parameter
+/// names are dotted paths through it (`inception_a1.branch1.0.conv.weight`, `inception_b3.expand.bias`).
+/// Building draws every weight from one `RandomGenerator(seed:)` in a fixed order, so a seed fixes the network.
+public final class Model {
+    /// The validated configuration the network was built from.
+    public let config: ModelConfig
+    /// The seed every weight (and the dropout mask generator's seed) was drawn from.
+    public let seed: UInt64
+    /// The top-level blocks, in order; the network's root.
+    public let root: Sequential
+    /// The engine network over `root`: images `[batch, inputSize, inputSize, inputChannels]` → logits
+    /// `[batch, 1, 1, classes]`.
+    public let network: Network
+    /// The last activation before global average pooling (`H×W×C`, e.g. 8×8×1536 for full-size Inception-v4):
+    /// the layer the paper saw "die" (produce only zeros) in unscaled wide residual networks.
+    public let prePool: Probe
+    /// The outputs of the A, B and C stages (after the last block of each), in that order.
+    public let stageOutputs: [Probe]
+
+    /// An activation of the root that a trainer can read after a forward pass with `activation(_:)`.
+    public struct Probe: Hashable, Sendable {
+        /// Name of the top-level block whose output this is.
+        public let name: String
+        /// Index of that block in `root.layers` (for `Sequential.activation(after:)`).
+        public let index: Int
+        /// Shape of one image of the activation.
+        public let shape: Shape
+    }
+
+    /// Validates `config` and builds the network with weights drawn from `seed`. Allocates the weights and
+    /// their gradients (8 bytes per parameter; 447 MB for full-size `inception-resnet-v2`); activation memory is
+    /// allocated by the first forward pass.
+    public init(_ config: ModelConfig, seed: UInt64) throws(ModelError) {
+        try config.validate()
+        self.config = config
+        self.seed = seed
+        let b = Builder(config: config, seed: seed)
+        let layout = Layout(config, b)
+        do {
+            root = try b.build(layout)
+        } catch {
+            preconditionFailure("validated \(config.model) layout does not build: \(error)")
+        }
+        network = Network(root: root)
+        let probe = { [root] (name: String) -> Probe in
+            let index = root.layers.firstIndex { $0.name == name }!
+            return Probe(name: name, index: index, shape: root.layers[index].layer.outputShape)
+        }
+        stageOutputs = layout.stageEnds.map(probe)
+        prePool = probe(root.layers[root.layers.firstIndex { $0.name == "pool" }! - 1].name)
+    }
+
+    /// The top-level blocks with their names.
+    public var blocks: [(name: String, layer: any Layer)] { root.layers }
+
+    /// Trainable parameters of the whole network (BatchNorm moving statistics excluded).
+    public var parameterCount: Int { root.parameterCount }
+
+    /// Multiply-adds per image of the convolutions and the fully connected layer.
+    public var macs: Int { root.macs }
+
+    /// The probed activation of the last forward pass, `[batch, H, W, C]` of `probe.shape`.
+    public func activation(_ probe: Probe) -> TensorView { root.activation(after: probe.index) }
+
+    /// One row per top-level block, counted from the built layers.
+    public func summary() -> ModelSummary {
+        ModelSummary(config: config, inputShape: root.inputShape,
+                     blocks: root.layers.map { .init(name: $0.name, outputShape: $0.layer.outputShape,
+                                                     parameters: $0.layer.parameterCount, macs: $0.layer.macs) },
+                     parameters: parameterCount, macs: macs)
+    }
+}
