@@ -4,10 +4,11 @@ import Synchronization
 
 /// A request to stop training at the next step boundary, set from another thread or by SIGINT/SIGTERM.
 ///
-/// Threading: `isSet` and `set()` are atomic; any thread may call them.
-public final class StopFlag: Sendable {
+/// Threading: `isSet` and `set()` are atomic; any thread may call them. `installSignalHandlers()` is called once,
+/// before training starts, from the thread that owns the flag (the only access to `signalSources`).
+public final class StopFlag: @unchecked Sendable {
     private let flag = Atomic<Bool>(false)
-    private let signalSources = Mutex<[any DispatchSourceSignal]>([])
+    private var signalSources: [any DispatchSourceSignal] = []
 
     public init() {}
 
@@ -25,7 +26,7 @@ public final class StopFlag: Sendable {
                 set()
             }
             source.resume()
-            signalSources.withLock { $0.append(source) }
+            signalSources.append(source)
         }
     }
 }

@@ -111,25 +111,23 @@ public final class Trainer {
                 observer.event(step: step, kind: "stopped", message: "stop requested; checkpointed at step \(step)")
                 return TrainingOutcome(status: .killed, step: step, diedAtStep: diedAtStep, finalMetrics: last)
             }
-            var result = SoftmaxCrossEntropy.Result(loss: 0, top1Correct: 0, top5Correct: 0, isFinite: true)
-            var norm = 0.0
             let rate = schedule.rate(at: step)
-            let elapsed = clock.measure {
-                let n = labels.withUnsafeMutableBufferPointer { l in
-                    trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count),
-                                          labels: l)
-                }
-                let batch = TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage)
-                network.forward(batch, mode: .training)
-                result = labels.withUnsafeBufferPointer {
-                    network.loss(labels: $0, smoothing: Float(config.labelSmoothing))
-                }
-                network.backward()
-                GradientTransform.applyWeightDecay(Float(config.weightDecay), to: network.parameters)
-                norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
-                    ?? GradientTransform.globalNorm(network.parameters)
-                if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(rate)) }
+            let started = clock.now
+            let n = labels.withUnsafeMutableBufferPointer { l in
+                trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count),
+                                      labels: l)
             }
+            network.forward(TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage),
+                            mode: .training)
+            let result = labels.withUnsafeBufferPointer {
+                network.loss(labels: $0, smoothing: Float(config.labelSmoothing))
+            }
+            network.backward()
+            GradientTransform.applyWeightDecay(Float(config.weightDecay), to: network.parameters)
+            let norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
+                ?? GradientTransform.globalNorm(network.parameters)
+            if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(rate)) }
+            let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             step += 1
             wallTime += seconds
