@@ -1,11 +1,15 @@
 import ArgumentParser
 import Models
 
-/// The options that choose one member of the model family (architecture.md §5), shared by every command that
-/// builds a network. Every value is checked in `validate()`, so `config()` after parsing cannot fail.
+/// The options that shape one member of the model family (architecture.md §5), shared by every command that
+/// builds a network; the command itself names the model (`summary MODEL`, `train --model MODEL`) and gives the
+/// defaults for the input (full size for `summary`, the dataset's for `train`).
 struct ModelOptions: ParsableArguments {
-    @Argument(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: String
+    /// Input, stem and class defaults of the command using these options.
+    struct Defaults {
+        var input = 299, channels = 3, classes = 1000
+        var stem = Stem.paper
+    }
 
     @Option(help: "Width multiplier α in (0, 1]; every channel count c becomes max(1, floor(c·α + 0.5)).")
     var width: Double = 1
@@ -13,17 +17,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Repeats of the A, B and C blocks as a,b,c (default: the published network's).")
     var repeats: String?
 
-    @Option(help: "Stem: paper (the model's own, 299 → 35) or compact (3×3 convs, 32 → 15).")
-    var stem: Stem = .paper
+    @Option(help: "Stem: paper (the model's own, 299 → 35) or compact (3×3 convs, 32 → 15). Default: the command's.")
+    var stem: Stem?
 
-    @Option(help: "Side of the square input image in pixels.")
-    var input: Int = 299
+    @Option(help: "Side of the square input image in pixels. Default: the command's (299, or the dataset's).")
+    var input: Int?
 
-    @Option(help: "Channels of the input image.")
-    var channels: Int = 3
+    @Option(help: "Channels of the input image. Default: the command's (3, or the dataset's).")
+    var channels: Int?
 
-    @Option(help: "Number of classes.")
-    var classes: Int = 1000
+    @Option(help: "Number of classes. Default: the command's (1000, or the dataset's).")
+    var classes: Int?
 
     @Option(help: "Residual scales of the A, B and C stages as sA,sB,sC (default 0.17,0.10,0.20 for inception-resnet-v2, 1 for the other residual networks).")
     var scales: String?
@@ -31,19 +35,23 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Dropout keep probability before the classifier, in training.")
     var dropoutKeep: Double = 0.8
 
-    @Option(help: "BatchNorm moving-average decay (TensorFlow uses 0.9997; 0.99 suits short CPU runs).")
+    @Option(name: [.customLong("bn-decay"), .customLong("batch-norm-decay")],
+            help: "BatchNorm moving-average decay (TensorFlow uses 0.9997; 0.99 suits short CPU runs).")
     var batchNormDecay: Double = 0.99
 
-    mutating func validate() throws {
+    /// The validated configuration of `model` shaped by these options; errors are `ValidationError`s that say
+    /// what is wrong and what works.
+    func config(model: String, defaults: Defaults = Defaults()) throws -> ModelConfig {
         do {
-            try config().validate()
+            let config = try unvalidatedConfig(model: model, defaults: defaults)
+            try config.validate()
+            return config
         } catch let error as ModelError {
             throw ValidationError(error.description)
         }
     }
 
-    /// The configuration the options describe (not yet validated).
-    func config() throws -> ModelConfig {
+    private func unvalidatedConfig(model: String, defaults: Defaults) throws -> ModelConfig {
         let repeats = try repeats.map { text in
             let n = try Self.list(text, of: Int.self, option: "--repeats", example: "4,7,3")
             return Repeats(n[0], n[1], n[2])
@@ -52,8 +60,10 @@ struct ModelOptions: ParsableArguments {
             let s = try Self.list(text, of: Double.self, option: "--scales", example: "0.1,0.1,0.1")
             return ResidualScales(s[0], s[1], s[2])
         }
-        return ModelConfig(model: try ModelName(parsing: model), width: width, repeats: repeats, stem: stem,
-                           inputSize: input, inputChannels: channels, classes: classes, residualScales: scales,
+        return ModelConfig(model: try ModelName(parsing: model), width: width, repeats: repeats,
+                           stem: stem ?? defaults.stem, inputSize: input ?? defaults.input,
+                           inputChannels: channels ?? defaults.channels, classes: classes ?? defaults.classes,
+                           residualScales: scales,
                            dropoutKeep: dropoutKeep, batchNormDecay: batchNormDecay)
     }
 

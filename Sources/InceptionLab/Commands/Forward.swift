@@ -13,6 +13,9 @@ struct Forward: ParsableCommand {
             -c release. The first pass allocates the activations; later passes show the steady state.
             """)
 
+    @Argument(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: String
+
     @OptionGroup var options: ModelOptions
 
     @Option(help: "Images per batch.")
@@ -36,7 +39,7 @@ struct Forward: ParsableCommand {
     func run() throws {
         if let threads { BLASThreads.set(threads) }
         let clock = ContinuousClock()
-        let config = try options.config()
+        let config = try options.config(model: model)
         var built: Model?
         let buildTime = try clock.measure { built = try Model(config, seed: seed) }
         let model = built!

@@ -7,13 +7,16 @@ struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a network block by block: output shape, parameters and multiply-adds per image.")
 
+    @Argument(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: String
+
     @OptionGroup var options: ModelOptions
 
     @Flag(help: "Print JSON: {config, inputShape, blocks: [{name, outputShape, parameters, macs}], parameters, macs}.")
     var json = false
 
     func run() throws {
-        let summary = try Model(options.config(), seed: 0).summary()
+        let summary = try Model(options.config(model: model), seed: 0).summary()
         print(json ? try jsonString(summary) : summary.table())
     }
 }
