@@ -120,5 +120,27 @@ public enum Migrations {
                r.died_at_step, r.error, r.run_key, r.config_json AS config
         FROM runs AS r LEFT JOIN experiments AS e ON e.id = r.experiment_id;
         """,
+        // 2: the training configuration nests the model (`$.model.model`); show it with its width, and the
+        // final test error.
+        """
+        DROP VIEW run_summary;
+        CREATE VIEW run_summary AS
+        SELECT r.id, r.name, e.name AS experiment, r.status,
+               json_extract(r.config_json, '$.model.model') AS model,
+               json_extract(r.config_json, '$.model.width') AS width, r.seed, r.step, r.total_steps,
+               datetime(r.created_at, 'unixepoch') AS created, datetime(r.finished_at, 'unixepoch') AS finished,
+               (SELECT value FROM metrics WHERE run_id = r.id AND name = 'val_top1_error'
+                ORDER BY step DESC LIMIT 1) AS val_top1_error,
+               (SELECT value FROM metrics WHERE run_id = r.id AND name = 'val_top5_error'
+                ORDER BY step DESC LIMIT 1) AS val_top5_error,
+               (SELECT value FROM metrics WHERE run_id = r.id AND name = 'val_loss'
+                ORDER BY step DESC LIMIT 1) AS val_loss,
+               (SELECT value FROM metrics WHERE run_id = r.id AND name = 'train_loss'
+                ORDER BY step DESC LIMIT 1) AS train_loss,
+               (SELECT value FROM metrics WHERE run_id = r.id AND name = 'test_top1_error'
+                ORDER BY step DESC LIMIT 1) AS test_top1_error,
+               r.died_at_step, r.error, r.run_key, r.config_json AS config
+        FROM runs AS r LEFT JOIN experiments AS e ON e.id = r.experiment_id;
+        """,
     ]
 }

@@ -17,13 +17,13 @@ public final class ResultsReader {
 
     /// The columns of `run_summary` that `runs(_:)` returns.
     private static let summaryColumns = """
-        id, name, experiment, status, model, seed, step, total_steps, created, finished, \
-        val_top1_error, val_top5_error, val_loss, train_loss
+        id, name, experiment, status, model, width, seed, step, total_steps, created, finished, \
+        val_top1_error, val_top5_error, val_loss, train_loss, test_top1_error
         """
 
     /// The runs matching `filter`, oldest first, as rows of the `run_summary` view: id, name, experiment,
-    /// status, model, seed, step, total_steps, created, finished (UTC `YYYY-MM-DD HH:MM:SS`), and the last
-    /// recorded val_top1_error, val_top5_error, val_loss and train_loss.
+    /// status, model, width, seed, step, total_steps, created, finished (UTC `YYYY-MM-DD HH:MM:SS`), and the last
+    /// recorded val_top1_error, val_top5_error, val_loss, train_loss and test_top1_error.
     public func runs(_ filter: RunFilter = RunFilter()) throws -> ResultTable {
         var conditions: [String] = []
         var values: [any SQLBindable] = []

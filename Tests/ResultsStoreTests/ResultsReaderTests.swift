@@ -8,7 +8,7 @@ import Testing
         let paper = try store.experiment(named: "paper")
         let ids = try [
             store.insertRun(sampleRun(1, model: "inception-v4", experimentID: paper)).id,
-            store.insertRun(NewRun(name: "resnet", configJSON: #"{"lr":0.1,"model":"inception-resnet-v2"}"#,
+            store.insertRun(NewRun(name: "resnet", configJSON: #"{"lr":0.1,"model":{"model":"inception-resnet-v2"}}"#,
                                    seed: 2, experimentID: paper)).id,
             store.insertRun(sampleRun(3, model: "inception-v3")).id,
         ]
@@ -30,12 +30,13 @@ import Testing
             let ids = try populate(store)
             let reader = try ResultsReader(path: store.path)
             let all = try reader.runs()
-            #expect(all.columns == ["id", "name", "experiment", "status", "model", "seed", "step", "total_steps",
-                                    "created", "finished", "val_top1_error", "val_top5_error", "val_loss",
-                                    "train_loss"])
+            #expect(all.columns == ["id", "name", "experiment", "status", "model", "width", "seed", "step",
+                                    "total_steps", "created", "finished", "val_top1_error", "val_top5_error",
+                                    "val_loss", "train_loss", "test_top1_error"])
             #expect(all.rows.map { $0[0].int! } == ids)
             #expect(all.rows[0][3] == .text("finished") && all.rows[0][4] == .text("inception-v4"))
-            #expect(all.rows[0][10] == .real(0.5 / 3) && all.rows[0][11] == .null && all.rows[0][13] == .real(2.0 / 3))
+            #expect(all.rows[0][5] == .real(0.125))
+            #expect(all.rows[0][11] == .real(0.5 / 3) && all.rows[0][12] == .null && all.rows[0][14] == .real(2.0 / 3))
 
             func matching(_ filter: RunFilter) throws -> [Int] { try reader.runs(filter).rows.map { $0[0].int! } }
             #expect(try matching(RunFilter(status: .running)) == [ids[1]])
