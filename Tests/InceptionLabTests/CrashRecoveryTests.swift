@@ -1,0 +1,58 @@
+import Foundation
+import ResultsStore
+import Testing
+
+/// The `inception-lab` executable SwiftPM built into the same directory as this test bundle.
+func inceptionLabExecutable() -> URL {
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    return testBinary.deletingLastPathComponent().appendingPathComponent("inception-lab")
+}
+
+@Suite("A training process killed with SIGKILL")
+struct CrashRecoveryTests {
+    /// Trains a tiny model on synthetic data in a child process, kills it with SIGKILL once a checkpoint has been
+    /// written, and checks that the database opens intact, keeps every metric flushed before the kill, and shows
+    /// the run as dead (stale heartbeat) to the next command.
+    @Test(.timeLimit(.minutes(2)))
+    func leavesAnIntactDatabaseAndADetectableDeadRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("lab.sqlite").path
+        let process = Process()
+        process.executableURL = inceptionLabExecutable()
+        process.arguments = ["train", "--dataset", "synthetic", "--model", "inception-resnet-v2-paper",
+                             "--width", "0.0625", "--repeats", "1,1,1", "--steps", "100000", "--batch", "16",
+                             "--log-every", "1", "--eval-every", "100000", "--checkpoint-every", "5",
+                             "--threads", "1", "--db", db]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+
+        // Wait for the second checkpoint: everything recorded up to its step has been committed.
+        var checkpointStep = 0
+        let deadline = Date().addingTimeInterval(90)
+        while checkpointStep < 10 && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            guard FileManager.default.fileExists(atPath: db),
+                  let reader = try? ResultsReader(path: db),
+                  let table = try? reader.query("SELECT max(step) FROM events WHERE kind = 'checkpoint'") else { continue }
+            checkpointStep = table.rows.first?.first?.int ?? 0
+        }
+        #expect(process.isRunning, "the training process ended on its own")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(checkpointStep >= 10)
+
+        let reader = try ResultsReader(path: db)
+        #expect(try reader.query("PRAGMA integrity_check").rows.first?.first?.string == "ok")
+        let losses = try reader.metricSeries(run: 1, name: "train_loss")
+        #expect(Set(losses.map(\.step)).isSuperset(of: Set(1...checkpointStep)), "a metric flushed before the kill is missing")
+        #expect(try reader.run(1).run.status == .running)
+
+        let store = try ResultsStore(path: db)
+        let dead = try store.markStaleRuns(olderThan: 0)
+        #expect(dead.map(\.id) == [1])
+        #expect(try reader.run(1).run.status == .killed)
+    }
+}
