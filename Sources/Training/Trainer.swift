@@ -39,6 +39,32 @@ public final class Trainer {
     private var deadStreakStart: Int?
     private var deadStreak = 0
     private var diedAtStep: Int?
+    private var interval = Interval()
+
+    /// Sums over the current logging interval, saved in checkpoints so that a run resumed mid-interval logs the
+    /// same means as one never interrupted.
+    private struct Interval {
+        var steps = 0, seconds = 0.0, loss = 0.0, error = 0.0
+
+        mutating func add(seconds: Double, loss: Double, error: Double) {
+            steps += 1
+            self.seconds += seconds
+            self.loss += loss
+            self.error += error
+        }
+
+        /// `steps,seconds,loss,error`, each exactly round-tripping.
+        var text: String { "\(steps),\(seconds),\(loss),\(error)" }
+
+        init() {}
+
+        init?(text: String) {
+            let parts = text.split(separator: ",")
+            guard parts.count == 4, let s = Int(parts[0]), let t = Double(parts[1]), let l = Double(parts[2]),
+                  let e = Double(parts[3]) else { return nil }
+            (steps, seconds, loss, error) = (s, t, l, e)
+        }
+    }
 
     /// Prepares a run. The validation split is held out from `dataset.train` by a fixed seed, the same for every
     /// run, so runs compare on the same images; the test split is used only for the final numbers.
@@ -102,9 +128,7 @@ public final class Trainer {
     /// the checkpoint (which must exist and belong to this configuration).
     public func run(resume: Bool) throws -> TrainingOutcome {
         if resume { try restore() }
-        var intervalSteps = 0, intervalSeconds = 0.0, lossSum = 0.0, errorSum = 0.0
         var last: [String: Double] = [:]
-        let clock = ContinuousClock()
         while step < totalSteps {
             if stop?.isSet == true {
                 try saveCheckpoint()
@@ -112,29 +136,11 @@ public final class Trainer {
                 return TrainingOutcome(status: .killed, step: step, diedAtStep: diedAtStep, finalMetrics: last)
             }
             let rate = schedule.rate(at: step)
-            let started = clock.now
-            let n = labels.withUnsafeMutableBufferPointer { l in
-                trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count),
-                                      labels: l)
-            }
-            network.forward(TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage),
-                            mode: .training)
-            let result = labels.withUnsafeBufferPointer {
-                network.loss(labels: $0, smoothing: Float(config.labelSmoothing))
-            }
-            network.backward()
-            GradientTransform.applyWeightDecay(Float(config.weightDecay), to: network.parameters)
-            let norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
-                ?? GradientTransform.globalNorm(network.parameters)
-            if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(rate)) }
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let (result, norm, seconds) = trainStep(learningRate: rate)
             step += 1
             wallTime += seconds
-            intervalSteps += 1
-            intervalSeconds += seconds
-            lossSum += result.loss
-            errorSum += 1 - Double(result.top1Correct) / Double(config.batchSize)
+            interval.add(seconds: seconds, loss: result.loss,
+                         error: 1 - Double(result.top1Correct) / Double(config.batchSize))
 
             if !result.isFinite || !norm.isFinite {
                 last = ["train_loss": result.loss, "grad_norm": norm, "learning_rate": rate, "epoch": epoch]
@@ -144,20 +150,20 @@ public final class Trainer {
                 return TrainingOutcome(status: .diverged, step: step, diedAtStep: diedAtStep, finalMetrics: last)
             }
             if step % config.logEvery == 0 || step == totalSteps {
-                let imagesPerSecond = Double(intervalSteps * config.batchSize) / intervalSeconds
+                let imagesPerSecond = Double(interval.steps * config.batchSize) / interval.seconds
                 last = probes().merging([
-                    "train_loss": lossSum / Double(intervalSteps),
-                    "train_top1_error": errorSum / Double(intervalSteps),
+                    "train_loss": interval.loss / Double(interval.steps),
+                    "train_top1_error": interval.error / Double(interval.steps),
                     "learning_rate": rate, "grad_norm": norm, "epoch": epoch,
-                    "step_time": intervalSeconds / Double(intervalSteps), "images_per_second": imagesPerSecond,
+                    "step_time": interval.seconds / Double(interval.steps), "images_per_second": imagesPerSecond,
                 ]) { a, _ in a }
                 observer.record(step: step, wallTime: wallTime, metrics: last)
                 detectDeath(deadFraction: last["prepool_dead_fraction"] ?? 0)
                 observer.progress(TrainingProgress(
                     step: step, totalSteps: totalSteps, epoch: epoch, loss: last["train_loss"]!,
                     error: last["train_top1_error"]!, imagesPerSecond: imagesPerSecond,
-                    secondsRemaining: Double(totalSteps - step) * intervalSeconds / Double(intervalSteps)))
-                (intervalSteps, intervalSeconds, lossSum, errorSum) = (0, 0, 0, 0)
+                    secondsRemaining: Double(totalSteps - step) * interval.seconds / Double(interval.steps)))
+                interval = Interval()
             }
             if step % config.evaluateEvery == 0 || step == totalSteps {
                 let metrics = evaluate(validation, prefix: "val")
@@ -172,6 +178,27 @@ public final class Trainer {
             if step % config.checkpointEvery == 0 || step == totalSteps { try saveCheckpoint() }
         }
         return TrainingOutcome(status: .finished, step: step, diedAtStep: diedAtStep, finalMetrics: last)
+    }
+
+    /// One step on the next training batch: forward, loss, backward, weight decay, gradient norm (clipped when
+    /// set), and the optimizer update unless the loss or the norm is not finite. Returns the batch's loss and
+    /// accuracy, the global gradient norm before clipping, and the step's duration in seconds.
+    private func trainStep(learningRate: Double) -> (SoftmaxCrossEntropy.Result, norm: Double, seconds: Double) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let n = labels.withUnsafeMutableBufferPointer { l in
+            trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count), labels: l)
+        }
+        network.forward(TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage),
+                        mode: .training)
+        let result = labels.withUnsafeBufferPointer { network.loss(labels: $0, smoothing: Float(config.labelSmoothing)) }
+        network.backward()
+        GradientTransform.applyWeightDecay(Float(config.weightDecay), to: network.parameters)
+        let norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
+            ?? GradientTransform.globalNorm(network.parameters)
+        if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(learningRate)) }
+        let elapsed = clock.now - started
+        return (result, norm, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     private var epoch: Double { Double(step) / Double(stepsPerEpoch) }
@@ -250,6 +277,7 @@ public final class Trainer {
             "wall_time": String(wallTime),
             "data_epoch": String(trainLoader.position.epoch),
             "data_batch": String(trainLoader.position.batch),
+            "interval": interval.text,
             "dead_streak": String(deadStreak),
             "dead_streak_start": deadStreakStart.map(String.init) ?? "",
             "died_at_step": diedAtStep.map(String.init) ?? "",
@@ -283,6 +311,10 @@ public final class Trainer {
         step = try int("step")
         wallTime = Double(m["wall_time"] ?? "") ?? 0
         trainLoader.position = BatchPosition(epoch: try int("data_epoch"), batch: try int("data_batch"))
+        guard let restored = m["interval"].flatMap(Interval.init(text:)) else {
+            throw TrainingError.checkpointMismatch(path: url.path, reason: "metadata interval is missing or malformed")
+        }
+        interval = restored
         deadStreak = try int("dead_streak")
         deadStreakStart = m["dead_streak_start"].flatMap { Int($0) }
         diedAtStep = m["died_at_step"].flatMap { Int($0) }

@@ -9,12 +9,14 @@ final class RecordingObserver: TrainingObserver {
     var metrics: [String: [Int: Double]] = [:]
     var events: [(step: Int, kind: String)] = []
     var onProgress: (TrainingProgress) -> Void = { _ in }
+    var onCheckpoint: (Int) -> Void = { _ in }
 
     func record(step: Int, wallTime: Double, metrics new: [String: Double]) {
         for (name, value) in new { metrics[name, default: [:]][step] = value }
     }
     func event(step: Int, kind: String, message: String) { events.append((step, kind)) }
     func progress(_ progress: TrainingProgress) { onProgress(progress) }
+    func checkpointed(step: Int) { onCheckpoint(step) }
 
     /// Every metric except timings, which no two runs share.
     var deterministicMetrics: [String: [Int: Double]] {
@@ -77,6 +79,28 @@ struct TrainerTests {
         #expect(straight.metrics["val_top1_error"]?.keys.sorted() == [4, 8, 12])
         #expect(straight.metrics["test_top1_error"]?[12] != nil)
         #expect(straight.metrics["prepool_dead_fraction"]?.count == 6)
+    }
+
+    /// A crash (no chance to checkpoint) after the step-5 checkpoint, in the middle of a logging interval: the run
+    /// resumed from that checkpoint re-records steps 6… exactly as the original did.
+    @Test func resumeFromAnEarlierCheckpointMidIntervalRecordsTheSameMetrics() throws {
+        let url = temporaryCheckpoint()
+        let snapshot = url.deletingLastPathComponent().appendingPathComponent("step5.safetensors")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let original = RecordingObserver()
+        original.onCheckpoint = { step in
+            if step == 5 { try! FileManager.default.copyItem(at: url, to: snapshot) }
+        }
+        _ = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: original).run(resume: false)
+
+        try FileManager.default.removeItem(at: url)
+        try FileManager.default.copyItem(at: snapshot, to: url)
+        let resumed = RecordingObserver()
+        let outcome = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: resumed)
+            .run(resume: true)
+        #expect(outcome.status == .finished)
+        let after5 = original.deterministicMetrics.mapValues { $0.filter { $0.key > 5 } }.filter { !$0.value.isEmpty }
+        #expect(resumed.deterministicMetrics == after5)
     }
 
     @Test func resumeRefusesAnotherConfiguration() throws {
