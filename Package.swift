@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine"]),
-        .target(name: "Benchmarks", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
+        .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [

@@ -16,6 +16,11 @@ struct ProcessMemory {
         return ProcessMemory(residentKB: field("VmRSS"), peakKB: field("VmHWM"))
     }
 
+    /// Resets the high-water mark (VmHWM) to the current resident set (Linux: `5` to /proc/self/clear_refs).
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
     var residentMB: String { residentKB.map { String($0 / 1024) } ?? "?" }
     var peakMB: String { peakKB.map { String($0 / 1024) } ?? "?" }
 }

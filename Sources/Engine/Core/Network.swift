@@ -13,6 +13,20 @@ public final class Network {
         logitsGradient = Tensor(shape: root.outputShape)
     }
 
+    /// Attach a profiler to time every layer's passes by kind (nil: no timing). The network's root is timed too.
+    public var profiler: Profiler? {
+        didSet {
+            for layer in root.allLayers {
+                switch layer {
+                case let s as Sequential: s.profiler = profiler
+                case let c as Concat: c.profiler = profiler
+                case let r as Residual: r.profiler = profiler
+                default: break
+                }
+            }
+        }
+    }
+
     public var inputShape: Shape { root.inputShape }
     public var classes: Int { root.outputShape.count }
     /// Trainable parameters in a fixed order (the order optimizers and checkpoints use).
@@ -25,7 +39,7 @@ public final class Network {
     public func forward(_ images: TensorView, mode: Mode) -> TensorView {
         batch = images.batch
         let out = logits.view(batch: batch)
-        root.forward(images, into: out, mode: mode)
+        profiler.forward(root, images, into: out, mode: mode)
         return out
     }
 
@@ -38,6 +52,6 @@ public final class Network {
 
     /// Back-propagates the loss gradient of the last `loss` call into every parameter's gradient.
     public func backward() {
-        root.backward(logitsGradient.view(batch: batch), into: nil, accumulate: false)
+        profiler.backward(root, logitsGradient.view(batch: batch), into: nil, accumulate: false)
     }
 }

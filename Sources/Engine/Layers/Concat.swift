@@ -6,6 +6,8 @@ public final class Concat: Layer {
     public let branches: [(name: String, layer: any Layer)]
     public let inputShape: Shape
     public let outputShape: Shape
+    /// Times the branches' passes when set (see `Network.profiler`).
+    public var profiler: Profiler?
 
     /// Branches are named `branch0`, `branch1`, … unless given names.
     public convenience init(_ branches: [any Layer]) {
@@ -40,13 +42,13 @@ public final class Concat: Layer {
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         for (b, s) in zip(branches, slices) {
-            b.layer.forward(x, into: y.channels(s.start, count: s.count), mode: mode)
+            profiler.forward(b.layer, x, into: y.channels(s.start, count: s.count), mode: mode)
         }
     }
 
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
         for (i, (b, s)) in zip(branches, slices).enumerated() {
-            b.layer.backward(dy.channels(s.start, count: s.count), into: dx, accumulate: accumulate || i > 0)
+            profiler.backward(b.layer, dy.channels(s.start, count: s.count), into: dx, accumulate: accumulate || i > 0)
         }
     }
 }

@@ -10,6 +10,8 @@ public final class Residual: Layer {
     private let branchOutput, expanded: Tensor
     private let branchGradient, expandedGradient: Tensor
     private var output: TensorView?
+    /// Times the branch, the expansion and the merge when set (see `Network.profiler`).
+    public var profiler: Profiler?
 
     public init(branch: any Layer, scale: Float, relu: Bool = true, workspace: Workspace, rng: inout RandomGenerator) {
         self.branch = branch
@@ -31,15 +33,17 @@ public final class Residual: Layer {
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         output = y
         let f = branchOutput.view(batch: x.batch), r = expanded.view(batch: x.batch)
-        branch.forward(x, into: f, mode: mode)
-        expansion.forward(f, into: r, mode: mode)
+        profiler.forward(branch, x, into: f, mode: mode)
+        profiler.forward(expansion, f, into: r, mode: mode)
         let c = outputShape.channels, s = scale
-        for row in 0..<x.rows {
-            let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
-            if relu {
-                for i in 0..<c { q[i] = max(0, p[i] + s * e[i]) }
-            } else {
-                for i in 0..<c { q[i] = p[i] + s * e[i] }
+        profiler.measure(.residualMerge) {
+            for row in 0..<x.rows {
+                let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
+                if relu {
+                    for i in 0..<c { q[i] = max(0, p[i] + s * e[i]) }
+                } else {
+                    for i in 0..<c { q[i] = p[i] + s * e[i] }
+                }
             }
         }
     }
@@ -49,16 +53,18 @@ public final class Residual: Layer {
         let c = outputShape.channels, s = scale
         let dr = expandedGradient.view(batch: dy.batch), df = branchGradient.view(batch: dy.batch)
         // g = dy masked by the ReLU; ∂L/∂x gets g directly (the identity path) and ∂L/∂r = s·g.
-        for row in 0..<dy.rows {
-            let g = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row)
-            for i in 0..<c { d[i] = relu && o[i] <= 0 ? 0 : g[i] }
-            if let dx {
-                let q = dx.pixel(row)
-                for i in 0..<c { q[i] = accumulate ? q[i] + d[i] : d[i] }
+        profiler.measure(.residualMerge) {
+            for row in 0..<dy.rows {
+                let g = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row)
+                for i in 0..<c { d[i] = relu && o[i] <= 0 ? 0 : g[i] }
+                if let dx {
+                    let q = dx.pixel(row)
+                    for i in 0..<c { q[i] = accumulate ? q[i] + d[i] : d[i] }
+                }
+                for i in 0..<c { d[i] *= s }
             }
-            for i in 0..<c { d[i] *= s }
         }
-        expansion.backward(dr, into: df, accumulate: false)
-        branch.backward(df, into: dx, accumulate: true)
+        profiler.backward(expansion, dr, into: df, accumulate: false)
+        profiler.backward(branch, df, into: dx, accumulate: true)
     }
 }

@@ -6,6 +6,8 @@ public final class Sequential: Layer {
     private let activations: [Tensor]   // output of layers[i] for i < count − 1
     private var gradients: [Tensor] = []
     private var batch = 0
+    /// Times the children's passes when set (see `Network.profiler`).
+    public var profiler: Profiler?
 
     /// Children are named by position (`0`, `1`, …) unless given names.
     public convenience init(_ layers: [any Layer]) {
@@ -34,7 +36,7 @@ public final class Sequential: Layer {
         var current = x
         for (i, entry) in layers.enumerated() {
             let out = i < activations.count ? activations[i].view(batch: batch) : y
-            entry.layer.forward(current, into: out, mode: mode)
+            profiler.forward(entry.layer, current, into: out, mode: mode)
             current = out
         }
     }
@@ -44,7 +46,7 @@ public final class Sequential: Layer {
         var upstream = dy
         for i in stride(from: layers.count - 1, through: 0, by: -1) {
             let down = i > 0 ? gradients[i - 1].view(batch: batch) : dx
-            layers[i].layer.backward(upstream, into: down, accumulate: i > 0 ? false : accumulate)
+            profiler.backward(layers[i].layer, upstream, into: down, accumulate: i > 0 ? false : accumulate)
             if let down { upstream = down }
         }
     }
