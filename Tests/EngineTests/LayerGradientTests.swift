@@ -38,6 +38,16 @@ struct LayerGradientTests {
         GradientCheck(batch: 3).verify(bn)
     }
 
+    /// Contiguous tensors take the grouped kernels (several pixels per vector loop, leftover pixels one by one);
+    /// these shapes cover narrow, odd and wide channel counts with and without leftovers.
+    @Test("BatchNorm on contiguous tensors", arguments: [(Shape(3, 3, 5), true), (Shape(3, 3, 3), false),
+                                                         (Shape(2, 3, 70), true), (Shape(4, 4, 8), true)])
+    func batchNormContiguous(shape: Shape, relu: Bool) {
+        let bn = BatchNorm(shape: shape, relu: relu)
+        for i in 0..<shape.channels { bn.beta.value[i] = Float(i % 5) * 0.2 - 0.4 }
+        GradientCheck(batch: 3, strided: false).verify(bn)
+    }
+
     @Test func relu() {
         GradientCheck().verify(ReLU(shape: Shape(3, 3, 4)))
     }
@@ -71,12 +81,13 @@ struct LayerGradientTests {
         GradientCheck().verify(layer)
     }
 
-    @Test("Residual merge with and without its ReLU", arguments: [true, false])
-    func residual(relu: Bool) {
-        let shape = Shape(4, 4, 3)
+    @Test("Residual merge with and without its ReLU, strided and contiguous",
+          arguments: [(true, true), (false, true), (true, false), (false, false)])
+    func residual(relu: Bool, strided: Bool) {
+        let shape = Shape(4, 3, 11)
         var rng = RandomGenerator(seed: 11)
         let layer = Residual(branch: conv(shape, 2, (3, 3)), scale: 0.2, relu: relu, workspace: workspace, rng: &rng)
-        GradientCheck().verify(layer)
+        GradientCheck(batch: 3, strided: strided).verify(layer)
     }
 
     /// A conv unit: convolution without bias → BatchNorm → ReLU (architecture.md §1 `C`).
@@ -107,5 +118,31 @@ struct LayerGradientTests {
         ])
         var rng = RandomGenerator(seed: 12)
         GradientCheck(batch: 3).verify(Residual(branch: branch, scale: 0.2, workspace: workspace, rng: &rng))
+    }
+}
+
+@Suite("BatchNorm statistics")
+struct BatchNormStatisticsTests {
+    /// Training normalises with the batch's mean and biased variance and moves the moving statistics towards the
+    /// batch's (unbiased variance); inference applies the moving statistics.
+    @Test func trainingAndInference() {
+        let shape = Shape(1, 3, 2)   // one row of three pixels, two channels; batch 2 → 6 values per channel
+        let values: [Float] = [1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 6, 60]
+        let bn = BatchNorm(shape: shape, relu: false, decay: 0.5)
+        let x = Tensor(shape: shape, batch: 2, values: values)
+        let y = Tensor(shape: shape)
+        bn.forward(x.view(batch: 2), into: y.view(batch: 2), mode: .training)
+        let out = y.view(batch: 2).toArray()
+        let channel0 = stride(from: 0, to: 12, by: 2).map { out[$0] }
+        let expected0 = (1...6).map { (Float($0) - 3.5) / (17.5 / 6 + 0.001).squareRoot() }
+        #expect(zip(channel0, expected0).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(abs(bn.movingMean.value[1] - 0.5 * 35) < 1e-4)
+        #expect(abs(bn.movingVariance.value[0] - (0.5 + 0.5 * 3.5)) < 1e-5)   // unbiased variance of 1…6 is 3.5
+
+        bn.gamma.value[0] = 2
+        bn.beta.value[0] = 1
+        bn.forward(x.view(batch: 2), into: y.view(batch: 2), mode: .inference)
+        let inferred = y.view(batch: 2).toArray()[0]
+        #expect(abs(inferred - (2 * (1 - bn.movingMean.value[0]) / (bn.movingVariance.value[0] + 0.001).squareRoot() + 1)) < 1e-5)
     }
 }

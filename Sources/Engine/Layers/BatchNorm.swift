@@ -1,9 +1,12 @@
 /// Batch normalisation over the batch and spatial axes of NHWC input, affine (gamma, beta), optionally fused
-/// with the ReLU that follows it so the pair costs one pass over memory forward and two backward.
+/// with the ReLU that follows it so the pair costs three passes over memory forward and two backward.
 ///
 /// Training uses the batch statistics (biased variance for normalising) and updates the moving statistics as
 /// `moving = decay · moving + (1 − decay) · batch`, with the unbiased variance `M/(M−1)·var` as TensorFlow does;
 /// inference uses the moving statistics. `epsilon` is added to the variance (0.001, architecture.md §1).
+///
+/// Kernels run over groups of pixels (`forEachRowGroup`) with per-channel values tiled across a group, so narrow
+/// layers vectorise as well as wide ones.
 public final class BatchNorm: Layer {
     public let inputShape: Shape
     public var outputShape: Shape { inputShape }
@@ -13,9 +16,12 @@ public final class BatchNorm: Layer {
     public var decay: Float
     public let relu: Bool
 
-    // Per-channel scratch: batch mean, 1/σ, the affine map y = scale·x + shift of the last forward, and the
-    // backward map dx = scale·g + b·x + d.
-    private let mean, invStd, scale, shift, b, d: UnsafeMutableBufferPointer<Float>
+    /// Per-channel values (`channels` floats each): the batch mean and 1/σ of the last forward pass.
+    private let mean, invStd: UnsafeMutablePointer<Float>
+    /// Tiled across a group (`tileWidth` floats each): the mean, the forward map `y = scale·x + shift`, the
+    /// backward map `dx = scale·g + b·x + d`, and two accumulators.
+    private let meanT, scale, shift, b, d, acc1, acc2: UnsafeMutablePointer<Float>
+    private let tileWidth: Int
     private var input: TensorView?, output: TensorView?
     private var lastMode = Mode.training
 
@@ -29,12 +35,14 @@ public final class BatchNorm: Layer {
         beta = Parameter(name: "beta", dimensions: [c], role: .bias)
         movingMean = Parameter(name: "moving_mean", dimensions: [c], role: .state)
         movingVariance = Parameter(name: "moving_variance", dimensions: [c], role: .state, initialValue: 1)
-        (mean, invStd, scale, shift) = (.allocate(capacity: c), .allocate(capacity: c), .allocate(capacity: c),
-                                        .allocate(capacity: c))
-        (b, d) = (.allocate(capacity: c), .allocate(capacity: c))
+        tileWidth = rowsPerGroup(channels: c) * c
+        (mean, invStd) = (.allocate(capacity: c), .allocate(capacity: c))
+        (meanT, scale, shift, b, d, acc1, acc2) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
+            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
+            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth))
     }
 
-    deinit { [mean, invStd, scale, shift, b, d].forEach { $0.deallocate() } }
+    deinit { [mean, invStd, meanT, scale, shift, b, d, acc1, acc2].forEach { $0.deallocate() } }
 
     public var ownParameters: [Parameter] { [gamma, beta, movingMean, movingVariance] }
 
@@ -43,12 +51,30 @@ public final class BatchNorm: Layer {
         let c = inputShape.channels, rows = x.rows
         switch mode {
         case .training:
-            channelMeans(x, into: mean)
-            invStd.initialize(repeating: 0)
-            for r in 0..<rows {
-                let p = x.pixel(r)
-                for i in 0..<c { let d = p[i] - mean[i]; invStd[i] += d * d }
+            let contiguous = x.isContiguous
+            // Pass 1: the mean. Pass 2: the variance around it (two passes: no cancellation).
+            acc1.update(repeating: 0, count: tileWidth)
+            forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
+                let p = x.pixel(row)
+                var j = 0
+                while j + 8 <= w { acc1.setVector(acc1.vector(at: j) + p.vector(at: j), at: j); j += 8 }
+                while j < w { acc1[j] += p[j]; j += 1 }
             }
+            foldTiles(acc1, channels: c, into: mean)
+            for i in 0..<c { mean[i] /= Float(rows) }
+            tile(mean, channels: c, into: meanT)
+            acc2.update(repeating: 0, count: tileWidth)
+            forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
+                let p = x.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    let v = p.vector(at: j) - meanT.vector(at: j)
+                    acc2.setVector(acc2.vector(at: j) + v * v, at: j)
+                    j += 8
+                }
+                while j < w { let v = p[j] - meanT[j]; acc2[j] += v * v; j += 1 }
+            }
+            foldTiles(acc2, channels: c, into: invStd)
             let unbias = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for i in 0..<c {
                 let variance = invStd[i] / Float(rows)
@@ -62,63 +88,87 @@ public final class BatchNorm: Layer {
                 invStd[i] = 1 / (movingVariance.value[i] + epsilon).squareRoot()
             }
         }
+        // Pass 3: y = scale·x + shift, then the ReLU. (Backward reads the tiled mean and scale.)
+        if mode == .inference { tile(mean, channels: c, into: meanT) }
         for i in 0..<c {
-            scale[i] = gamma.value[i] * invStd[i]
-            shift[i] = beta.value[i] - mean[i] * scale[i]
+            acc1[i] = gamma.value[i] * invStd[i]
+            acc2[i] = beta.value[i] - mean[i] * acc1[i]
         }
-        for r in 0..<rows {
-            let p = x.pixel(r), q = y.pixel(r)
-            if relu {
-                for i in 0..<c { q[i] = max(0, p[i] * scale[i] + shift[i]) }
-            } else {
-                for i in 0..<c { q[i] = p[i] * scale[i] + shift[i] }
+        tile(acc1, channels: c, into: scale)
+        tile(acc2, channels: c, into: shift)
+        let floor: Float = relu ? 0 : -.infinity
+        forEachRowGroup(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous) { row, w in
+            let p = x.pixel(row), q = y.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                q.setVector(pointwiseMax(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), Vector8(repeating: floor)), at: j)
+                j += 8
             }
+            while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
         }
     }
 
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
         guard let x = input, let y = output else { preconditionFailure("backward before forward") }
         let c = inputShape.channels, rows = x.rows
-        let dGamma = gamma.gradient, dBeta = beta.gradient
-        dGamma.initialize(repeating: 0)
-        dBeta.initialize(repeating: 0)
-        // Pass 1: Σ g and Σ g·(x − μ), where g is dy masked by the ReLU.
-        for r in 0..<rows {
-            let p = x.pixel(r), g = dy.pixel(r), o = y.pixel(r)
-            for i in 0..<c {
-                let gi = relu && o[i] <= 0 ? 0 : g[i]
-                dBeta[i] += gi
-                dGamma[i] += gi * (p[i] - mean[i])
+        let relu = self.relu
+        let contiguous = x.isContiguous && y.isContiguous && dy.isContiguous
+        // Pass 1: Σ g and Σ g·(x − μ), where g is dy masked by the ReLU (zero where the output is not positive).
+        acc1.update(repeating: 0, count: tileWidth)
+        acc2.update(repeating: 0, count: tileWidth)
+        forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
+            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                var gv = g.vector(at: j)
+                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                acc1.setVector(acc1.vector(at: j) + gv, at: j)
+                acc2.setVector(acc2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
+                j += 8
+            }
+            while j < w {
+                let gi = relu && o[j] <= 0 ? 0 : g[j]
+                acc1[j] += gi
+                acc2[j] += gi * (p[j] - meanT[j])
+                j += 1
             }
         }
+        let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
+        foldTiles(acc1, channels: c, into: dBeta)
+        foldTiles(acc2, channels: c, into: dGamma)
         for i in 0..<c { dGamma[i] *= invStd[i] }
         guard let dx else { return }
         // Pass 2: dx = scale·g + b·x + d per channel (scale = γ/σ). In training the batch statistics depend on x:
         // dx = γ/σ · (g − Σg/M − x̂ · Σ(g·x̂)/M); in inference they are constants: dx = γ/σ · g.
         let count = Float(rows)
         for i in 0..<c {
+            let s = gamma.value[i] * invStd[i]
             if lastMode == .training {
-                b[i] = -scale[i] * invStd[i] * dGamma[i] / count
-                d[i] = -scale[i] * dBeta[i] / count - b[i] * mean[i]
+                acc1[i] = -s * invStd[i] * dGamma[i] / count
+                acc2[i] = -s * dBeta[i] / count - acc1[i] * mean[i]
             } else {
-                b[i] = 0
-                d[i] = 0
+                acc1[i] = 0
+                acc2[i] = 0
             }
         }
-        for r in 0..<rows {
-            let p = x.pixel(r), g = dy.pixel(r), o = y.pixel(r), q = dx.pixel(r)
-            for i in 0..<c {
-                let gi = relu && o[i] <= 0 ? 0 : g[i]
-                let v = scale[i] * gi + b[i] * p[i] + d[i]
-                q[i] = accumulate ? q[i] + v : v
+        tile(acc1, channels: c, into: b)
+        tile(acc2, channels: c, into: d)
+        forEachRowGroup(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous) { row, w in
+            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                var gv = g.vector(at: j)
+                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
+                q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
+                j += 8
+            }
+            while j < w {
+                let gi = relu && o[j] <= 0 ? 0 : g[j]
+                let v = scale[j] * gi + b[j] * p[j] + d[j]
+                q[j] = accumulate ? q[j] + v : v
+                j += 1
             }
         }
     }
-}
-
-/// `means[c]` = mean over every pixel of the batch of channel `c`.
-func channelMeans(_ x: TensorView, into means: UnsafeMutableBufferPointer<Float>) {
-    columnSums(x, into: means.baseAddress!)
-    let inverse = 1 / Float(x.rows)
-    for i in 0..<x.shape.channels { means[i] *= inverse }
 }

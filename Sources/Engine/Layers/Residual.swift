@@ -37,13 +37,16 @@ public final class Residual: Layer {
         profiler.forward(expansion, f, into: r, mode: mode)
         let c = outputShape.channels, s = scale
         profiler.measure(.residualMerge) {
-            for row in 0..<x.rows {
+            let floor: Float = relu ? 0 : -.infinity
+            let contiguous = x.isContiguous && y.isContiguous
+            forEachRowGroup(rows: x.rows, channels: c, contiguous: contiguous) { row, w in
                 let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
-                if relu {
-                    for i in 0..<c { q[i] = max(0, p[i] + s * e[i]) }
-                } else {
-                    for i in 0..<c { q[i] = p[i] + s * e[i] }
+                var j = 0
+                while j + 8 <= w {
+                    q.setVector(pointwiseMax(p.vector(at: j) + s * e.vector(at: j), Vector8(repeating: floor)), at: j)
+                    j += 8
                 }
+                while j < w { q[j] = max(floor, p[j] + s * e[j]); j += 1 }
             }
         }
     }
@@ -54,14 +57,24 @@ public final class Residual: Layer {
         let dr = expandedGradient.view(batch: dy.batch), df = branchGradient.view(batch: dy.batch)
         // g = dy masked by the ReLU; ∂L/∂x gets g directly (the identity path) and ∂L/∂r = s·g.
         profiler.measure(.residualMerge) {
-            for row in 0..<dy.rows {
-                let g = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row)
-                for i in 0..<c { d[i] = relu && o[i] <= 0 ? 0 : g[i] }
-                if let dx {
-                    let q = dx.pixel(row)
-                    for i in 0..<c { q[i] = accumulate ? q[i] + d[i] : d[i] }
+            let relu = self.relu
+            let contiguous = dy.isContiguous && y.isContiguous && (dx?.isContiguous ?? true)
+            forEachRowGroup(rows: dy.rows, channels: c, contiguous: contiguous) { row, w in
+                let g = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row), q = dx?.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    var gv = g.vector(at: j)
+                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                    if let q { q.setVector(accumulate ? q.vector(at: j) + gv : gv, at: j) }
+                    d.setVector(s * gv, at: j)
+                    j += 8
                 }
-                for i in 0..<c { d[i] *= s }
+                while j < w {
+                    let gi = relu && o[j] <= 0 ? 0 : g[j]
+                    if let q { q[j] = accumulate ? q[j] + gi : gi }
+                    d[j] = s * gi
+                    j += 1
+                }
             }
         }
         profiler.backward(expansion, dr, into: df, accumulate: false)
