@@ -71,7 +71,7 @@ public struct ExperimentReport: Sendable, Encodable {
         findings = Findings.evaluate(Findings.Inputs(
             configurations: configurations, validationCurves: validation,
             finals: Dictionary(uniqueKeysWithValues: finalQuality.map { ($0.configuration, $0) }),
-            costs: costByLabel, commonCaveats: overview.caveats))
+            costs: costByLabel))
     }
 
     /// The curve of `metric` for each configuration, in configuration order.

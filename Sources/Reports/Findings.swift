@@ -15,7 +15,8 @@ public struct Finding: Sendable, Equatable, Encodable {
     public var judgements: [Judgement]
     /// The combined verdict (`VerdictRules.combine`).
     public var verdict: Verdict
-    /// What limits the evidence: the scale of the runs and what differs from the paper.
+    /// What limits this finding's evidence beyond the caveats every finding shares (`Overview.caveats`: the
+    /// scale of the runs and the recipe's departures from the paper).
     public var caveats: [String]
 
     /// A finding with its verdict combined from `judgements`.
@@ -41,8 +42,6 @@ enum Findings {
         var finals: [String: FinalQuality]
         /// Costs.
         var costs: [String: Cost]
-        /// Caveats every finding shares: the scale of the runs and the recipe's departures from the paper.
-        var commonCaveats: [String]
     }
 
     /// The findings the configurations test, by number: 1 and 2 when a pure configuration has a residual
@@ -67,7 +66,10 @@ enum Findings {
                                                pure: inputs.validationCurves[pair.pure.label] ?? [],
                                                residual: inputs.validationCurves[pair.residual.label] ?? [])
                 },
-                caveats: inputs.commonCaveats))
+                caveats: ["""
+                    The paper's curves span a long training; "early" here is the first third of these runs' \
+                    budget.
+                    """]))
             findings.append(Finding(
                 number: 2, title: "Final error about the same",
                 claim: """
@@ -79,7 +81,7 @@ enum Findings {
                                             pure: inputs.finals[pair.pure.label]?.finalTop1,
                                             residual: inputs.finals[pair.residual.label]?.finalTop1)
                 },
-                caveats: inputs.commonCaveats + ["""
+                caveats: ["""
                     The paper's networks were fully trained; these runs stop at their budget, so equal errors here \
                     mean equal after that budget, not at convergence.
                     """]))
@@ -99,7 +101,7 @@ enum Findings {
                                              unscaled: inputs.finals[pair.unscaled.label]?.finalTop1,
                                              scaled: inputs.finals[pair.scaled.label]?.finalTop1)
                 },
-                caveats: inputs.commonCaveats + ["""
+                caveats: ["""
                     Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \
                     included, so scaling "not hurting" can reflect the unscaled runs' failure.
                     """]))
@@ -160,7 +162,7 @@ enum Findings {
                 the residuals by 0.1–0.3 did.
                 """,
             judgements: judgements,
-            caveats: inputs.commonCaveats + ["""
+            caveats: ["""
                 The paper's instability appeared after tens of thousands of iterations with more than 1000 \
                 filters; here the widest pre-pool layer has \(widest) channels and the longest run \(steps) steps, \
                 so finding no instability does not contradict the paper at full scale.
@@ -191,7 +193,7 @@ enum Findings {
                 keep very wide residual networks from dying.
                 """,
             judgements: judgements,
-            caveats: inputs.commonCaveats + ["""
+            caveats: ["""
                 The paper's statement concerns networks with very high filter counts; at small widths there may be \
                 nothing for warm-up to prevent.
                 """])

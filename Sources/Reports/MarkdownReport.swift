@@ -38,6 +38,9 @@ extension ExperimentReport {
             \(overview.caveats.map { "- \($0)\n" }.joined())
             ## Findings
 
+            Each finding below also carries the caveats above.
+
+
             """
         for finding in findings {
             md += """
@@ -49,9 +52,7 @@ extension ExperimentReport {
 
                 \(finding.judgements.isEmpty ? "- no comparison possible\n"
                     : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)** — \($0.evidence)\n" }.joined())
-                Caveats:
-
-                \(finding.caveats.map { "- \($0)\n" }.joined())
+                \(finding.caveats.isEmpty ? "" : "Caveats:\n\n" + finding.caveats.map { "- \($0)\n" }.joined())
                 **Verdict: \(finding.verdict.rawValue).**
 
 
