@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func unknownExperimentNamesTheKnownOnes() throws {
-        try withDatabase(runs: [residualExperiment[0]]) { path in
+        _ = try withDatabase(runs: [residualExperiment[0]]) { path in
             #expect { try report(path, experiment: "nope") } throws: { error in
                 "\(error)".contains("no experiment named 'nope'") && "\(error)".contains("it holds: residual-vs-pure")
             }
