@@ -30,10 +30,11 @@ let package = Package(
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
+        .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
-                "Engine", "Models", "Datasets", "Training", "ResultsStore", "Runner", "Benchmarks",
+                "Engine", "Models", "Datasets", "Training", "ResultsStore", "Runner", "Benchmarks", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimizedInDebug),
@@ -44,5 +45,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
     ]
 )

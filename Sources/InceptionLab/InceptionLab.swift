@@ -6,5 +6,6 @@ struct InceptionLab: ParsableCommand {
         commandName: "inception-lab",
         abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.",
         subcommands: [ListModels.self, Summary.self, TrainCommand.self, RunsCommand.self, ShowCommand.self,
-                      MetricsCommand.self, SQLCommand.self, CompareCommand.self, Forward.self, BenchCommand.self])
+                      MetricsCommand.self, SQLCommand.self, CompareCommand.self, ReportCommand.self, Forward.self,
+                      BenchCommand.self])
 }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Reports
+
+/// `inception-lab report SPEC|EXPERIMENT`: the experiment's report, from the results database alone.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write an experiment's report: verdicts on the paper's findings, curves, tables.",
+        discussion: """
+            The experiment is named directly or by its spec (a .yaml/.yml path; its `name:` line is read). \
+            --format files (the default) writes report.md with SVG charts and their CSV into --out \
+            (default results/<experiment>/); text prints the same numbers; json prints everything for scripts. \
+            Regenerating from the same database gives identical bytes.
+            """)
+
+    /// The three outputs.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case files, text, json
+    }
+
+    @Argument(help: ArgumentHelp("An experiment's spec (.yaml/.yml) or name.", valueName: "spec-or-experiment"))
+    var experiment: String
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: ArgumentHelp("Directory for --format files (default: results/<experiment>/).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: "files, text or json.")
+    var format: Format = .files
+
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Target validation top-1 errors in percent for the training-speed table "
+                               + "(default: 1.5×, 1.2× and 1× the worst configuration's mean final error).",
+                               valueName: "percent"))
+    var targets: [Double] = []
+
+    func validate() throws {
+        guard targets.allSatisfy({ $0 > 0 && $0 <= 100 }) else {
+            throw ValidationError("targets are percentages in (0, 100]")
+        }
+    }
+
+    func run() throws {
+        let name = try ReportWriter.experimentName(experiment)
+        let data = try ExperimentData.load(from: database.openReader(), experiment: name)
+        let report = try ExperimentReport(data, targets: targets.isEmpty ? nil : targets.sorted(by: >).map { $0 / 100 })
+        switch format {
+        case .text:
+            print(report.text(), terminator: "")
+        case .json:
+            print(try report.json(), terminator: "")
+        case .files:
+            let directory = out ?? "results/\(name)"
+            let paths = try ReportWriter.write(report, to: directory)
+            print("wrote \(paths.count) files to \(directory): "
+                  + report.findings.map { "finding \($0.number) \($0.verdict.rawValue)" }.joined(separator: ", "))
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// The charts of a report: which metric against which axis, with titles and units, and the CSV each is drawn
+/// from. A `Sendable` value.
+public struct ChartSpec: Sendable, Equatable {
+    /// What the x axis measures.
+    public enum Axis: String, Sendable {
+        /// Training epochs (fractional).
+        case epoch
+        /// Training time (evaluation and checkpoints excluded), in s, min or h depending on the span.
+        case time
+    }
+
+    /// The metric drawn.
+    public var metric: String
+    /// The x axis.
+    public var axis: Axis
+    /// What the metric is, for the title and y label.
+    public var quantity: String
+    /// The y unit as shown (`%`, `nats`, or empty for a dimensionless value).
+    public var unit: String
+    /// Multiplies stored values into shown ones (100 for fractions shown in percent).
+    public var scale: Double
+
+    /// Every chart a report draws (those whose metric no run recorded are skipped): the validation errors and
+    /// training loss against epochs and time, the pre-pool dead fraction and the residual-stream RMS per stage
+    /// against epochs.
+    public static let all: [ChartSpec] = {
+        let speed: [(String, String, String, Double)] = [
+            (Metric.validationTop1, "Validation top-1 error", "%", 100),
+            (Metric.validationTop5, "Validation top-5 error", "%", 100),
+            (Metric.trainLoss, "Training loss", "nats", 1),
+        ]
+        let probes: [(String, String, String, Double)] = [
+            (Metric.prepoolDeadFraction, "Dead channels of the last pre-pool layer", "%", 100),
+        ] + zip(Metric.stageRMS, ["A", "B", "C"]).map { ($0, "Residual-stream RMS after stage \($1)", "", 1) }
+        return speed.flatMap { entry in
+            [Axis.epoch, .time].map { ChartSpec(metric: entry.0, axis: $0, quantity: entry.1, unit: entry.2, scale: entry.3) }
+        } + probes.map { ChartSpec(metric: $0.0, axis: .epoch, quantity: $0.1, unit: $0.2, scale: $0.3) }
+    }()
+
+    /// The file name without extension: `val_top1_error-by-epoch`, `train_loss-by-time`.
+    public var fileStem: String { "\(metric)-by-\(axis.rawValue)" }
+
+    /// The chart's title.
+    public var title: String { "\(quantity) against \(axis == .epoch ? "epochs" : "training time")" }
+
+    /// The chart of `curves` (one series per configuration; band: min–max across seeds).
+    public func chart(_ curves: [MetricCurve]) -> SVGChart {
+        let time = timeUnit(curves)
+        let series = curves.map { curve in
+            SVGChart.Series(label: curve.configuration, points: curve.points.map { point in
+                SVGChart.Point(x: axis == .epoch ? point.epoch : point.wallTime / time.seconds,
+                               y: point.value.mean * scale, low: point.value.min * scale, high: point.value.max * scale)
+            })
+        }
+        return SVGChart(title: title, xLabel: axis == .epoch ? "epoch" : "training time (\(time.name))",
+                        yLabel: unit.isEmpty ? quantity : "\(quantity) (\(unit))",
+                        bandNote: "line: mean across seeds; band: min–max across seeds", series: series)
+    }
+
+    /// The data of `chart(curves)` as CSV: configuration, step, epoch, wall_time_s, n, then mean, std, min and
+    /// max in the chart's unit (suffix `_percent` for percentages).
+    public func csv(_ curves: [MetricCurve]) -> String {
+        let suffix = unit == "%" ? "_percent" : unit.isEmpty ? "" : "_" + unit
+        let header = ["configuration", "step", "epoch", "wall_time_s", "n"] + ["mean", "std", "min", "max"].map { $0 + suffix }
+        let rows = curves.flatMap { curve in
+            curve.points.map { point in
+                [curve.configuration, String(point.step), NumberFormat.fixed(point.epoch, 4),
+                 NumberFormat.fixed(point.wallTime, 2), String(point.value.n)]
+                    + [point.value.mean, point.value.std, point.value.min, point.value.max].map {
+                        NumberFormat.fixed($0 * scale, 4)
+                    }
+            }
+        }
+        return CSVWriter.document(header: header, rows: rows)
+    }
+
+    /// The time unit that keeps the axis's numbers short: seconds up to 300 s, minutes up to 300 min, hours beyond.
+    private func timeUnit(_ curves: [MetricCurve]) -> (name: String, seconds: Double) {
+        let longest = curves.flatMap(\.points).map(\.wallTime).max() ?? 0
+        return longest <= 300 ? ("s", 1) : longest <= 300 * 60 ? ("min", 60) : ("h", 3600)
+    }
+}

@@ -1,0 +1,134 @@
+/// Everything a report shows about an experiment, computed from its runs alone: what ran, curves, training
+/// speed, final quality, instability, cost and the findings' verdicts. A `Sendable` value; `Encodable` as the
+/// `--format json` output. Errors are fractions, times seconds, everything ordered deterministically.
+public struct ExperimentReport: Sendable, Encodable {
+    /// The experiment's name.
+    public var experiment: String
+    /// The experiment's description.
+    public var description: String
+    /// What was run, where, and how it departs from the paper.
+    public var overview: Overview
+    /// One entry per configuration, in report order.
+    public var configurations: [ConfigurationSummary]
+    /// The aggregated curve of each charted metric for each configuration.
+    public var curves: [MetricCurve]
+    /// The target validation top-1 errors of the training-speed table (fractions, decreasing).
+    public var targets: [Double]
+    /// Time to each target, per configuration then target.
+    public var timeToTarget: [TimeToTarget]
+    /// Area under each configuration's validation top-1 curve.
+    public var errorAreas: [ErrorArea]
+    /// Final and best errors per configuration.
+    public var finalQuality: [FinalQuality]
+    /// Residual − pure final error over matching seeds, per pure/residual pair.
+    public var pairedDifferences: [PairedDifference]
+    /// Died and diverged runs, dead fractions and residual-stream RMS, per configuration.
+    public var instability: [Instability]
+    /// Parameters, multiply-adds and time per step, per configuration.
+    public var costs: [Cost]
+    /// Residual ÷ pure costs, per pure/residual pair.
+    public var costRatios: [CostRatio]
+    /// The findings the experiment tests, by number.
+    public var findings: [Finding]
+
+    /// The metrics whose curves a report aggregates (and charts).
+    public static let curveMetrics = [Metric.validationTop1, Metric.validationTop5, Metric.trainLoss,
+                                      Metric.prepoolDeadFraction] + Metric.stageRMS
+
+    /// Analyses `data`. `targets` (fractions) replace the default targets of the training-speed table
+    /// (`TimeToTarget.defaultTargets`). An experiment without included runs is an error.
+    public init(_ data: ExperimentData, targets: [Double]? = nil) throws {
+        guard !data.runs.isEmpty else {
+            let excluded = data.excluded.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.value) \($0.key.rawValue)" }
+            throw ReportError("""
+                experiment '\(data.name)' has no finished or diverged runs to report on\
+                \(excluded.isEmpty ? "" : " (it has \(excluded.joined(separator: ", ")))")
+                """)
+        }
+        let configurations = Configuration.group(data.runs)
+        experiment = data.name
+        description = data.description
+        overview = Overview(data, configurations: configurations)
+        self.configurations = configurations.map(ConfigurationSummary.init)
+        curves = Self.curveMetrics.flatMap { metric in
+            configurations.map { MetricCurve(metric: metric, configuration: $0.label,
+                                             points: Aggregation.curve(metric, of: $0.runs)) }
+        }
+        finalQuality = configurations.map(FinalQuality.init)
+        let levels = targets ?? TimeToTarget.defaultTargets(finalMeans: finalQuality.compactMap(\.finalTop1?.mean))
+        self.targets = levels
+        timeToTarget = configurations.flatMap { c in levels.map { TimeToTarget(c, target: $0) } }
+        errorAreas = configurations.map(ErrorArea.init)
+        let pairs = Pairs.pureResidual(configurations)
+        pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual) }
+        instability = configurations.map(Instability.init)
+        costs = try configurations.map(Cost.init)
+        let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
+        costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
+        let validation = Dictionary(uniqueKeysWithValues: curves.filter { $0.metric == Metric.validationTop1 }
+            .map { ($0.configuration, $0.points) })
+        findings = Findings.evaluate(Findings.Inputs(
+            configurations: configurations, validationCurves: validation,
+            finals: Dictionary(uniqueKeysWithValues: finalQuality.map { ($0.configuration, $0) }),
+            costs: costByLabel))
+    }
+
+    /// The curve of `metric` for each configuration, in configuration order.
+    public func curves(of metric: String) -> [MetricCurve] { curves.filter { $0.metric == metric } }
+}
+
+/// One configuration in brief: what it is and what became of its runs. A `Sendable` value.
+public struct ConfigurationSummary: Sendable, Equatable, Encodable {
+    /// The configuration's label.
+    public var label: String
+    /// The model's name.
+    public var model: String
+    /// Width multiplier α.
+    public var width: Double
+    /// Residual scales as text (`-` for a pure network).
+    public var scales: String
+    /// Learning rate after warm-up.
+    public var learningRate: Double
+    /// Warm-up (`none` or `warm-up N steps at LR`).
+    public var warmup: String
+    /// The seeds that ran, increasing.
+    public var seeds: [Int]
+    /// Runs that finished (including those whose network died).
+    public var finished: Int
+    /// Runs that diverged.
+    public var diverged: Int
+    /// Runs whose network died.
+    public var died: Int
+    /// The most optimizer steps any run took.
+    public var steps: Int
+    /// The most epochs any run trained (fractional).
+    public var epochs: Double
+
+    /// The summary of `configuration`.
+    public init(_ configuration: Configuration) {
+        let s = configuration.settings
+        label = configuration.label
+        model = s.model.model.rawValue
+        width = s.model.width
+        scales = s.scalesText
+        learningRate = s.learningRate
+        warmup = s.warmupText
+        seeds = configuration.seeds
+        finished = configuration.runs.filter { $0.status == .finished }.count
+        diverged = configuration.runs.filter { $0.status == .diverged }.count
+        died = configuration.runs.filter { $0.diedAtStep != nil }.count
+        steps = configuration.runs.map(\.step).max() ?? 0
+        epochs = configuration.runs.compactMap { $0.epoch(atStep: $0.step) }.max() ?? 0
+    }
+}
+
+/// The aggregated curve of one metric for one configuration. A `Sendable` value.
+public struct MetricCurve: Sendable, Equatable, Encodable {
+    /// The metric's name.
+    public var metric: String
+    /// The configuration's label.
+    public var configuration: String
+    /// One point per step (see `Aggregation.curve`).
+    public var points: [CurvePoint]
+}

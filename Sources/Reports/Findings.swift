@@ -1,0 +1,201 @@
+import Models
+
+/// One finding of architecture.md §7 as an experiment tests it: the paper's claim, the rule, the judgement of
+/// each comparison, the verdict and its caveats. A `Sendable` value.
+public struct Finding: Sendable, Equatable, Encodable {
+    /// The finding's number in architecture.md §7 (1–6).
+    public var number: Int
+    /// A short title.
+    public var title: String
+    /// What the paper claims.
+    public var claim: String
+    /// The verdict rule (`VerdictRules.descriptions`).
+    public var rule: String
+    /// One judgement per comparison the experiment allows.
+    public var judgements: [Judgement]
+    /// The combined verdict (`VerdictRules.combine`).
+    public var verdict: Verdict
+    /// What limits this finding's evidence beyond the caveats every finding shares (`Overview.caveats`: the
+    /// scale of the runs and the recipe's departures from the paper).
+    public var caveats: [String]
+
+    /// A finding with its verdict combined from `judgements`.
+    init(number: Int, title: String, claim: String, judgements: [Judgement], caveats: [String]) {
+        self.number = number
+        self.title = title
+        self.claim = claim
+        rule = VerdictRules.descriptions[number]!
+        self.judgements = judgements
+        verdict = VerdictRules.combine(judgements.map(\.verdict))
+        self.caveats = caveats
+    }
+}
+
+/// Which findings an experiment tests, decided from the configurations present, and their judgements.
+enum Findings {
+    /// The measurements a finding draws on, by configuration label.
+    struct Inputs {
+        var configurations: [Configuration]
+        /// Validation top-1 curves.
+        var validationCurves: [String: [CurvePoint]]
+        /// Final errors.
+        var finals: [String: FinalQuality]
+        /// Costs.
+        var costs: [String: Cost]
+    }
+
+    /// The findings the configurations test, by number: 1 and 2 when a pure configuration has a residual
+    /// partner of the same width and recipe; 3 and 5 when a residual model ran both unscaled and scaled; 4 when
+    /// an unscaled residual configuration used warm-up; 6 when at least two models ran.
+    static func evaluate(_ inputs: Inputs) -> [Finding] {
+        let configurations = inputs.configurations
+        let pairs = Pairs.pureResidual(configurations)
+        let scaling = Pairs.unscaledScaled(configurations)
+        var findings: [Finding] = []
+        func subject(_ a: Configuration, _ b: Configuration) -> String { "\(a.label) vs \(b.label)" }
+
+        if !pairs.isEmpty {
+            findings.append(Finding(
+                number: 1, title: "Residual connections speed up training",
+                claim: """
+                    Residual Inception networks train much faster than pure Inception networks of similar cost \
+                    (v3 vs IR-v1, v4 vs IR-v2): lower validation error early in training.
+                    """,
+                judgements: pairs.map { pair in
+                    VerdictRules.earlyTraining(subject: subject(pair.pure, pair.residual),
+                                               pure: inputs.validationCurves[pair.pure.label] ?? [],
+                                               residual: inputs.validationCurves[pair.residual.label] ?? [])
+                },
+                caveats: ["""
+                    The paper's curves span a long training; "early" here is the first third of these runs' \
+                    budget.
+                    """]))
+            findings.append(Finding(
+                number: 2, title: "Final error about the same",
+                claim: """
+                    Fully trained, residual and pure networks reach about the same final error (within ~0.1 point \
+                    in the paper: v3 21.2 % / IR-v1 21.3 %, v4 20.0 % / IR-v2 19.9 % top-1 on ILSVRC-2012).
+                    """,
+                judgements: pairs.map { pair in
+                    VerdictRules.finalError(subject: subject(pair.pure, pair.residual),
+                                            pure: inputs.finals[pair.pure.label]?.finalTop1,
+                                            residual: inputs.finals[pair.residual.label]?.finalTop1)
+                },
+                caveats: ["""
+                    The paper's networks were fully trained; these runs stop at their budget, so equal errors here \
+                    mean equal after that budget, not at convergence.
+                    """]))
+        }
+        if !scaling.isEmpty {
+            findings.append(instabilityFinding(inputs, scaling: scaling))
+        }
+        if let warmup = warmupFinding(inputs) {
+            findings.append(warmup)
+        }
+        if !scaling.isEmpty {
+            findings.append(Finding(
+                number: 5, title: "Scaling does not hurt final accuracy",
+                claim: "Scaling the residuals by 0.1–0.3 before the addition never seemed to hurt final accuracy.",
+                judgements: scaling.map { pair in
+                    VerdictRules.scalingHarm(subject: subject(pair.unscaled, pair.scaled),
+                                             unscaled: inputs.finals[pair.unscaled.label]?.finalTop1,
+                                             scaled: inputs.finals[pair.scaled.label]?.finalTop1)
+                },
+                caveats: ["""
+                    Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \
+                    included, so scaling "not hurting" can reflect the unscaled runs' failure.
+                    """]))
+        }
+        if Set(configurations.map(\.settings.model.model)).count >= 2 {
+            findings.append(Finding(
+                number: 6, title: "Cost",
+                claim: """
+                    Inception-ResNet-v1 costs about what Inception-v3 costs and Inception-ResNet-v2 about what \
+                    Inception-v4 costs, yet Inception-v4 was "significantly slower in practice" (more layers).
+                    """,
+                judgements: pairs.compactMap { pair in
+                    guard let pure = inputs.costs[pair.pure.label], let residual = inputs.costs[pair.residual.label]
+                    else { return nil }
+                    return VerdictRules.cost(subject: subject(pair.pure, pair.residual),
+                                             ratio: CostRatio(pure: pure, residual: residual),
+                                             slowerClaim: pair.pure.settings.model.model == .inceptionV4)
+                },
+                caveats: [
+                    """
+                    Multiply-adds are counted for the configured width and input, not the full-size networks \
+                    (full size: IR-v2 paper layout ÷ v4 = 0.76, released IR-v2 ÷ v4 = 1.07).
+                    """,
+                    """
+                    Time per step is measured on this project's CPU engine with the thread counts in the table; \
+                    the paper's are GPU times.
+                    """,
+                ]))
+        }
+        return findings
+    }
+
+    /// Finding 3: per residual model, its unscaled runs against its scaled runs (runs without warm-up only).
+    private static func instabilityFinding(_ inputs: Inputs,
+                                           scaling: [(unscaled: Configuration, scaled: Configuration)]) -> Finding {
+        let models = ModelName.allCases.filter { model in scaling.contains { $0.unscaled.settings.model.model == model } }
+        let judgements = models.map { model in
+            let residual = inputs.configurations.filter {
+                $0.settings.model.model == model && $0.settings.warmupSteps == 0
+            }
+            func count(_ configurations: [Configuration]) -> RunCount {
+                let runs = configurations.flatMap(\.runs)
+                return RunCount(runs: runs.count, unstable: runs.filter(\.isUnstable).count)
+            }
+            return VerdictRules.instability(
+                subject: "\(model.rawValue): unscaled vs scaled",
+                unscaled: count(residual.filter(\.settings.isUnscaledResidual)),
+                scaled: count(residual.filter { !$0.settings.isUnscaledResidual }))
+        }
+        let widest = inputs.costs.values.map(\.prePoolChannels).max() ?? 0
+        let steps = inputs.configurations.flatMap(\.runs).map(\.step).max() ?? 0
+        return Finding(
+            number: 3, title: "Unscaled wide residual networks die",
+            claim: """
+                Without scaling, residual variants with more than ~1000 filters became unstable and "died" early \
+                in training (the last layer before average pooling produced only zeros after a few tens of \
+                thousands of iterations); a lower learning rate and extra BatchNorm did not prevent it, scaling \
+                the residuals by 0.1–0.3 did.
+                """,
+            judgements: judgements,
+            caveats: ["""
+                The paper's instability appeared after tens of thousands of iterations with more than 1000 \
+                filters; here the widest pre-pool layer has \(widest) channels and the longest run \(steps) steps, \
+                so finding no instability does not contradict the paper at full scale.
+                """])
+    }
+
+    /// Finding 4, when an unscaled residual configuration used warm-up: per model, unscaled runs without and
+    /// with warm-up.
+    private static func warmupFinding(_ inputs: Inputs) -> Finding? {
+        let unscaled = inputs.configurations.filter(\.settings.isUnscaledResidual)
+        let models = ModelName.allCases.filter { model in
+            unscaled.contains { $0.settings.model.model == model && $0.settings.warmupSteps > 0 }
+        }
+        guard !models.isEmpty else { return nil }
+        let judgements = models.map { model in
+            let runs = unscaled.filter { $0.settings.model.model == model }.flatMap(\.runs)
+            func count(_ runs: [RunRecord]) -> RunCount {
+                RunCount(runs: runs.count, unstable: runs.filter(\.isUnstable).count)
+            }
+            return VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
+                                       without: count(runs.filter { $0.configuration.warmupSteps == 0 }),
+                                       with: count(runs.filter { $0.configuration.warmupSteps > 0 }))
+        }
+        return Finding(
+            number: 4, title: "Warm-up is not enough",
+            claim: """
+                He et al.'s two-phase training (a low-learning-rate warm-up, then the high rate) was not enough to \
+                keep very wide residual networks from dying.
+                """,
+            judgements: judgements,
+            caveats: ["""
+                The paper's statement concerns networks with very high filter counts; at small widths there may be \
+                nothing for warm-up to prevent.
+                """])
+    }
+}

@@ -1,0 +1,134 @@
+/// report.md: the verdicts, what was run, one section per finding with its evidence and caveats, then the
+/// curves, training speed, final quality, instability and cost they rest on, and the verdict rules. Charts are
+/// embedded as `![title](file.svg)` next to a link to their CSV. No timestamps: the same database gives the same
+/// bytes.
+extension ExperimentReport {
+    /// The charts this report draws, in order (specs whose metric no configuration recorded are skipped).
+    public var charts: [ChartSpec] {
+        ChartSpec.all.filter { spec in curves(of: spec.metric).contains { !$0.points.isEmpty } }
+    }
+
+    /// Every file of the report by name: report.md, and an SVG and a CSV per chart.
+    public func files() -> [(name: String, contents: String)] {
+        [("report.md", markdown())] + charts.flatMap { spec in
+            let curves = curves(of: spec.metric)
+            return [(spec.fileStem + ".svg", spec.chart(curves).render()), (spec.fileStem + ".csv", spec.csv(curves))]
+        }
+    }
+
+    /// The markdown document.
+    public func markdown() -> String {
+        var md = "# Experiment `\(experiment)`\n\n"
+        if !description.isEmpty { md += description + "\n\n" }
+        md += """
+            Generated from the results database alone by `inception-lab report \(experiment)`. Errors are in \
+            percent; `±` is the sample standard deviation across seeds and `n` the number of seeds; `pt` are \
+            percentage points. The paper is Szegedy et al. 2016, "Inception-v4, Inception-ResNet and the Impact of \
+            Residual Connections on Learning"; the findings are numbered as in shared/docs/architecture.md §7.
+
+            ## Verdicts
+
+            \(findings.isEmpty ? "The runs present test none of the paper's findings.\n" : verdictTable.markdown())
+            ## What was run
+
+            \(overviewText(bullet: "- ", code: "`"))
+            \(configurationTable.markdown())
+            ### Caveats
+
+            \(overview.caveats.map { "- \($0)\n" }.joined())
+            ## Findings
+
+            Each finding below also carries the caveats above.
+
+
+            """
+        for finding in findings {
+            md += """
+                ### Finding \(finding.number): \(finding.title)
+
+                Paper: \(finding.claim)
+
+                Rule: \(finding.rule)
+
+                \(finding.judgements.isEmpty ? "- no comparison possible\n"
+                    : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)** — \($0.evidence)\n" }.joined())
+                \(finding.caveats.isEmpty ? "" : "Caveats:\n\n" + finding.caveats.map { "- \($0)\n" }.joined())
+                **Verdict: \(finding.verdict.rawValue).**
+
+
+                """
+        }
+        md += "## Curves\n\n" + embed(charts.filter { speedMetrics.contains($0.metric) })
+        md += """
+            ## Training speed
+
+            Epochs and training time until the validation top-1 error first reached each target (at an \
+            evaluation; no interpolation), over the runs that reached it; `reached` counts them. Targets: \
+            \(targets.map(NumberFormat.percent).joined(separator: ", ")).
+
+            \(timeToTargetTable.markdown())
+            Area under the validation top-1 curve (trapezoids over epochs, divided by the epochs spanned: the mean \
+            error over training; lower is faster).
+
+            \(errorAreaTable.markdown())
+            ## Final quality
+
+            Last and lowest validation error of each run; diverged runs are left out.
+
+            \(finalQualityTable.markdown())
+            \(pairedDifferences.isEmpty ? "" : "Paired by seed (same width and recipe):\n\n" + pairedDifferenceTable.markdown() + "\n")\
+            ## Instability
+
+            A run died when at least the configured share of its last pre-pool layer's channels output only zeros \
+            at consecutive probes (`died_at_step`); it diverged when its loss or a gradient became non-finite.
+
+            \(instabilityTable.markdown())
+            \(embed(charts.filter { !speedMetrics.contains($0.metric) }))\
+            ## Cost
+
+            Parameters and multiply-adds of the networks as configured; time per step is the median of the logged \
+            `step_time` over all runs of the configuration.
+
+            \(costTable.markdown())
+            \(costRatios.isEmpty ? "" : costRatioTable.markdown() + "\n")\
+            ## Verdict rules
+
+            \(VerdictRules.descriptions.keys.sorted().map { "\($0). \(VerdictRules.descriptions[$0]!)\n" }.joined())
+            Pairs' verdicts combine into the finding's: reproduced when at least one pair reproduces it and none \
+            contradicts it, not reproduced in the opposite case, inconclusive otherwise.
+            """
+        return md
+    }
+
+    /// The metrics of the training-speed charts.
+    private var speedMetrics: [String] { [Metric.validationTop1, Metric.validationTop5, Metric.trainLoss] }
+
+    /// Each chart of `specs` as an image with a link to its data.
+    private func embed(_ specs: [ChartSpec]) -> String {
+        specs.map { "![\($0.title)](\($0.fileStem).svg)\n\n[data: \($0.fileStem).csv](\($0.fileStem).csv)\n\n" }.joined()
+    }
+
+    /// Runs, shared and varying settings, and environments, one item per line starting with `bullet`; paths and
+    /// values wrapped in `code` (a backtick in markdown, nothing in text).
+    func overviewText(bullet: String, code: String) -> String {
+        let o = overview
+        let excluded = o.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        func list(_ values: [String]) -> String { values.isEmpty ? "not recorded" : values.joined(separator: "; ") }
+        let runs = "Runs: \(o.runs) included (finished or diverged)"
+            + (excluded.isEmpty ? "" : "; left out: \(excluded.joined(separator: ", "))")
+        let shared: [String] = o.sharedSettings.map { "\(code)\($0.path)=\($0.value)\(code)" }
+        let varying: [String] = o.varyingSettings.map { "\(code)\($0)\(code)" }
+        let threads: [String] = o.threads.map(String.init)
+        let missing = o.missingEnvironments > 0 ? "; \(o.missingEnvironments) runs recorded no environment" : ""
+        let lines: [String] = [
+            runs,
+            "Shared settings: " + shared.joined(separator: ", "),
+            "Varying settings: " + (varying.isEmpty ? "none" : varying.joined(separator: ", ")),
+            "Code revision: \(list(o.codeRevisions))",
+            "Hardware: \(list(o.cpuModels)) on \(list(o.hosts)); threads \(list(threads))",
+            "BLAS: \(list(o.blasConfigs)); Swift: \(list(o.swiftVersions)); dataset checksum: "
+                + list(o.datasetChecksums) + missing,
+        ]
+        return lines.map { bullet + $0 + "\n" }.joined()
+    }
+}

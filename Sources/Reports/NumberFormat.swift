@@ -1,0 +1,35 @@
+import Foundation
+
+/// The fixed number formats of every report output, so that regenerating a report gives identical bytes:
+/// errors in percent with two decimals, differences in percentage points, times in seconds, `–` for a missing
+/// value. Independent of the locale.
+enum NumberFormat {
+    /// `value` with exactly `digits` decimals (`%.Nf` in the POSIX locale); never `-0.00`.
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        let text = String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), value)
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(text.dropFirst()) : text
+    }
+
+    /// A fraction as a percentage with two decimals: 0.15463 → `15.46 %`.
+    static func percent(_ fraction: Double) -> String { fixed(fraction * 100, 2) + " %" }
+
+    /// A difference of fractions in percentage points with two decimals and a sign: −0.069 → `-6.90 pt`.
+    static func points(_ difference: Double) -> String {
+        let text = fixed(difference * 100, 2)
+        return (text.hasPrefix("-") ? text : "+" + text) + " pt"
+    }
+
+    /// `mean ± std unit (n=N)` of `summary` with its values multiplied by `scale`, `digits` decimals; `–` when
+    /// there is no summary.
+    static func meanStd(_ summary: Summary?, scale: Double = 1, digits: Int = 2, unit: String = "") -> String {
+        guard let s = summary else { return "–" }
+        let suffix = unit.isEmpty ? "" : " " + unit
+        return "\(fixed(s.mean * scale, digits)) ± \(fixed(s.std * scale, digits))\(suffix) (n=\(s.n))"
+    }
+
+    /// `meanStd` for an error summary, in percent.
+    static func percentMeanStd(_ summary: Summary?) -> String { meanStd(summary, scale: 100, unit: "%") }
+
+    /// An optional value with `digits` decimals, or `–`.
+    static func optional(_ value: Double?, _ digits: Int) -> String { value.map { fixed($0, digits) } ?? "–" }
+}

@@ -1,0 +1,122 @@
+import ResultsStore
+
+/// What an experiment ran and where: shared and varying settings, environments, and the caveats every finding
+/// carries (the scale of the runs, the recipe's departures from the paper). A `Sendable` value.
+public struct Overview: Sendable, Equatable, Encodable {
+    /// Runs included (finished or diverged).
+    public var runs: Int
+    /// Runs left out, by status.
+    public var excluded: [String: Int]
+    /// Settings with the same value in every configuration, by path.
+    public var sharedSettings: [Setting]
+    /// Paths whose values differ between configurations, sorted.
+    public var varyingSettings: [String]
+    /// Distinct code revisions the runs recorded, sorted.
+    public var codeRevisions: [String]
+    /// Distinct hosts, sorted.
+    public var hosts: [String]
+    /// Distinct CPU models, sorted.
+    public var cpuModels: [String]
+    /// Distinct computation thread counts, increasing.
+    public var threads: [Int]
+    /// Distinct BLAS configurations, sorted.
+    public var blasConfigs: [String]
+    /// Distinct Swift versions, sorted.
+    public var swiftVersions: [String]
+    /// Distinct dataset checksums, sorted.
+    public var datasetChecksums: [String]
+    /// Runs without a recorded environment.
+    public var missingEnvironments: Int
+    /// Caveats shared by every finding.
+    public var caveats: [String]
+
+    /// One configuration setting: a dotted path and its value as text. A `Sendable` value.
+    public struct Setting: Sendable, Equatable, Encodable {
+        /// The dotted path, e.g. `model.width`.
+        public var path: String
+        /// The value as text.
+        public var value: String
+    }
+
+    /// The paper's recipe where it differs from what a run may set: path, the paper's value as the settings
+    /// spell it (JSON numbers without a fractional part read back as integers; a missing path counts as the
+    /// paper's value), and how to name the departure.
+    private static let paperRecipe: [(path: String, paper: String, name: String)] = [
+        ("optimizer", "rmsprop", "optimizer"),
+        ("learningRate", "0.045", "learning rate"),
+        ("learningRateDecay", "0.94", "learning-rate decay factor"),
+        ("learningRateDecayEpochs", "2", "learning-rate decay period (epochs)"),
+        ("momentum", "0.9", "momentum"),
+        ("rmspropDecay", "0.9", "RMSProp decay"),
+        ("rmspropEpsilon", "1", "RMSProp ε"),
+        ("weightDecay", "0", "weight decay (public code: 4e-5; not in the paper)"),
+        ("labelSmoothing", "0", "label smoothing (Inception-v3 paper; not in this one)"),
+        ("gradientClip", "null", "gradient clipping (public code: 2.0; not in the paper)"),
+        ("data.cropPadding", "0", "random-crop padding (augmentation)"),
+        ("data.flip", "false", "horizontal flips (augmentation)"),
+        ("model.batchNormDecay", "0.9997", "BatchNorm moving-average decay (TensorFlow's)"),
+        ("model.stem", "paper", "stem (compact: this project's, for small images)"),
+        ("model.dropoutKeep", "0.8", "dropout keep probability"),
+    ]
+
+    /// The overview of `data`, whose runs are grouped in `configurations`.
+    init(_ data: ExperimentData, configurations: [Configuration]) {
+        runs = data.runs.count
+        excluded = Dictionary(uniqueKeysWithValues: data.excluded.map { ($0.key.rawValue, $0.value) })
+        let settings = configurations.map(\.settings.settings)
+        let paths = Set(settings.flatMap(\.keys)).sorted()
+        let shared = paths.filter { path in Set(settings.map { $0[path] ?? "-" }).count == 1 }
+        sharedSettings = shared.map { Setting(path: $0, value: settings[0][$0]!) }
+        varyingSettings = paths.filter { !shared.contains($0) }
+        let environments = data.runs.compactMap(\.environment)
+        func distinct(_ value: (RunEnvironment) -> String) -> [String] { Array(Set(environments.map(value))).sorted() }
+        codeRevisions = distinct(\.codeRevision)
+        hosts = distinct(\.host)
+        cpuModels = distinct(\.cpuModel)
+        threads = Array(Set(environments.map(\.threads))).sorted()
+        blasConfigs = distinct(\.blasConfig)
+        swiftVersions = distinct(\.swiftVersion)
+        datasetChecksums = distinct(\.datasetChecksum)
+        missingEnvironments = data.runs.count - environments.count
+        caveats = Self.caveats(configurations)
+    }
+
+    /// The scale of the runs against the paper's, the recipe's departures, and single-seed configurations.
+    private static func caveats(_ configurations: [Configuration]) -> [String] {
+        func values(_ value: (RunConfiguration) -> String) -> String {
+            Array(Set(configurations.map { value($0.settings) })).sorted().joined(separator: ", ")
+        }
+        let seeds = configurations.map(\.runs.count)
+        let steps = configurations.flatMap(\.runs).map(\.step).max() ?? 0
+        let seedRange = seeds.min()! == seeds.max()! ? "\(seeds.min()!)" : "\(seeds.min()!)–\(seeds.max()!)"
+        var caveats = ["""
+            Scale: width α \(values { "\($0.model.width)" }); budget \(values(budgetText)); dataset \
+            \(values(\.dataset)) at \(values { "\($0.model.inputSize)×\($0.model.inputSize)×\($0.model.inputChannels)" }) \
+            with \(values { "\($0.model.classes)" }) classes; \(seedRange) seeds per \
+            configuration; at most \(steps) steps. The paper trained full-size networks (α = 1, 299×299×3, 1000 \
+            classes) on ILSVRC-2012 for many epochs on 20 GPUs, one run per network.
+            """]
+        let departures = paperRecipe.compactMap { entry -> String? in
+            let used = Set(configurations.map { $0.settings.settings[entry.path] ?? entry.paper })
+            guard used != [entry.paper] else { return nil }
+            return "\(entry.name) \(used.sorted().joined(separator: ", ")) (paper: \(entry.paper))"
+        }
+        if !departures.isEmpty {
+            caveats.append("Recipe differs from the paper's: " + departures.joined(separator: "; ") + ".")
+        }
+        if seeds.min()! < VerdictRules.minimumSeeds {
+            caveats.append("""
+                Some configurations ran fewer than \(VerdictRules.minimumSeeds) seeds; comparisons that need \
+                them are inconclusive.
+                """)
+        }
+        return caveats
+    }
+
+    /// A configuration's budget as text, from its `budget.epochs` or `budget.steps` setting.
+    private static func budgetText(_ configuration: RunConfiguration) -> String {
+        if let epochs = configuration.settings["budget.epochs"] { return "epochs \(epochs)" }
+        if let steps = configuration.settings["budget.steps"] { return "steps \(steps)" }
+        return "unknown"
+    }
+}

@@ -1,0 +1,117 @@
+import Models
+
+/// A table of text cells, printed as a markdown table (report.md) or as aligned columns (`--format text`).
+/// A `Sendable` value.
+struct ReportTable: Sendable, Equatable {
+    var header: [String]
+    var rows: [[String]]
+
+    /// A GitHub-flavoured markdown table (`|` in cells escaped), ending with a newline.
+    func markdown() -> String {
+        func line(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |\n"
+        }
+        return line(header) + line(header.map { _ in "---" }) + rows.map(line).joined()
+    }
+
+    /// Columns padded with spaces under a dashed rule, two spaces apart, ending with a newline.
+    func text() -> String {
+        let widths = header.indices.map { column in rows.reduce(header[column].count) { max($0, $1[column].count) } }
+        func line(_ cells: [String]) -> String {
+            var text = zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }
+                .joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text + "\n"
+        }
+        return line(header) + line(widths.map { String(repeating: "-", count: $0) }) + rows.map(line).joined()
+    }
+}
+
+/// The tables every output format shares, so that report.md and `--format text` print the same numbers.
+extension ExperimentReport {
+    /// Finding, title and verdict.
+    var verdictTable: ReportTable {
+        ReportTable(header: ["finding", "claim", "verdict"],
+                    rows: findings.map { ["\($0.number)", $0.title, $0.verdict.rawValue] })
+    }
+
+    /// What each configuration is and what became of its runs.
+    var configurationTable: ReportTable {
+        ReportTable(header: ["configuration", "model", "width", "scales", "lr", "warm-up", "seeds", "finished",
+                             "diverged", "died", "steps", "epochs"],
+                    rows: configurations.map { c in
+                        [c.label, c.model, "\(c.width)", c.scales, "\(c.learningRate)", c.warmup,
+                         c.seeds.map(String.init).joined(separator: ","), "\(c.finished)", "\(c.diverged)", "\(c.died)",
+                         "\(c.steps)", NumberFormat.fixed(c.epochs, 2)]
+                    })
+    }
+
+    /// Epochs and training time to each target validation top-1 error.
+    var timeToTargetTable: ReportTable {
+        ReportTable(header: ["configuration", "target top-1", "reached", "epochs to target", "time to target (s)"],
+                    rows: timeToTarget.map { t in
+                        [t.configuration, NumberFormat.percent(t.target), "\(t.reached)/\(t.runs)",
+                         NumberFormat.meanStd(t.epochs), NumberFormat.meanStd(t.wallTime, digits: 1)]
+                    })
+    }
+
+    /// Area under the validation top-1 curve.
+    var errorAreaTable: ReportTable {
+        ReportTable(header: ["configuration", "mean validation top-1 over training (area / epochs)", "epochs spanned"],
+                    rows: errorAreas.map { a in
+                        [a.configuration, NumberFormat.percentMeanStd(a.area), NumberFormat.optional(a.epochSpan, 2)]
+                    })
+    }
+
+    /// Final and best errors.
+    var finalQualityTable: ReportTable {
+        ReportTable(header: ["configuration", "final val top-1", "best val top-1", "final val top-5", "test top-1",
+                             "diverged (left out)"],
+                    rows: finalQuality.map { f in
+                        [f.configuration, NumberFormat.percentMeanStd(f.finalTop1), NumberFormat.percentMeanStd(f.bestTop1),
+                         NumberFormat.percentMeanStd(f.finalTop5), NumberFormat.percentMeanStd(f.testTop1), "\(f.diverged)"]
+                    })
+    }
+
+    /// Residual − pure final validation top-1 error over matching seeds.
+    var pairedDifferenceTable: ReportTable {
+        ReportTable(header: ["pure", "residual", "matching seeds", "residual − pure final val top-1 (pt)"],
+                    rows: pairedDifferences.map { p in
+                        [p.pure, p.residual, p.seeds.map(String.init).joined(separator: ","),
+                         NumberFormat.meanStd(p.difference, scale: 100)]
+                    })
+    }
+
+    /// Died and diverged runs, dead fractions and residual-stream RMS.
+    var instabilityTable: ReportTable {
+        func steps(_ steps: [Int]) -> String { steps.isEmpty ? "0" : "\(steps.count) (at \(steps.map(String.init).joined(separator: ", ")))" }
+        return ReportTable(header: ["configuration", "scales", "lr", "remedy", "runs", "died", "diverged",
+                                    "max dead pre-pool channels", "final dead pre-pool channels", "final RMS A",
+                                    "final RMS B", "final RMS C"],
+                           rows: instability.map { i in
+                               [i.configuration, i.scales, "\(i.learningRate)", i.warmup, "\(i.runs)", steps(i.diedAtSteps),
+                                steps(i.divergedAtSteps), NumberFormat.percentMeanStd(i.maxDeadFraction),
+                                NumberFormat.percentMeanStd(i.finalDeadFraction)]
+                                   + i.finalStageRMS.map { NumberFormat.meanStd($0, digits: 3) }
+                           })
+    }
+
+    /// Parameters, multiply-adds and measured time per step.
+    var costTable: ReportTable {
+        ReportTable(header: ["configuration", "parameters", "MACs per image", "pre-pool channels", "batch",
+                             "median time per step (s)", "threads"],
+                    rows: costs.map { c in
+                        [c.configuration, grouped(c.parameters), grouped(c.macs), "\(c.prePoolChannels)", "\(c.batchSize)",
+                         NumberFormat.optional(c.medianStepTime, 4), c.threads.map(String.init).joined(separator: ",")]
+                    })
+    }
+
+    /// Residual ÷ pure costs.
+    var costRatioTable: ReportTable {
+        ReportTable(header: ["pure", "residual", "parameters ratio", "MACs ratio", "time per step ratio"],
+                    rows: costRatios.map { r in
+                        [r.pure, r.residual, NumberFormat.fixed(r.parameterRatio, 3), NumberFormat.fixed(r.macRatio, 3),
+                         NumberFormat.optional(r.stepTimeRatio, 3)]
+                    })
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Reports
+
+@Suite struct ReportTests {
+    @Test func findingsFollowFromTheRunsPresent() throws {
+        try withDatabase(runs: residualExperiment) { path in
+            let report = try report(path)
+            #expect(report.findings.map(\.number) == [1, 2, 3, 5, 6])
+            let verdicts = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.number, $0) })
+            // Pairs: v4 with the scaled and with the unscaled residual network.
+            #expect(verdicts[1]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
+            #expect(verdicts[1]?.verdict == .reproduced)
+            // Scaled: the same final error; unscaled (one diverged seed left out): 0.5 pt higher, within tolerance.
+            #expect(verdicts[2]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
+            #expect(verdicts[3]?.verdict == .reproduced)
+            #expect(verdicts[3]?.judgements.first?.evidence == "unstable (died or diverged): unscaled 2/3, scaled 0/3")
+            #expect(verdicts[5]?.verdict == .reproduced)
+            // With one block per stage the multiply-adds are comparable (0.89); v4 takes 0.6 s per step against 0.4 s.
+            #expect(verdicts[6]?.verdict == .reproduced)
+            #expect(verdicts[6]?.judgements.first?.evidence.hasSuffix("pure ÷ residual time per step 1.50") == true)
+            #expect(report.overview.caveats.first?.hasPrefix("Scale: width α 0.125; budget epochs 3; dataset fashion-mnist")
+                    == true)
+            #expect(verdicts[3]?.caveats.last?.contains("the widest pre-pool layer has 268 channels") == true)
+        }
+    }
+
+    @Test func warmupRunsAddFindingFour() throws {
+        let warmup = (0..<2).map { seed in
+            FixtureRun(model: "inception-resnet-v1", scale: 1, seed: seed, warmupSteps: 50, diedAtStep: 200,
+                       validation: decay(final: 0.2, tau: 50))
+        } + (0..<2).map { seed in
+            FixtureRun(model: "inception-resnet-v1", scale: 1, seed: seed, diedAtStep: 100,
+                       validation: decay(final: 0.2, tau: 50))
+        }
+        try withDatabase(runs: warmup) { path in
+            let report = try report(path)
+            #expect(report.findings.map(\.number) == [4])
+            #expect(report.findings[0].verdict == .reproduced)
+            #expect(report.configurations.map(\.label)
+                    == ["inception-resnet-v1 scale 1.0", "inception-resnet-v1 scale 1.0 warm-up 50 steps at 0.001"])
+        }
+    }
+
+    @Test func instabilityAndCostTables() throws {
+        try withDatabase(runs: residualExperiment) { path in
+            let report = try report(path)
+            let unscaled = try #require(report.instability.last)
+            #expect(unscaled.diedAtSteps == [100, 100] && unscaled.divergedAtSteps == [150] && unscaled.unstable == 2)
+            #expect(unscaled.maxDeadFraction?.mean == 2.0 / 3 && report.instability[0].maxDeadFraction?.max == 0)
+            #expect(unscaled.finalStageRMS.map { $0?.mean } == [1, 2, 3])
+            let v4 = report.costs[0]
+            #expect(v4.model == "inception-v4" && v4.medianStepTime == 0.6 && v4.threads == [2] && v4.parameters > 0)
+            #expect(report.costRatios.count == 2 && abs((report.costRatios[0].stepTimeRatio ?? 0) - 0.4 / 0.6) < 1e-12)
+            #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0050) < 1e-4)
+            #expect(report.pairedDifferences[1].seeds == [0, 1])
+        }
+    }
+
+    @Test func chartsAreWellFormedSVGWithOneLineAndLegendEntryPerConfiguration() throws {
+        try withDatabase(runs: residualExperiment) { path in
+            let report = try report(path)
+            let files = Dictionary(uniqueKeysWithValues: report.files().map { ($0.name, $0.contents) })
+            #expect(files.count == 1 + 2 * 10)
+            for spec in report.charts {
+                let svg = try #require(files[spec.fileStem + ".svg"])
+                let collector = ElementCollector()
+                let parser = XMLParser(data: Data(svg.utf8))
+                parser.delegate = collector
+                #expect(parser.parse(), "\(spec.fileStem).svg is not well-formed XML")
+                #expect(collector.root == "svg" && !collector.elements.contains("script"))
+                #expect(collector.classes["line", default: 0] == 3 && collector.classes["band", default: 0] == 3)
+                #expect(collector.classes["legend-entry", default: 0] == 3)
+                #expect(collector.texts.contains("inception-resnet-v2-paper scale 0.2"))
+                #expect(collector.texts.contains(spec.axis == .epoch ? "epoch" : "training time (s)"))
+                let csv = try #require(files[spec.fileStem + ".csv"])
+                #expect(csv.hasPrefix("configuration,step,epoch,wall_time_s,n,mean"))
+                #expect(files["report.md"]!.contains("![\(spec.title)](\(spec.fileStem).svg)"))
+            }
+            let csv = files["val_top1_error-by-epoch.csv"]!.split(separator: "\n")
+            #expect(csv[0] == "configuration,step,epoch,wall_time_s,n,mean_percent,std_percent,min_percent,max_percent")
+            #expect(csv.count == 1 + 3 * 10)
+        }
+    }
+
+    @Test func regeneratingGivesIdenticalBytes() throws {
+        try withDatabase(runs: residualExperiment) { path in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ReportsTests-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let first = try ReportWriter.write(report(path), to: directory.appendingPathComponent("a").path)
+            let second = try ReportWriter.write(report(path), to: directory.appendingPathComponent("b").path)
+            #expect(first.count == second.count && first.count == 21)
+            for (a, b) in zip(first, second) {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)), "\(a)")
+            }
+            #expect(try report(path).text() == report(path).text())
+            #expect(try report(path).json() == report(path).json())
+        }
+    }
+
+    @Test func experimentNamesComeFromSpecsOrArguments() throws {
+        let spec = FileManager.default.temporaryDirectory.appendingPathComponent("ReportsTests-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: spec) }
+        try "# residual ablation\nname: \"residual-vs-pure\"  # the paper's finding 1\ngrid:\n  name: nested\n"
+            .write(to: spec, atomically: true, encoding: .utf8)
+        #expect(try ReportWriter.experimentName(spec.path) == "residual-vs-pure")
+        #expect(try ReportWriter.experimentName("scaling") == "scaling")
+    }
+
+    @Test func unknownExperimentNamesTheKnownOnes() throws {
+        _ = try withDatabase(runs: [residualExperiment[0]]) { path in
+            #expect { try report(path, experiment: "nope") } throws: { error in
+                "\(error)".contains("no experiment named 'nope'") && "\(error)".contains("it holds: residual-vs-pure")
+            }
+        }
+    }
+}
+
+/// Collects element names, `class` attribute counts and text of an XML document.
+final class ElementCollector: NSObject, XMLParserDelegate {
+    var root: String?
+    var elements: Set<String> = []
+    var classes: [String: Int] = [:]
+    var texts: [String] = []
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        if root == nil { root = name }
+        elements.insert(name)
+        if let value = attributes["class"] { classes[value, default: 0] += 1 }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        let text = string.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty { texts.append(text) }
+    }
+}
