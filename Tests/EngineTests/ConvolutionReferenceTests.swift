@@ -24,6 +24,16 @@ struct ConvolutionReferenceTests {
         Case(input: Shape(15, 15, 1), out: 8, kernel: (3, 3), stride: 1, padding: .valid, bias: false),
         Case(input: Shape(17, 17, 3), out: 4, kernel: (3, 3), stride: 2, padding: .valid, bias: true),
         Case(input: Shape(6, 6, 4), out: 3, kernel: (1, 1), stride: 2, padding: .valid, bias: false),
+        // At most 4 input channels: the direct weight gradient (DirectConvolution), cout with 32-, 8- and 1-wide
+        // blocks, SAME and VALID, stride 2, taps cut by the padding on every side.
+        Case(input: Shape(9, 11, 1), out: 37, kernel: (3, 3), stride: 1, padding: .same, bias: true),
+        Case(input: Shape(12, 12, 1), out: 32, kernel: (3, 3), stride: 1, padding: .same, bias: false),
+        Case(input: Shape(10, 9, 1), out: 13, kernel: (3, 3), stride: 2, padding: .valid, bias: false),
+        Case(input: Shape(11, 10, 3), out: 12, kernel: (3, 3), stride: 1, padding: .valid, bias: true),
+        Case(input: Shape(13, 12, 3), out: 41, kernel: (3, 3), stride: 2, padding: .valid, bias: false),
+        Case(input: Shape(8, 7, 2), out: 5, kernel: (5, 5), stride: 1, padding: .same, bias: false),
+        Case(input: Shape(3, 4, 4), out: 9, kernel: (5, 3), stride: 1, padding: .same, bias: false),
+        Case(input: Shape(6, 9, 3), out: 8, kernel: (1, 7), stride: 1, padding: .same, bias: false),
     ]
 
     @Test(arguments: cases)
@@ -61,11 +71,19 @@ struct ConvolutionReferenceTests {
             yRef[yi] = sum
         } } } }
 
-        // The engine, writing y and dx into strided slices, dx accumulating onto a known value.
-        let xT = Tensor(shape: xs, batch: batch, values: x)
+        // The engine, reading x from and writing y and dx into strided slices, dx accumulating onto a known value.
+        var xWide = [Float]()   // each pixel: 9, its channels, 9
+        for p in 0..<batch * xs.pixels {
+            xWide.append(9)
+            xWide.append(contentsOf: x[p * xs.channels ..< (p + 1) * xs.channels])
+            xWide.append(9)
+        }
+        let xT = Tensor(shape: Shape(xs.height, xs.width, xs.channels + 2), batch: batch, values: xWide)
+        let xView = xT.view(batch: batch).channels(1, count: xs.channels)
+        #expect(xView.toArray() == x)
         let yT = Tensor(shape: Shape(ys.height, ys.width, ys.channels + 2))
         let y = yT.view(batch: batch).channels(1, count: ys.channels)
-        conv.forward(xT.view(batch: batch), into: y, mode: .training)
+        conv.forward(xView, into: y, mode: .training)
         let dxT = Tensor(shape: Shape(xs.height, xs.width, xs.channels + 1),
                          batch: batch, values: [Float](repeating: 0.5, count: batch * xs.pixels * (xs.channels + 1)))
         let dx = dxT.view(batch: batch).channels(0, count: xs.channels)

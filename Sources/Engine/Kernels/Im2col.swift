@@ -60,15 +60,16 @@ func im2col(_ x: TensorView, _ w: Window, into col: UnsafeMutablePointer<Float>)
     let c = x.shape.channels, k = w.taps * c, xs = x.pixelStride
     w.forEachTapRow(batch: x.batch) { rowStart, tap, inputPixel, columns, valid in
         let dst = col + rowStart * k + tap * c
-        for ox in columns {
-            let d = dst + ox * k
-            if valid.contains(ox) {
-                let src = x.base + (inputPixel + ox * w.stride) * xs
-                if c == 1 { d.pointee = src.pointee } else { d.update(from: src, count: c) }
-            } else {
-                d.update(repeating: 0, count: c)
-            }
+        // Zeros left of `valid`, copies inside it, zeros right of it (`valid` is empty or inside `columns`).
+        let lo = valid.isEmpty ? columns.upperBound : valid.lowerBound, hi = valid.isEmpty ? lo : valid.upperBound
+        for ox in columns.lowerBound..<lo { (dst + ox * k).update(repeating: 0, count: c) }
+        if c == 1 {
+            var d = dst + lo * k, src = x.base + (inputPixel + lo * w.stride) * xs
+            for _ in lo..<hi { d.pointee = src.pointee; d += k; src += w.stride * xs }
+        } else {
+            for ox in lo..<hi { (dst + ox * k).update(from: x.base + (inputPixel + ox * w.stride) * xs, count: c) }
         }
+        for ox in hi..<columns.upperBound { (dst + ox * k).update(repeating: 0, count: c) }
     }
 }
 

@@ -3,7 +3,8 @@
 /// Forward is one GEMM over the whole batch: `y[M, cout] = col[M, K] · W[K, cout]` with `M = batch·oh·ow` and
 /// `K = kh·kw·cin`, where `col` is the im2col matrix — or, for a 1×1 stride-1 kernel, the input itself read in
 /// place. Backward recomputes `col` into the shared workspace, forms `dW = colᵀ · dy`, then reuses the same
-/// workspace for `dcol = dy · Wᵀ` and folds it back with col2im. `y`, `x` and `dx` may all be strided slices.
+/// workspace for `dcol = dy · Wᵀ` and folds it back with col2im. With at most 4 input channels `dW` comes from
+/// `DirectConvolution` instead, which reads `x` in place (no im2col in backward). `y`, `x` and `dx` may all be strided slices.
 public final class Conv2D: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
@@ -35,6 +36,8 @@ public final class Conv2D: Layer {
     /// Whether the input can be used as the GEMM operand directly (1×1, stride 1).
     private var isPointwise: Bool { window.taps == 1 && window.stride == 1 }
     private var k: Int { window.taps * inputShape.channels }
+    /// Whether the weight gradient uses the direct kernel (few input channels: `DirectConvolution`).
+    private var isDirect: Bool { DirectConvolution.applies(inputChannels: inputShape.channels, window: window) }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         input = x
@@ -59,7 +62,18 @@ public final class Conv2D: Layer {
         let m = dy.rows, n = outputShape.channels, k = self.k
         let w = weight.value.baseAddress!, dw = weight.gradient.baseAddress!
         if let bias { columnSums(dy, into: bias.gradient.baseAddress!) }
-        if isPointwise {
+        if isDirect {
+            let size = k * n
+            dw.update(repeating: 0, count: size)
+            DirectConvolution.addWeightGradient(x, dy, window, images: 0..<x.batch, partial: workspace.floats(size),
+                                                into: dw)
+            if let dx {   // dcol = dy · Wᵀ, folded back by col2im
+                let col = workspace.floats(m * k)
+                gemm(transposeB: true, m: m, n: k, k: n, a: dy.base, lda: dy.pixelStride, b: w, ldb: n, c: col, ldc: k)
+                if !accumulate { dx.zero() }
+                col2im(col, window, into: dx)
+            }
+        } else if isPointwise {
             gemm(transposeA: true, m: k, n: n, k: m, a: x.base, lda: x.pixelStride, b: dy.base, ldb: dy.pixelStride,
                  c: dw, ldc: n)
             if let dx {
