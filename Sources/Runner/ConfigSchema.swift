@@ -17,6 +17,27 @@ enum ConfigSchema {
         return .encoding(c)
     }()
 
+    /// Fields that hold whole numbers (counts, steps, the seed), found by reflecting on the populated configuration,
+    /// plus a budget's `steps`. Checked here because Foundation's JSON decoder reports a fraction given for a whole
+    /// number without saying where.
+    static let wholeNumberPaths: Set<String> = {
+        var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2))
+        c.data.validationCount = 0
+        return wholeNumbers(in: c).union(["budget.steps"])
+    }()
+
+    private static func wholeNumbers(in value: Any, at path: String = "") -> Set<String> {
+        Mirror(reflecting: value).children.reduce(into: []) { paths, child in
+            guard let label = child.label else { return }
+            let childPath = ConfigValue.join(path, label)
+            if child.value is Int || child.value is UInt64 {
+                paths.insert(childPath)
+            } else if Mirror(reflecting: child.value).displayStyle == .struct {
+                paths.formUnion(wholeNumbers(in: child.value, at: childPath))
+            }
+        }
+    }
+
     /// Fields replaced whole when configurations merge: a budget is `{epochs: E}` or `{steps: S}`, never both.
     static let atomic: Set<String> = ["budget"]
 
@@ -59,12 +80,18 @@ enum ConfigSchema {
                 throw SpecError(file: file, path: written, expected: "exactly one of epochs or steps, such as "
                                 + "{epochs: 1} or {steps: 300}; found \(value.kindDescription)")
             }
-            return
+            return try check(f[key]!, at: "\(path).\(key)", writtenAt: "\(written).\(key)", file: file)
         }
         if let names = choices[path] {
             guard case .string(let s) = value, names.contains(s) else {
                 throw SpecError(file: file, path: written,
                                 expected: "one of \(names.joined(separator: ", ")); found \(value.kindDescription)")
+            }
+            return
+        }
+        if wholeNumberPaths.contains(path) {
+            guard case .int = value else {
+                throw SpecError(file: file, path: written, expected: "a whole number; found \(value.kindDescription)")
             }
             return
         }

@@ -62,7 +62,9 @@ struct ExperimentSpecTests {
         ("name: x\nbase: {model: {model: inception-v3}}\nruns: [{model: {widht: 1}}]", "runs[0].model.widht", "unknown field"),
         ("name: x\nbase: {model: {model: inception-v3}}\nsweep: {}", "sweep", "unknown field"),
         ("base: {model: {model: inception-v3}}", "name", "expected the experiment's name"),
-        ("name: x\nbase: [1, 2", "YAML", ""),
+        ("name: x\nbase: [1, 2", "YAML", "parser"),
+        ("name: x\nbase: {model: {model: inception-v3}, batchSize: 0.5}", "base.batchSize", "expected a whole number"),
+        ("name: x\nbase: {model: {model: inception-v3}, budget: {steps: 1.5}}", "base.budget.steps", "expected a whole number"),
     ])
     func refusesMalformedStructure(yaml: String, location: String, problem: String) {
         #expect {
@@ -80,8 +82,8 @@ struct ExperimentSpecTests {
         ("learningRate: -1", "  seed: [1]", "grid point seed=1", "invalid setting lr"),
         ("seed: 1", "  model.model: [inception-resnet-v1, inception-v4]", "grid point model.model=inception-v4",
          "inception-v4 has no residual blocks"),
-        ("logEvery: 0", "  seed: [1]", "grid point seed=1", "invalid setting log-every"),
-        ("batchSize: 0.5", "  seed: [1]", "grid point seed=1", "batchSize: expected a whole number"),
+        ("deadPatience: 0", "  seed: [1]", "grid point seed=1", "invalid setting dead-patience"),
+        ("momentum: [0.9]", "  seed: [1]", "grid point seed=1", "momentum: expected a number"),
     ])
     func refusesMalformedRuns(override: String, grid: String, location: String, problem: String) {
         let yaml = Fixture.spec(grid: grid).replacingOccurrences(of: "  learningRate: 0.01", with: "  " + override)
