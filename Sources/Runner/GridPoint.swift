@@ -1,6 +1,6 @@
 /// One run of an experiment before its values are checked: the merged partial configuration, and what made it
 /// (axis values, and the extra run it comes from). A `Sendable` value.
-public struct GridPoint: Sendable, Equatable {
+public struct GridPoint: Sendable {
     /// The axes' values at this point, in axis order, as (path, value).
     public var assignments: [(path: String, value: ConfigValue)]
     /// Index into the spec's `runs` when the point comes from an extra run.
@@ -25,9 +25,5 @@ public struct GridPoint: Sendable, Equatable {
         let parts = extraSettings.filter { !named.contains($0.path) }
             + assignments.filter { varying.contains($0.path) && !named.contains($0.path) }
         return parts.map { "-\($0.path.split(separator: ".").last!)=\($0.value)" }.joined()
-    }
-
-    public static func == (a: GridPoint, b: GridPoint) -> Bool {
-        a.tree == b.tree && a.description == b.description
     }
 }

@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)  // one line per run as it happens, also into a log file
         let datasets = DatasetProvider()
         let plan = try experiment.plan(datasets: datasets)
         let store = try ResultsStore(path: db)
@@ -74,7 +75,7 @@ struct RunCommand: ParsableCommand {
     private func work(_ queue: RunQueue, stop: StopFlag, log: String) {
         let display = worker ? nil : ProgressDisplay()
         queue.onClaim = { run in
-            print("\(log)run \(run.id) \(run.name): \(run.status == .running && run.step > 0 ? "resuming at step \(run.step)" : "starting")")
+            print("\(log)run \(run.id) \(run.name): \(run.step > 0 ? "resuming from its last checkpoint" : "starting")")
         }
         queue.onProgress = display.map { d in { d.show($0) } }
         queue.onReport = { report in
