@@ -36,7 +36,6 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)  // one line per run as it happens, also into a log file
         let datasets = DatasetProvider()
         let plan = try experiment.plan(datasets: datasets)
         let store = try ResultsStore(path: db)
@@ -47,13 +46,13 @@ struct RunCommand: ParsableCommand {
         let log = worker ? "[worker \(ProcessInfo.processInfo.processIdentifier)] " : ""
         if !worker {
             let new = insertions.filter(\.inserted).count
-            print("experiment \(plan.spec.name): \(plan.runs.count) runs, \(new) newly queued; database \(db)")
+            say("experiment \(plan.spec.name): \(plan.runs.count) runs, \(new) newly queued; database \(db)")
             if retryFailed {
                 for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
             }
         }
         for dead in try queue.recoverStaleRuns() {
-            print("\(log)run \(dead.id) \(dead.name): no heartbeat for over \(Int(staleAfter)) s, marked killed; resuming it")
+            say("\(log)run \(dead.id) \(dead.name): no heartbeat for over \(Int(staleAfter)) s, marked killed; resuming it")
         }
 
         let stop = StopFlag()
@@ -75,7 +74,7 @@ struct RunCommand: ParsableCommand {
     private func work(_ queue: RunQueue, stop: StopFlag, log: String) {
         let display = worker ? nil : ProgressDisplay()
         queue.onClaim = { run in
-            print("\(log)run \(run.id) \(run.name): \(run.step > 0 ? "resuming from its last checkpoint" : "starting")")
+            say("\(log)run \(run.id) \(run.name): \(run.step > 0 ? "resuming from its last checkpoint" : "starting")")
         }
         queue.onProgress = display.map { d in { d.show($0) } }
         queue.onReport = { report in
@@ -84,19 +83,25 @@ struct RunCommand: ParsableCommand {
             let final = outcome.flatMap { $0.finalMetrics["val_top1_error"] }.map { String(format: ", val_top1_error %.2f%%", 100 * $0) } ?? ""
             let died = outcome?.diedAtStep.map { ", died at step \($0)" } ?? ""
             let error = report.error.map { ": \($0)" } ?? ""
-            print("\(log)run \(report.run.id) \(report.run.name): \(report.status)"
+            say("\(log)run \(report.run.id) \(report.run.name): \(report.status)"
                   + (outcome.map { " at step \($0.step)" } ?? "") + died + final + error
                   + " (\(ProgressDisplay.duration(report.seconds)))")
         }
         do { try queue.run(stop: stop) } catch {
-            print("\(log)stopped: \(error)")
+            say("\(log)stopped: \(error)")
         }
     }
 
     /// Prints how many of the experiment's runs are in each state.
     private func printCounts(experiment name: String, stopped: Bool) throws {
         let counts = try ResultsReader(path: db).statusCounts(experiment: name)
-        print(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
-        if stopped { print("stopped; run the same command again to resume") }
+        say(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
+        if stopped { say("stopped; run the same command again to resume") }
+    }
+
+    /// Prints a line at once, also into a pipe or log file, so workers' lines appear as runs start and end.
+    private func say(_ line: String) {
+        print(line)
+        fflush(nil)
     }
 }

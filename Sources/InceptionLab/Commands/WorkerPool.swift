@@ -10,7 +10,7 @@ struct WorkerPool {
 
     /// Starts the children and waits for all of them; `stop` set (by a signal) is forwarded once.
     func run(stop: StopFlag) throws {
-        fflush(stdout)  // what this process printed comes before the children's lines
+        fflush(nil)  // what this process printed comes before the children's lines
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let children = try (0..<count).map { _ in
             let child = Process()
