@@ -5,7 +5,7 @@ struct InceptionLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inception-lab",
         abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.",
-        subcommands: [ListModels.self, Summary.self, TrainCommand.self, RunsCommand.self, ShowCommand.self,
-                      MetricsCommand.self, SQLCommand.self, CompareCommand.self, ReportCommand.self, Forward.self,
-                      BenchCommand.self])
+        subcommands: [ListModels.self, Summary.self, TrainCommand.self, PlanCommand.self, RunCommand.self,
+                      StatusCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, MetricsCommand.self,
+                      SQLCommand.self, CompareCommand.self, Forward.self, BenchCommand.self])
 }

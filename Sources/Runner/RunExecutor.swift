@@ -18,6 +18,11 @@ public struct RunExecutor {
         self.checkpointDirectory = checkpointDirectory
     }
 
+    /// Where the checkpoints of the runs recorded in the database at `databasePath` go: `checkpoints/` next to it.
+    public static func checkpointDirectory(forDatabase databasePath: String) -> URL {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("checkpoints")
+    }
+
     /// The checkpoint file of a run.
     public func checkpoint(for run: Run) -> URL {
         checkpointDirectory.appendingPathComponent("\(run.runKey).safetensors")

@@ -77,7 +77,7 @@ public final class Trainer {
         self.stop = stop
         let data = config.data
         let (training, held) = try dataset.train.split(
-            validationCount: data.validationCount ?? min(5_000, dataset.train.count / 10), seed: 0x5EED)
+            validationCount: config.validationImages(outOf: dataset.train.count), seed: 0x5EED)
         let normalization: Normalization = switch data.normalization {
         case "unit": .unitRange
         case "symmetric": .symmetricRange

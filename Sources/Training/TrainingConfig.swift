@@ -145,6 +145,18 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
     }
 
+    /// Images held out for validation from a training split of `trainImages` images: `data.validationCount`, or
+    /// the smaller of 5,000 and a tenth of the split.
+    public func validationImages(outOf trainImages: Int) -> Int {
+        data.validationCount ?? min(5_000, trainImages / 10)
+    }
+
+    /// Optimizer steps the budget amounts to on a training split of `trainImages` images: an epoch is the whole
+    /// batches of what is left after the validation hold-out (the last partial batch is dropped).
+    public func totalSteps(trainImages: Int) -> Int {
+        budget.steps(perEpoch: (trainImages - validationImages(outOf: trainImages)) / batchSize)
+    }
+
     /// The canonical JSON: sorted keys, no whitespace. Equal configurations give equal bytes.
     public var canonicalJSON: String {
         let encoder = JSONEncoder()

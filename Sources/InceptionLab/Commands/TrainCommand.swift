@@ -85,11 +85,12 @@ struct TrainCommand: ParsableCommand {
         }
 
         let store = try ResultsStore(path: db)
-        for dead in try store.markStaleRuns(olderThan: 120) {
-            print("run \(dead.id) (\(dead.name)) had no heartbeat for over 2 minutes: marked killed")
+        for dead in try store.markStaleRuns(olderThan: RunQueue.defaultStaleThreshold) {
+            print("run \(dead.id) (\(dead.name)) had no heartbeat for over \(Int(RunQueue.defaultStaleThreshold)) s: marked killed")
         }
-        let runName = name ?? "\(config.model.model)-w\(config.model.width)-s\(seed)"
-        let inserted = try store.insertRun(NewRun(name: runName, configJSON: config.canonicalJSON, seed: Int(seed)))
+        let runName = name ?? config.runName
+        let inserted = try store.insertRun(NewRun(name: runName, configJSON: config.canonicalJSON, seed: Int(seed),
+                                                  totalSteps: config.totalSteps(trainImages: data.train.count)))
         let run: Run
         switch (inserted.status, resume) {
         case (.queued, _):
@@ -108,9 +109,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("run \(inserted.id) with this configuration is running in another process")
         }
         print("run \(run.id) \(runName): \(config.model.model) width \(config.model.width), \(config.budget), batch \(batch), db \(db)")
-        let executor = RunExecutor(store: store,
-                                   checkpointDirectory: URL(fileURLWithPath: db).deletingLastPathComponent()
-                                       .appendingPathComponent("checkpoints"))
+        let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db))
         let outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
         display.finish()
         let final = outcome.finalMetrics
@@ -124,15 +123,14 @@ struct TrainCommand: ParsableCommand {
 
     /// The run's configuration: the model shaped to the dataset unless told otherwise.
     func trainingConfig(for data: LoadedDataset) throws -> TrainingConfig {
-        let padding = pad ?? (data.train.height == 28 ? 2 : 0)
-        let side = data.train.height + 2 * padding
-        let defaults = ModelOptions.Defaults(input: side, channels: data.train.channels,
-                                             classes: data.train.classCount, stem: side < 75 ? .compact : .paper)
+        let shape = DatasetShape(dataset: data, pad: pad)
+        let defaults = ModelOptions.Defaults(input: shape.inputSize, channels: shape.channels, classes: shape.classes,
+                                             stem: shape.stem)
         var c = TrainingConfig(model: try modelOptions.config(model: model, defaults: defaults))
         c.data.name = dataset
         c.data.directory = dataDir
         c.data.validationCount = validation
-        c.data.pad = padding
+        c.data.pad = shape.pad
         c.data.normalization = normalization
         c.data.cropPadding = crop
         c.data.flip = flip

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import ResultsStore
+import Runner
+
+/// `inception-lab plan SPEC [--db PATH]`: the runs a spec expands to, their state in the database, and the
+/// compute and wall time the remaining ones need.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show the runs an experiment spec expands to, which exist already, and what the rest will cost.",
+        discussion: """
+            Compute is multiply-adds (MACs): ×3 per training image (forward and backward), ×1 per evaluated \
+            image. Wall time uses the training throughput that finished runs of the same model and width measured \
+            in the database, else \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper \
+            at width 0.125 with 2 OpenBLAS threads on a 2-vCPU AMD EPYC); times add up as if one process ran them all.
+            """)
+
+    @OptionGroup var experiment: ExperimentArguments
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let plan = try experiment.plan()
+        let reader = FileManager.default.fileExists(atPath: database.path) ? try database.openReader() : nil
+        let existing = try reader.map(ExistingRuns.init) ?? ExistingRuns()
+        var cost = try CostEstimate(reader: reader)
+        var rows: [[SQLValue]] = []
+        var totalMACs = 0.0, totalSeconds = 0.0, toRun = 0, measured = Set<String>(), assumed = Set<String>()
+        for (index, run) in plan.runs.enumerated() {
+            let found = existing.byKey[run.runKey]
+            let remainingFrom: Int? = switch found?.status {
+            case nil, .queued?: 0
+            case .killed?, .running?: found!.step
+            case .finished?, .diverged?, .failed?: nil
+            }
+            let estimate = try cost.estimate(run, fromStep: remainingFrom ?? run.totalSteps)
+            if remainingFrom != nil {
+                toRun += 1
+                totalMACs += estimate.macs
+                totalSeconds += estimate.seconds
+                let label = "\(run.config.model.model) w\(run.config.model.width)"
+                if estimate.measuredImagesPerSecond == nil { assumed.insert(label) } else { measured.insert(label) }
+            }
+            let state = found.map { "\($0.status.rawValue) (run \($0.id), step \($0.step))" } ?? "new"
+            rows.append([.integer(Int64(index + 1)), .text(run.name), .text(run.runKey), .text(state),
+                         .integer(Int64(run.totalSteps)), .real((Double(estimate.macsPerImage) / 1e6 * 10).rounded() / 10),
+                         .real((estimate.macs / 1e12 * 100).rounded() / 100), .text(ProgressDisplay.duration(estimate.seconds))])
+        }
+        print("experiment \(plan.spec.name) (\(plan.spec.file)): \(plan.runs.count) runs\n")
+        print(ResultTable(columns: ["#", "name", "run_key", "state", "steps", "M MACs/image", "TMACs to do", "time to do"],
+                          rows: rows).formatted(as: .text), terminator: "")
+        print("""
+
+            \(toRun) of \(plan.runs.count) runs to do: \(String(format: "%.2f", totalMACs / 1e12)) TMACs, \
+            about \(ProgressDisplay.duration(totalSeconds)) of wall time in one process
+            """)
+        if !measured.isEmpty {
+            print("throughput measured by finished runs in \(database.path) for: \(measured.sorted().joined(separator: ", "))")
+        }
+        if !assumed.isEmpty {
+            print("no measurement for \(assumed.sorted().joined(separator: ", ")): assumed "
+                  + "\(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s")
+        }
+    }
+}
+
+/// The runs already in the database, by run key.
+struct ExistingRuns {
+    struct Entry {
+        var id: Int
+        var status: RunStatus
+        var step: Int
+    }
+
+    var byKey: [String: Entry] = [:]
+
+    init() {}
+
+    init(reader: ResultsReader) throws {
+        for row in try reader.query("SELECT run_key, id, status, step FROM runs").rows {
+            byKey[row[0].string!] = Entry(id: row[1].int!, status: RunStatus(rawValue: row[2].string!)!, step: row[3].int!)
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Engine
+import Foundation
+import ResultsStore
+import Runner
+import Training
+
+/// `inception-lab run SPEC [--workers N] [--db PATH] [--threads T]`: queues an experiment's runs (idempotently)
+/// and executes the queued ones.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Queue an experiment's runs and execute them; run it again to resume.",
+        discussion: """
+            Runs are identified by their configuration and seed: finished runs are never run again, and a changed \
+            spec adds only its new runs. Ctrl-C checkpoints the current run and marks it killed; the same command \
+            resumes it first, then continues the queue. A run left `running` by a crashed process is marked killed \
+            once its heartbeat is older than --stale-after seconds, and resumed. Several processes (or --workers) \
+            may share one database: each run is claimed by exactly one of them.
+            """)
+
+    @OptionGroup var experiment: ExperimentArguments
+    @Option(help: "The results database.") var db = "results/lab.sqlite"
+    @Option(help: "Worker processes, each claiming runs from the queue.") var workers = 1
+    @Option(help: "OpenBLAS threads in total, shared among the workers (default: the number of cores).")
+    var threads: Int?
+    @Option(help: "Seconds without a heartbeat after which a running run is presumed dead.")
+    var staleAfter = RunQueue.defaultStaleThreshold
+    @Flag(help: "Put the experiment's failed runs back in the queue first.") var retryFailed = false
+    @Flag(help: .hidden) var worker = false
+
+    func validate() throws {
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if staleAfter <= 10 { throw ValidationError("--stale-after must exceed the 10-second heartbeat interval") }
+    }
+
+    func run() throws {
+        let datasets = DatasetProvider()
+        let plan = try experiment.plan(datasets: datasets)
+        let store = try ResultsStore(path: db)
+        let (experimentID, insertions) = try plan.insert(into: store)
+        let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
+                             checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db), datasets: datasets)
+        queue.staleThreshold = staleAfter
+        let log = worker ? "[worker \(ProcessInfo.processInfo.processIdentifier)] " : ""
+        if !worker {
+            let new = insertions.filter(\.inserted).count
+            say("experiment \(plan.spec.name): \(plan.runs.count) runs, \(new) newly queued; database \(db)")
+            if retryFailed {
+                for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
+            }
+        }
+        for dead in try queue.recoverStaleRuns() {
+            say("\(log)run \(dead.id) \(dead.name): no heartbeat for over \(Int(staleAfter)) s, marked killed; resuming it")
+        }
+
+        let stop = StopFlag()
+        stop.installSignalHandlers()
+        let total = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        if workers > 1 {
+            let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--threads",
+                                              String(max(1, total / workers)), "--stale-after", String(staleAfter),
+                                              "--worker"], count: workers)
+            try pool.run(stop: stop)
+        } else {
+            BLASThreads.set(total)
+            work(queue, stop: stop, log: log)
+        }
+        if !worker { try printCounts(experiment: plan.spec.name, stopped: stop.isSet) }
+    }
+
+    /// Works through the queue in this process, one line per claimed and ended run.
+    private func work(_ queue: RunQueue, stop: StopFlag, log: String) {
+        let display = worker ? nil : ProgressDisplay()
+        queue.onClaim = { run in
+            say("\(log)run \(run.id) \(run.name): \(run.step > 0 ? "resuming from its last checkpoint" : "starting")")
+        }
+        queue.onProgress = display.map { d in { d.show($0) } }
+        queue.onReport = { report in
+            display?.finish()
+            let outcome = report.outcome
+            let final = outcome.flatMap { $0.finalMetrics["val_top1_error"] }.map { String(format: ", val_top1_error %.2f%%", 100 * $0) } ?? ""
+            let died = outcome?.diedAtStep.map { ", died at step \($0)" } ?? ""
+            let error = report.error.map { ": \($0)" } ?? ""
+            say("\(log)run \(report.run.id) \(report.run.name): \(report.status)"
+                  + (outcome.map { " at step \($0.step)" } ?? "") + died + final + error
+                  + " (\(ProgressDisplay.duration(report.seconds)))")
+        }
+        do { try queue.run(stop: stop) } catch {
+            say("\(log)stopped: \(error)")
+        }
+    }
+
+    /// Prints how many of the experiment's runs are in each state.
+    private func printCounts(experiment name: String, stopped: Bool) throws {
+        let counts = try ResultsReader(path: db).statusCounts(experiment: name)
+        say(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
+        if stopped { say("stopped; run the same command again to resume") }
+    }
+
+    /// Prints a line at once, also into a pipe or log file, so workers' lines appear as runs start and end.
+    private func say(_ line: String) {
+        print(line)
+        fflush(nil)
+    }
+}

@@ -1,0 +1,74 @@
+import Models
+import ResultsStore
+
+/// Compute and wall-time estimates for planned runs.
+///
+/// Compute counts multiply-adds (MACs, convolutions and the classifier, `Model.macs`): a training image costs
+/// three passes' worth (forward and backward), an evaluated image one. Wall time divides that by a rate: the
+/// training throughput (images per second) measured by finished runs of the same model and width in the results
+/// database, converted to MACs per second, or else `defaultMACsPerSecond`.
+public struct CostEstimate {
+    /// The rate assumed when the database has no measurement: 13 GMAC/s, what inception-resnet-v2-paper at width
+    /// 0.125 (19.6 M MACs per image, about 230 training images per second, ×3 for forward and backward) reaches
+    /// with 2 OpenBLAS threads on this project's reference machine (AMD EPYC, 2 vCPUs).
+    public static let defaultMACsPerSecond = 13e9
+
+    /// One run's estimate. A `Sendable` value.
+    public struct Estimate: Sendable {
+        /// MACs of one forward pass of one image.
+        public var macsPerImage: Int
+        /// MACs of the remaining training and evaluation.
+        public var macs: Double
+        /// Estimated wall-clock seconds for them.
+        public var seconds: Double
+        /// Measured training images per second for this model and width, if the database had any.
+        public var measuredImagesPerSecond: Double?
+    }
+
+    /// Mean training images per second of finished runs, by `model@width`.
+    public let measured: [String: Double]
+    private var macsCache: [ModelConfig: Int] = [:]
+
+    /// Estimates from the throughput measured in the database `reader` reads (nil: no database).
+    public init(reader: ResultsReader?) throws {
+        var measured: [String: Double] = [:]
+        let rows = try reader?.query("""
+            SELECT r.config_json ->> '$.model.model', r.config_json ->> '$.model.width', avg(m.value)
+            FROM metrics AS m JOIN runs AS r ON r.id = m.run_id
+            WHERE m.name = 'images_per_second' AND r.status = 'finished' GROUP BY 1, 2
+            """).rows ?? []
+        for row in rows {
+            if let model = row[0].string, let width = row[1].double, let rate = row[2].double {
+                measured[Self.key(model: model, width: width)] = rate
+            }
+        }
+        self.measured = measured
+    }
+
+    static func key(model: String, width: Double) -> String { "\(model)@\(width)" }
+
+    /// MACs of one forward pass of one image through the model of `config`.
+    public mutating func macsPerImage(_ config: ModelConfig) throws -> Int {
+        if let macs = macsCache[config] { return macs }
+        let macs = try Model(config, seed: 0).macs
+        macsCache[config] = macs
+        return macs
+    }
+
+    /// Measured training images per second for `config`'s model and width, if any.
+    public func imagesPerSecond(_ config: ModelConfig) -> Double? {
+        measured[Self.key(model: config.model.rawValue, width: config.width)]
+    }
+
+    /// The cost of `run` from step `fromStep` to its end (evaluations included, in proportion).
+    public mutating func estimate(_ run: PlannedRun, fromStep: Int = 0) throws -> Estimate {
+        let macs = Double(try macsPerImage(run.config.model))
+        let remaining = Double(max(0, run.totalSteps - fromStep)) / Double(max(1, run.totalSteps))
+        let trainingImages = remaining * Double(run.totalSteps * run.config.batchSize)
+        let evaluatedImages = remaining * Double(run.evaluations * run.validationImages + run.testImages)
+        let total = macs * (3 * trainingImages + evaluatedImages)
+        let measured = imagesPerSecond(run.config.model)
+        let rate = measured.map { $0 * 3 * macs } ?? Self.defaultMACsPerSecond
+        return Estimate(macsPerImage: Int(macs), macs: total, seconds: total / rate, measuredImagesPerSecond: measured)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import ResultsStore
+import Training
+
+/// Works through one experiment's queue in the results database until nothing is left or a stop is requested.
+///
+/// Several queues (threads or processes, each with its own store) may work on one database: every run is claimed
+/// atomically, so each is executed by exactly one of them. Killed runs of the experiment (Ctrl-C, or found dead
+/// by a stale heartbeat) are claimed before queued ones and resume from their checkpoints. A run that diverges,
+/// dies or fails is recorded as such and the queue goes on; failed runs are not retried unless requeued.
+///
+/// Threading: not `Sendable` (it holds a store); use it on one thread.
+public final class RunQueue {
+    /// What became of one claimed run. A `Sendable` value.
+    public struct Report: Sendable {
+        /// The run as claimed.
+        public var run: Run
+        /// How training ended; nil when the run failed with `error`.
+        public var outcome: TrainingOutcome?
+        /// Why the run failed, if it did.
+        public var error: String?
+        /// Wall-clock seconds this queue spent on the run, loading and evaluation included.
+        public var seconds: Double
+
+        /// `finished`, `diverged`, `killed` or `failed`.
+        public var status: String { outcome?.status.rawValue ?? RunStatus.failed.rawValue }
+    }
+
+    /// Seconds without a heartbeat after which a running run is presumed dead: well above the recorder's
+    /// 10-second heartbeat interval plus the longest step, evaluation or checkpoint.
+    public static let defaultStaleThreshold = 120.0
+
+    public let store: ResultsStore
+    public let experimentID: Int
+    public let experimentName: String
+    public let datasets: DatasetProvider
+    public let executor: RunExecutor
+    /// See `defaultStaleThreshold`; seconds.
+    public var staleThreshold = RunQueue.defaultStaleThreshold
+    /// Told when a run is claimed, before it trains.
+    public var onClaim: ((Run) -> Void)?
+    /// Told about each run's training progress.
+    public var onProgress: ((TrainingProgress) -> Void)?
+    /// Told when a claimed run ends.
+    public var onReport: ((Report) -> Void)?
+
+    /// A queue over experiment `experimentID` (called `experimentName`) of `store`'s database; checkpoints go to
+    /// `checkpointDirectory`.
+    public init(store: ResultsStore, experimentID: Int, experimentName: String, checkpointDirectory: URL,
+                datasets: DatasetProvider) {
+        self.store = store
+        self.experimentID = experimentID
+        self.experimentName = experimentName
+        self.datasets = datasets
+        executor = RunExecutor(store: store, checkpointDirectory: checkpointDirectory)
+    }
+
+    /// Marks runs with stale heartbeats `killed` (returned), so that they are resumed.
+    public func recoverStaleRuns() throws -> [Run] {
+        try store.markStaleRuns(olderThan: staleThreshold)
+    }
+
+    /// Claims and executes runs until none is left or `stop` is set; returns what became of each.
+    @discardableResult
+    public func run(stop: StopFlag) throws -> [Report] {
+        var reports: [Report] = []
+        while !stop.isSet, let run = try claim() {
+            onClaim?(run)
+            let report = execute(run, stop: stop)
+            onReport?(report)
+            reports.append(report)
+        }
+        return reports
+    }
+
+    /// The next run to work on: a killed run of the experiment (oldest first; one that another process claims
+    /// first is skipped), else the oldest queued one; nil when there is none.
+    func claim() throws -> Run? {
+        let killed = try ResultsReader(path: store.path)
+            .runs(RunFilter(status: .killed, experiment: experimentName)).rows.compactMap { $0[0].int }
+        for id in killed {
+            // The claim is one transaction that refuses a run no longer killed: losing the race is not an error.
+            if let run = try? store.claimRun(id) { return run }
+        }
+        return try store.claimNextRun(experimentID: experimentID)
+    }
+
+    private func execute(_ run: Run, stop: StopFlag) -> Report {
+        let started = Date()
+        var report = Report(run: run, seconds: 0)
+        do {
+            let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(run.configJSON.utf8))
+            let dataset = try datasets.dataset(for: config.data)
+            report.outcome = try executor.execute(run, config: config, dataset: dataset, stop: stop,
+                                                  onProgress: onProgress)
+        } catch {
+            report.error = "\(error)"
+            // The executor has recorded its own failures; this covers the configuration and the dataset.
+            try? store.finish(run: run.id, as: .failed, error: "\(error)")
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import ResultsStore
+import Runner
+import Synchronization
+import Testing
+import Training
+
+@Suite("Run queue")
+struct RunQueueTests {
+    @Test func insertionIsIdempotentAndAChangedSpecAddsOnlyItsNewRuns() throws {
+        let path = Fixture.databasePath()
+        let store = try ResultsStore(path: path)
+        let first = try Fixture.plan(Fixture.spec()).insert(into: store)
+        #expect(first.runs.map(\.inserted) == [true, true])
+        let again = try Fixture.plan(Fixture.spec()).insert(into: store)
+        #expect(again.experimentID == first.experimentID)
+        #expect(again.runs.map(\.inserted) == [false, false] && again.runs.map(\.id) == first.runs.map(\.id))
+        let grown = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3]")).insert(into: store)
+        #expect(grown.runs.map(\.inserted) == [false, false, true])
+    }
+
+    @Test func runsEveryRunAndRecordsTotalSteps() throws {
+        let path = Fixture.databasePath()
+        let reports = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path).run(stop: StopFlag())
+        #expect(reports.map(\.status) == ["finished", "finished"])
+        #expect(reports.allSatisfy { $0.run.totalSteps == 8 })
+        #expect(try Fixture.statuses(path: path).values.allSatisfy { $0 == "finished" })
+        // Running again finds nothing to do: finished runs are never re-run.
+        #expect(try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path).run(stop: StopFlag()).isEmpty)
+    }
+
+    @Test func twoQueuesOnOneDatabaseNeverRunTheSameRunTwice() throws {
+        let path = Fixture.databasePath()
+        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3, 4]"))
+        _ = try plan.insert(into: try ResultsStore(path: path))
+        let claimed = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            let plan = try! Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3, 4]"))
+            let reports = try! Fixture.queue(plan, path: path, owner: "worker-\(worker)").run(stop: StopFlag())
+            claimed.withLock { $0 += reports.map(\.run.id) }
+        }
+        let ids = claimed.withLock { $0 }
+        #expect(ids.sorted() == [1, 2, 3, 4])
+        let claims = try ResultsReader(path: path).query(
+            "SELECT run_id, count(*) FROM events WHERE kind = 'running' GROUP BY run_id").rows
+        #expect(claims.count == 4 && claims.allSatisfy { $0[1].int == 1 })
+        #expect(try Fixture.statuses(path: path).values.allSatisfy { $0 == "finished" })
+    }
+
+    @Test func aStoppedSweepResumesToTheMetricsOfAnUninterruptedOne() throws {
+        let straight = Fixture.databasePath()
+        _ = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: straight).run(stop: StopFlag())
+
+        let path = Fixture.databasePath()
+        let stop = StopFlag()
+        let queue = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path)
+        queue.onProgress = { if $0.step == 4 { stop.set() } }
+        let first = try queue.run(stop: stop)
+        #expect(first.map(\.status) == ["killed"] && first[0].outcome?.step == 4)
+        #expect(try Fixture.statuses(path: path).values.sorted() == ["killed", "queued"])
+
+        let second = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path).run(stop: StopFlag())
+        #expect(second.map(\.run.id) == [first[0].run.id, first[0].run.id + 1])
+        #expect(second.map(\.status) == ["finished", "finished"])
+        let events = try ResultsReader(path: path).run(first[0].run.id).events
+        #expect(events.contains { $0.kind == "resumed" && $0.step == 4 })
+        #expect(try Fixture.deterministicMetrics(path: path) == Fixture.deterministicMetrics(path: straight))
+    }
+
+    @Test func aRunWithAStaleHeartbeatIsRecoveredAndResumed() throws {
+        let path = Fixture.databasePath()
+        let plan = try Fixture.plan(Fixture.spec())
+        let (experiment, _) = try plan.insert(into: try ResultsStore(path: path))
+        // A process claims a run and dies without a heartbeat.
+        let ghost = try #require(try ResultsStore(path: path, owner: "ghost").claimNextRun(experimentID: experiment))
+
+        let queue = try Fixture.queue(plan, path: path)
+        queue.staleThreshold = 0.05
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try queue.recoverStaleRuns().map(\.id) == [ghost.id])
+        let reports = try queue.run(stop: StopFlag())
+        #expect(reports.first?.run.id == ghost.id)
+        #expect(reports.map(\.status) == ["finished", "finished"])
+    }
+
+    @Test func aFailingRunIsRecordedAndTheSweepGoesOn() throws {
+        let path = Fixture.databasePath()
+        let plan = try Fixture.plan(Fixture.spec())
+        let queue = try Fixture.queue(plan, path: path)
+        // Make the first run's checkpoint unwritable: a directory where the file should go.
+        let checkpoint = RunExecutor.checkpointDirectory(forDatabase: path).appendingPathComponent("\(plan.runs[0].runKey).safetensors")
+        try FileManager.default.createDirectory(at: checkpoint.appendingPathComponent("blocked"), withIntermediateDirectories: true)
+        let reports = try queue.run(stop: StopFlag())
+        #expect(reports.map(\.status) == ["failed", "finished"])
+        #expect(reports[0].error != nil)
+    }
+}
