@@ -4,7 +4,8 @@ import ResultsStore
 import Training
 
 /// Executes one claimed run of the results database end to end: records its environment, trains with a
-/// `RunRecorder` (resuming from the run's checkpoint when one exists), and sets the final status — `finished`
+/// `RunRecorder` (resuming from the run's checkpoint when the database shows progress to resume), and sets the
+/// final status — `finished`
 /// (with `died_at_step` when the pre-pool layer died), `diverged`, `killed` (stop requested; checkpointed) or
 /// `failed` (with the error's text).
 ///
@@ -36,8 +37,12 @@ public struct RunExecutor {
         do {
             try store.recordEnvironment(.current(datasetChecksum: dataset.checksum), run: run.id)
             let url = checkpoint(for: run)
+            // Resume only a run this database saw progress in: a checkpoint left by another database in the same
+            // directory (same configuration, same key) would otherwise make a fresh run start at its end.
+            let resume = run.step > 0 && FileManager.default.fileExists(atPath: url.path)
+            if !resume { try? FileManager.default.removeItem(at: url) }
             let trainer = try Trainer(config: config, dataset: dataset, checkpoint: url, observer: recorder, stop: stop)
-            let outcome = try trainer.run(resume: FileManager.default.fileExists(atPath: url.path))
+            let outcome = try trainer.run(resume: resume)
             try recorder.flush()
             let status: RunStatus = switch outcome.status {
             case .finished: .finished

@@ -29,6 +29,17 @@ struct RunQueueTests {
         #expect(try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path).run(stop: StopFlag()).isEmpty)
     }
 
+    /// A second database in the same directory runs the same configurations from the start, although their
+    /// finished checkpoints (same run keys) lie in the shared checkpoint directory.
+    @Test func aFreshRunIgnoresACheckpointLeftByAnotherDatabase() throws {
+        let first = Fixture.databasePath()
+        _ = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: first).run(stop: StopFlag())
+        let second = URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("other.sqlite").path
+        let reports = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: second).run(stop: StopFlag())
+        #expect(reports.map(\.status) == ["finished", "finished"])
+        #expect(try Fixture.deterministicMetrics(path: second) == Fixture.deterministicMetrics(path: first))
+    }
+
     @Test func twoQueuesOnOneDatabaseNeverRunTheSameRunTwice() throws {
         let path = Fixture.databasePath()
         let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3, 4]"))
@@ -87,9 +98,10 @@ struct RunQueueTests {
         let path = Fixture.databasePath()
         let plan = try Fixture.plan(Fixture.spec())
         let queue = try Fixture.queue(plan, path: path)
-        // Make the first run's checkpoint unwritable: a directory where the file should go.
+        // Make the first run's checkpoint unwritable: a directory where its temporary file should go.
         let checkpoint = RunExecutor.checkpointDirectory(forDatabase: path).appendingPathComponent("\(plan.runs[0].runKey).safetensors")
-        try FileManager.default.createDirectory(at: checkpoint.appendingPathComponent("blocked"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: checkpoint.appendingPathExtension("partial").appendingPathComponent("blocked"),
+                                                withIntermediateDirectories: true)
         let reports = try queue.run(stop: StopFlag())
         #expect(reports.map(\.status) == ["failed", "finished"])
         #expect(reports[0].error != nil)
