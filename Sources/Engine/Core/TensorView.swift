@@ -41,6 +41,13 @@ public struct TensorView: @unchecked Sendable {
                           shape: Shape(shape.height, shape.width, count), pixelStride: pixelStride, storage: storage)
     }
 
+    /// Images `start ..< start + count` of the batch, as a view with the same shape and pixel stride.
+    public func images(_ start: Int, count: Int) -> TensorView {
+        precondition(start >= 0 && start + count <= batch, "image range out of the batch")
+        return TensorView(base: base + start * shape.pixels * pixelStride, batch: count, shape: shape,
+                          pixelStride: pixelStride, storage: storage)
+    }
+
     /// Pointer to pixel `row` (in `0 ..< rows`, rows ordered n, y, x).
     @inline(__always) public func pixel(_ row: Int) -> UnsafeMutablePointer<Float> { base + row * pixelStride }
 
