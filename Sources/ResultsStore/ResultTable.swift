@@ -23,7 +23,8 @@ public struct ResultTable: Sendable, Equatable {
         case json
     }
 
-    /// The whole table in `format`, ending with a newline. Numbers are printed exactly (shortest round-trip).
+    /// The whole table in `format`, ending with a newline. CSV and JSON print numbers exactly (shortest
+    /// round-trip); the text table, meant for reading, rounds reals to 6 significant digits.
     public func formatted(as format: Format) -> String {
         switch format {
         case .text: alignedText()
@@ -33,7 +34,7 @@ public struct ResultTable: Sendable, Equatable {
     }
 
     private func alignedText() -> String {
-        let cells = rows.map { $0.map(\.plainText) }
+        let cells = rows.map { $0.map(\.displayText) }
         let widths = columns.indices.map { column in
             cells.reduce(columns[column].count) { max($0, $1[column].count) }
         }
@@ -79,6 +80,12 @@ extension SQLValue {
         case .blob(let bytes): hex(bytes)
         case .null: ""
         }
+    }
+
+    /// The value as the text table shows it: reals to 6 significant digits.
+    fileprivate var displayText: String {
+        if case .real(let value) = self { return String(format: "%.6g", value) }
+        return plainText
     }
 
     /// The value as a JSON literal.

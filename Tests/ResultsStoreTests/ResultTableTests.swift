@@ -48,4 +48,10 @@ import ResultsStore
 
             """)
     }
+
+    @Test func textRoundsRealsWhileCSVKeepsThemExact() {
+        let table = ResultTable(columns: ["error"], rows: [[.real(0.15459999999999996)]])
+        #expect(table.formatted(as: .text) == " error\n------\n0.1546\n")
+        #expect(table.formatted(as: .csv) == "error\r\n0.15459999999999996\r\n")
+    }
 }
