@@ -24,7 +24,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // Direct convolution kernels in C: vector code compiled for AVX2+FMA and for the baseline, chosen at run
+        // time (Swift here emits SSE only unless the whole module is tied to one CPU).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Engine", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),

@@ -1,10 +1,13 @@
+import CKernels
+
 /// 2-D convolution over NHWC input with an HWIO kernel `[kh, kw, cin, cout]` and an optional bias.
 ///
-/// Forward is one GEMM over the whole batch: `y[M, cout] = col[M, K] · W[K, cout]` with `M = batch·oh·ow` and
-/// `K = kh·kw·cin`, where `col` is the im2col matrix — or, for a 1×1 stride-1 kernel, the input itself read in
-/// place. Backward recomputes `col` into the shared workspace, forms `dW = colᵀ · dy`, then reuses the same
-/// workspace for `dcol = dy · Wᵀ` and folds it back with col2im. With at most 4 input channels `dW` comes from
-/// `DirectConvolution` instead, which reads `x` in place (no im2col in backward). `y`, `x` and `dx` may all be strided slices.
+/// Forward is a GEMM `y[M, cout] = col[M, K] · W[K, cout]` with `M = batch·oh·ow` and `K = kh·kw·cin`, where
+/// `col` is the im2col matrix (built chunk by chunk of images, see `forEachChunk`) — or, for a 1×1 stride-1
+/// kernel, the input itself read in place. Backward recomputes `col` into the shared workspace, forms
+/// `dW = colᵀ · dy`, then reuses the same workspace for `dcol = dy · Wᵀ` and folds it back with col2im. With at
+/// most 4 input channels (a network's first layer) forward and `dW` run the direct C kernels of `CKernels`
+/// instead. `y`, `x` and `dx` may all be strided slices.
 public final class Conv2D: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
@@ -36,8 +39,19 @@ public final class Conv2D: Layer {
     /// Whether the input can be used as the GEMM operand directly (1×1, stride 1).
     private var isPointwise: Bool { window.taps == 1 && window.stride == 1 }
     private var k: Int { window.taps * inputShape.channels }
-    /// Whether the weight gradient uses the direct kernel (few input channels: `DirectConvolution`).
-    private var isDirect: Bool { DirectConvolution.applies(inputChannels: inputShape.channels, window: window) }
+    /// Whether the direct kernels of `CKernels` run this convolution (forward and weight gradient): few input
+    /// channels (a network's first layer), where im2col writes one float per tap and `colᵀ · dy` is a skinny GEMM.
+    private var isDirect: Bool { inputShape.channels <= 4 && window.taps > 1 }
+
+    /// The `CKernels` description of this convolution on views `x` (input) and `y` (output or its gradient).
+    private func geometry(_ x: TensorView, _ y: TensorView) -> ck_conv_geometry {
+        ck_conv_geometry(batch: x.batch, in_height: inputShape.height, in_width: inputShape.width,
+                         in_channels: inputShape.channels, in_stride: x.pixelStride,
+                         out_height: outputShape.height, out_width: outputShape.width,
+                         out_channels: outputShape.channels, out_stride: y.pixelStride,
+                         kernel_height: window.kernelHeight, kernel_width: window.kernelWidth, stride: window.stride,
+                         pad_top: window.padTop, pad_left: window.padLeft)
+    }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         input = x
@@ -49,6 +63,9 @@ public final class Conv2D: Layer {
         if isPointwise {
             gemm(m: m, n: n, k: k, a: x.base, lda: x.pixelStride, b: weight.value.baseAddress!, ldb: n,
                  beta: beta, c: y.base, ldc: y.pixelStride)
+        } else if isDirect {
+            var g = geometry(x, y)
+            ck_conv_small_forward(&g, x.base, weight.value.baseAddress!, y.base, bias == nil ? 0 : 1)
         } else {
             forEachChunk(batch: x.batch) { images, col in
                 let ys = y.images(images.lowerBound, count: images.count)
@@ -84,10 +101,8 @@ public final class Conv2D: Layer {
             return
         }
         if isDirect {
-            let size = k * n
-            dw.update(repeating: 0, count: size)
-            DirectConvolution.addWeightGradient(x, dy, window, images: 0..<x.batch, partial: workspace.floats(size),
-                                                into: dw)
+            var g = geometry(x, dy)
+            ck_conv_small_weight_gradient(&g, x.base, dy.base, workspace.floats(k * n), dw)
         }
         // Chunk by chunk: dW += colᵀ · dy (unless the direct kernel did it), then dx from dy · Wᵀ.
         guard !isDirect || dx != nil else { return }
