@@ -44,6 +44,7 @@ public struct RunExecutor {
             let trainer = try Trainer(config: config, dataset: dataset, checkpoint: url, observer: recorder, stop: stop)
             let outcome = try trainer.run(resume: resume)
             try recorder.flush()
+            try store.heartbeat(run: run.id, step: outcome.step)   // the step reached, not the last logged one
             let status: RunStatus = switch outcome.status {
             case .finished: .finished
             case .diverged: .diverged
