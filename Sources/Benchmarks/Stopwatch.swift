@@ -1,3 +1,5 @@
+import Engine
+
 /// Times a closure: a warm-up, then repeated runs until both a minimum count and a minimum duration are met.
 /// The figure reported is the median run, in seconds, which resists the noise of the shared second vCPU.
 public struct Stopwatch: Sendable {
@@ -11,6 +13,14 @@ public struct Stopwatch: Sendable {
         self.minimumSeconds = minimumSeconds
     }
 
+    /// GFLOP/s of a plain row-major `cblas_sgemm` of `m × n × k` (`2·m·n·k` operations), median of timed runs.
+    public func sgemmGFLOPS(m: Int, n: Int, k: Int) -> Double {
+        let a = Tensor(shape: Shape(1, 1, k)).view(batch: m), b = Tensor(shape: Shape(1, 1, n)).view(batch: k)
+        let c = Tensor(shape: Shape(1, 1, n)).view(batch: m)
+        let seconds = median { gemm(m: m, n: n, k: k, a: a.base, lda: k, b: b.base, ldb: n, c: c.base, ldc: n) }
+        return 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9
+    }
+
     /// Median seconds per call of `body`.
     public func median(_ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
@@ -18,8 +28,7 @@ public struct Stopwatch: Sendable {
         var times: [Double] = []
         var total = 0.0
         while times.count < minimumRuns || total < minimumSeconds {
-            let d = clock.measure(body)
-            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            let seconds = clock.measure(body).seconds
             times.append(seconds)
             total += seconds
         }

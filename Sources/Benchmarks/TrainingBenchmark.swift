@@ -51,7 +51,7 @@ public enum TrainingBenchmark {
         let clock = ContinuousClock()
         let elapsed = clock.measure { for _ in 0..<steps { step() } }
         network.profiler = nil
-        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let total = elapsed.seconds
 
         var breakdown = Dictionary(uniqueKeysWithValues: profiler.seconds.map { ($0.key.rawValue, 1000 * $0.value / Double(steps)) })
         breakdown[Profiler.Kind.other.rawValue, default: 0] += 1000 * (total - profiler.seconds.values.reduce(0, +)) / Double(steps)
@@ -59,16 +59,8 @@ public enum TrainingBenchmark {
         return Result(model: config.model.rawValue, width: config.width, batch: batch, threads: BLASThreads.count,
                       parameters: model.parameterCount, macs: model.macs, imagesPerSecond: imagesPerSecond,
                       millisecondsPerStep: 1000 * total / Double(steps),
-                      gflops: 6 * Double(model.macs) * imagesPerSecond / 1e9, sgemmGFLOPS: referenceSgemmGFLOPS(),
+                      gflops: 6 * Double(model.macs) * imagesPerSecond / 1e9, sgemmGFLOPS: Stopwatch().sgemmGFLOPS(m: 14_400, n: 96, k: 576),
                       breakdown: breakdown)
     }
 
-    /// GFLOP/s of a plain `cblas_sgemm` of 14,400 × 96 × 576 (median of timed runs).
-    public static func referenceSgemmGFLOPS() -> Double {
-        let (m, n, k) = (14_400, 96, 576)
-        let a = Tensor(shape: Shape(1, 1, k)).view(batch: m), b = Tensor(shape: Shape(1, 1, n)).view(batch: k)
-        let c = Tensor(shape: Shape(1, 1, n)).view(batch: m)
-        let seconds = Stopwatch().median { gemm(m: m, n: n, k: k, a: a.base, lda: k, b: b.base, ldb: n, c: c.base, ldc: n) }
-        return 2 * Double(m * n * k) / seconds / 1e9
-    }
 }

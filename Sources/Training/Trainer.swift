@@ -197,8 +197,7 @@ public final class Trainer {
         let norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
             ?? GradientTransform.globalNorm(network.parameters)
         if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(learningRate)) }
-        let elapsed = clock.now - started
-        return (result, norm, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return (result, norm, (clock.now - started).seconds)
     }
 
     private var epoch: Double { Double(step) / Double(stepsPerEpoch) }

@@ -25,9 +25,6 @@ public final class Tensor {
         if batch > capacity { storage = TensorStorage(count: batch * shape.count) }
         return TensorView(base: storage!.base, batch: batch, shape: shape, storage: storage)
     }
-
-    /// Bytes currently allocated.
-    public var allocatedBytes: Int { (storage?.count ?? 0) * MemoryLayout<Float>.stride }
 }
 
 /// One zero-initialised, 64-byte-aligned block of floats, freed when the last tensor or view holding it goes.
