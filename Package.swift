@@ -35,10 +35,12 @@ let package = Package(
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
+        .target(name: "Pretrained", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
                 "Engine", "Models", "Datasets", "Training", "ResultsStore", "Runner", "Benchmarks", "Reports",
+                "Pretrained",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimizedInDebug),
@@ -50,6 +52,8 @@ let package = Package(
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
+        .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine"],
+                    resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models"]),
     ]
 )
