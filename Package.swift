@@ -16,13 +16,20 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
-        // C shims over the system libraries (Debian: libopenblas-dev, libsqlite3-dev, zlib1g-dev).
+        // C shims over the system libraries (Debian: libopenblas-dev, libsqlite3-dev, zlib1g-dev, libjpeg62-turbo-dev,
+        // libpng-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        // JPEG and PNG decoding in C, where libjpeg's and libpng's longjmp-based error handling can be caught.
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
 
         // Direct convolution kernels in C: vector code compiled for AVX2+FMA and for the baseline, chosen at run
         // time (Swift here emits SSE only unless the whole module is tied to one CPU).
