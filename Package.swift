@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
@@ -57,6 +58,10 @@ let package = Package(
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
+        // JPEG and PNG encoders for the tests to write their own image files.
+        .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
+                    swiftSettings: optimizedInDebug),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models"]),
     ]
 )
