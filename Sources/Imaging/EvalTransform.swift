@@ -13,8 +13,8 @@
 public struct EvalTransform: Equatable, Sendable {
     /// The side of the square the network sees, in pixels (299 for Inception-v4 and Inception-ResNet-v2).
     public let inputSize: Int
-    /// The fraction of the resized image's shorter side that the crop keeps, in (0, 1] (timm's `crop_pct`,
-    /// 0.875 for these models); 1 keeps the whole shorter side.
+    /// The fraction of the resized image's shorter side that the crop keeps, in (0, 1] (timm's `crop_pct`:
+    /// 0.875 for `inception_v4` and `inception_v3`, 0.8975 for `inception_resnet_v2`); 1 keeps the whole side.
     public let cropFraction: Double
 
     /// Checks `inputSize ≥ 1` and `0 < cropFraction ≤ 1`, throwing `ImageError.invalidParameter` otherwise.
