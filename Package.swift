@@ -16,13 +16,20 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
-        // C shims over the system libraries (Debian: libopenblas-dev, libsqlite3-dev, zlib1g-dev).
+        // C shims over the system libraries (Debian: libopenblas-dev, libsqlite3-dev, zlib1g-dev, libjpeg62-turbo-dev,
+        // libpng-dev).
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        // JPEG and PNG decoding in C, where libjpeg's and libpng's longjmp-based error handling can be caught.
+        .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
 
         // Direct convolution kernels in C: vector code compiled for AVX2+FMA and for the baseline, chosen at run
         // time (Swift here emits SSE only unless the whole module is tied to one CPU).
@@ -35,6 +42,7 @@ let package = Package(
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
+        .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
         .target(name: "Pretrained", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
@@ -54,6 +62,10 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
+        // JPEG and PNG encoders for the tests to write their own image files.
+        .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
+                    swiftSettings: optimizedInDebug),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models"]),
     ]
 )
