@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
-        .target(name: "Pretrained", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
+        .target(name: "Pretrained", dependencies: ["Engine", "Models", "Imaging"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
-        .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine"],
+        .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
         // JPEG and PNG encoders for the tests to write their own image files.
         .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),

@@ -1,19 +1,23 @@
 import Foundation
 import Training
 
-/// Training progress on standard error: a bar redrawn in place on a terminal, one plain line per report otherwise
+/// Progress on standard error: a bar redrawn in place on a terminal, one plain line per report otherwise
 /// (logs, pipes, CI).
 final class ProgressDisplay {
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var drawn = false
 
     func show(_ p: TrainingProgress) {
-        let fraction = Double(p.step) / Double(max(p.totalSteps, 1))
-        let text = String(format: "epoch %.2f  step %d/%d  loss %.4f  err %.1f%%  %.0f img/s  ETA %@",
+        draw(fraction: Double(p.step) / Double(max(p.totalSteps, 1)),
+             text: String(format: "epoch %.2f  step %d/%d  loss %.4f  err %.1f%%  %.0f img/s  ETA %@",
                           p.epoch, p.step, p.totalSteps, p.loss, 100 * p.error, p.imagesPerSecond,
-                          Self.duration(p.secondsRemaining))
+                          Self.duration(p.secondsRemaining)))
+    }
+
+    /// A bar filled to `fraction` (0…1) followed by `text`.
+    func draw(fraction: Double, text: String) {
         if isTerminal {
-            let width = 24, filled = Int(fraction * Double(width))
+            let width = 24, filled = Int(min(max(fraction, 0), 1) * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(text)".utf8))
             drawn = true

@@ -16,6 +16,9 @@ struct TimmNaming {
     /// The configuration timm's network has, up to input size, input channels and classes (timm's `in_chans` and
     /// `num_classes` arguments; timm's global pool takes any input size).
     let config: ModelConfig
+    /// timm's `crop_pct` for the published weights (its evaluation transform keeps this fraction of the resized
+    /// image's shorter side).
+    let cropFraction: Double
     let renames: [Rename]
 
     struct Rename {
@@ -33,9 +36,10 @@ struct TimmNaming {
         }
     }
 
-    private init(model: String, config: ModelConfig, renames: [Rename]) {
+    private init(model: String, config: ModelConfig, cropFraction: Double, renames: [Rename]) {
         self.model = model
         self.config = config
+        self.cropFraction = cropFraction
         self.renames = renames
     }
 
@@ -93,7 +97,7 @@ struct TimmNaming {
         next("reduction_b")
         for i in 1...r.c { next("inception_c\(i)", inner: inceptionC) }
         renames.append(Rename(prefix: "logits.", replacement: "last_linear."))
-        return TimmNaming(model: "inception_v4", config: config, renames: renames)
+        return TimmNaming(model: "inception_v4", config: config, cropFraction: 0.875, renames: renames)
     }()
 
     /// timm's `inception_resnet_v2` (TF-slim's names in lower case): stem `conv2d_1a` … `conv2d_4a`, `mixed_5b`,
@@ -124,6 +128,6 @@ struct TimmNaming {
             + [Rename(prefix: "inception_c\(r.c).", replacement: "block8.", inner: residual),
                Rename(prefix: "final_conv.", replacement: "conv2d_7b."),
                Rename(prefix: "logits.", replacement: "classif.")]
-        return TimmNaming(model: "inception_resnet_v2", config: config, renames: renames)
+        return TimmNaming(model: "inception_resnet_v2", config: config, cropFraction: 0.8975, renames: renames)
     }()
 }

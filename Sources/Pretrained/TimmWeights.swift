@@ -36,6 +36,10 @@ public struct TimmWeights {
     /// timm's name of the network (`timm.create_model(timmModel, num_classes=…, in_chans=…)`).
     public var timmModel: String { naming.model }
 
+    /// The crop fraction of timm's evaluation transform for this network's published weights (`crop_pct`: 0.875
+    /// for `inception_v4`, 0.8975 for `inception_resnet_v2`).
+    public var cropFraction: Double { naming.cropFraction }
+
     /// timm's name of the tensor at our dotted path (`inception_a1.branch1.0.conv.weight` →
     /// `features.6.branch1.0.conv.weight`).
     public func timmName(_ path: String) -> String { naming.timmName(path) }
