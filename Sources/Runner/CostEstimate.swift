@@ -71,4 +71,12 @@ public struct CostEstimate {
         let rate = measured.map { $0 * 3 * macs } ?? Self.defaultMACsPerSecond
         return Estimate(macsPerImage: Int(macs), macs: total, seconds: total / rate, measuredImagesPerSecond: measured)
     }
+
+    /// Wall time of runs lasting `seconds` on `workers` parallel workers: each run, longest first, goes to the
+    /// worker that frees up first (the runner claims queued runs in order, so this is an estimate, not a schedule).
+    public static func wallTime(_ seconds: [Double], workers: Int) -> Double {
+        var load = [Double](repeating: 0, count: max(1, workers))
+        for s in seconds.sorted(by: >) { load[load.indices.min { load[$0] < load[$1] }!] += s }
+        return load.max()!
+    }
 }

@@ -13,11 +13,19 @@ struct PlanCommand: ParsableCommand {
             Compute is multiply-adds (MACs): ×3 per training image (forward and backward), ×1 per evaluated \
             image. Wall time uses the training throughput that finished runs of the same model and width measured \
             in the database, else \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper \
-            at width 0.125 with 2 OpenBLAS threads on a 2-vCPU AMD EPYC); times add up as if one process ran them all.
+            at width 0.125 with 2 OpenBLAS threads on a 2-vCPU AMD EPYC). The total is for --workers processes \
+            running the runs side by side, at the measured (or assumed) speed each.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
     @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Worker processes that will run the experiment (as for `run --workers`).")
+    var workers = 1
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
 
     func run() throws {
         let plan = try experiment.plan()
@@ -25,7 +33,7 @@ struct PlanCommand: ParsableCommand {
         let existing = try reader.map(ExistingRuns.init) ?? ExistingRuns()
         var cost = try CostEstimate(reader: reader)
         var rows: [[SQLValue]] = []
-        var totalMACs = 0.0, totalSeconds = 0.0, toRun = 0, measured = Set<String>(), assumed = Set<String>()
+        var totalMACs = 0.0, runSeconds: [Double] = [], measured = Set<String>(), assumed = Set<String>()
         for (index, run) in plan.runs.enumerated() {
             let found = existing.byKey[run.runKey]
             let remainingFrom: Int? = switch found?.status {
@@ -35,9 +43,8 @@ struct PlanCommand: ParsableCommand {
             }
             let estimate = try cost.estimate(run, fromStep: remainingFrom ?? run.totalSteps)
             if remainingFrom != nil {
-                toRun += 1
                 totalMACs += estimate.macs
-                totalSeconds += estimate.seconds
+                runSeconds.append(estimate.seconds)
                 let label = "\(run.config.model.model) w\(run.config.model.width)"
                 if estimate.measuredImagesPerSecond == nil { assumed.insert(label) } else { measured.insert(label) }
             }
@@ -51,8 +58,9 @@ struct PlanCommand: ParsableCommand {
                           rows: rows).formatted(as: .text), terminator: "")
         print("""
 
-            \(toRun) of \(plan.runs.count) runs to do: \(String(format: "%.2f", totalMACs / 1e12)) TMACs, \
-            about \(ProgressDisplay.duration(totalSeconds)) of wall time in one process
+            \(runSeconds.count) of \(plan.runs.count) runs to do: \(String(format: "%.2f", totalMACs / 1e12)) TMACs, \
+            about \(ProgressDisplay.duration(CostEstimate.wallTime(runSeconds, workers: workers))) of wall time \
+            with \(workers) worker\(workers == 1 ? "" : "s")
             """)
         if !measured.isEmpty {
             print("throughput measured by finished runs in \(database.path) for: \(measured.sorted().joined(separator: ", "))")
