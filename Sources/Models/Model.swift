@@ -33,8 +33,9 @@ public final class Model {
         public let shape: Shape
     }
 
-    /// Validates `config` and builds the network with weights drawn from `seed`. Allocates the weights and
-    /// their gradients (8 bytes per parameter; 447 MB for full-size `inception-resnet-v2`); activation memory is
+    /// Validates `config` and builds the network with weights drawn from `seed`. Allocates the weights (4 bytes
+    /// per parameter; 223 MB for full-size `inception-resnet-v2`) and as much for their gradients, which take
+    /// memory only once a backward pass writes them; activation memory is
     /// allocated by the first forward pass.
     public init(_ config: ModelConfig, seed: UInt64) throws(ModelError) {
         try config.validate()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A named Float32 array of a layer: a trainable weight with its gradient, or a state buffer (BatchNorm moving
 /// statistics) that checkpoints save but optimizers never touch.
 ///
@@ -27,13 +29,17 @@ public final class Parameter {
         let count = dimensions.reduce(1, *)
         value = .allocate(capacity: count)
         value.initialize(repeating: initialValue)
-        gradient = .allocate(capacity: role == .state ? 0 : count)
-        gradient.initialize(repeating: 0)
+        // calloc: large blocks come from fresh zero pages that take no memory until a backward pass writes them,
+        // so a network that only runs forward (predict, evaluate) does not pay for its gradients.
+        let gradientCount = role == .state ? 0 : count
+        gradient = UnsafeMutableBufferPointer(
+            start: calloc(max(gradientCount, 1), MemoryLayout<Float>.stride)!.assumingMemoryBound(to: Float.self),
+            count: gradientCount)
     }
 
     deinit {
         value.deallocate()
-        gradient.deallocate()
+        free(gradient.baseAddress)
     }
 
     public var count: Int { value.count }
