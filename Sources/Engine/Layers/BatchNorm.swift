@@ -101,7 +101,7 @@ public final class BatchNorm: Layer {
             let p = x.pixel(row), q = y.pixel(row)
             var j = 0
             while j + 8 <= w {
-                q.setVector(pointwiseMax(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), Vector8(repeating: floor)), at: j)
+                q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
                 j += 8
             }
             while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }

@@ -43,7 +43,7 @@ public final class Residual: Layer {
                 let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
                 var j = 0
                 while j + 8 <= w {
-                    q.setVector(pointwiseMax(p.vector(at: j) + s * e.vector(at: j), Vector8(repeating: floor)), at: j)
+                    q.setVector(clamped(p.vector(at: j) + s * e.vector(at: j), below: floor), at: j)
                     j += 8
                 }
                 while j < w { q[j] = max(floor, p[j] + s * e[j]); j += 1 }
