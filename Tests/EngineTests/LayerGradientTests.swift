@@ -145,4 +145,30 @@ struct BatchNormStatisticsTests {
         let inferred = y.view(batch: 2).toArray()[0]
         #expect(abs(inferred - (2 * (1 - bn.movingMean.value[0]) / (bn.movingVariance.value[0] + 0.001).squareRoot() + 1)) < 1e-5)
     }
+
+    /// The variance comes from sums shifted by a sample of the batch, so data far from zero keeps its precision:
+    /// with mean 1000 and standard deviation 1 the unshifted Σx²/M − (Σx/M)² in Float cancels down to noise
+    /// (x² ≈ 10⁶, whose rounding step alone is 0.06), which this check would catch.
+    @Test func largeMeanKeepsVariancePrecision() {
+        let shape = Shape(6, 6, 3), batch = 8
+        var rng = RandomGenerator(seed: 21)
+        let values = (0..<batch * shape.count).map { _ in Float(1000 + rng.nextNormal()) }
+        let bn = BatchNorm(shape: shape, relu: false, decay: 0)   // decay 0: the moving statistics are the batch's
+        let x = Tensor(shape: shape, batch: batch, values: values)
+        let y = Tensor(shape: shape)
+        bn.forward(x.view(batch: batch), into: y.view(batch: batch), mode: .training)
+        let out = y.view(batch: batch).toArray()
+        let m = batch * shape.pixels
+        for ch in 0..<shape.channels {
+            let xs = stride(from: ch, to: values.count, by: shape.channels).map { Double(values[$0]) }
+            let mean = xs.reduce(0, +) / Double(m)
+            let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m)
+            #expect(abs(Double(bn.movingMean.value[ch]) - mean) < 1e-3)
+            #expect(abs(Double(bn.movingVariance.value[ch]) - variance * Double(m) / Double(m - 1)) < 1e-3 * variance)
+            for (k, v) in zip(stride(from: ch, to: values.count, by: shape.channels), xs) {
+                let expected = (v - mean) / (variance + 0.001).squareRoot()
+                #expect(abs(Double(out[k]) - expected) < 2e-3)
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 /// Batch normalisation over the batch and spatial axes of NHWC input, affine (gamma, beta), optionally fused
-/// with the ReLU that follows it so the pair costs three passes over memory forward and two backward.
+/// with the ReLU that follows it so the pair costs two passes over memory forward in training (one in inference)
+/// and two backward.
 ///
 /// Training uses the batch statistics (biased variance for normalising) and updates the moving statistics as
 /// `moving = decay · moving + (1 − decay) · batch`, with the unbiased variance `M/(M−1)·var` as TensorFlow does;
@@ -51,33 +52,39 @@ public final class BatchNorm: Layer {
         let c = inputShape.channels, rows = x.rows
         switch mode {
         case .training:
-            let contiguous = x.isContiguous
-            // Pass 1: the mean. Pass 2: the variance around it (two passes: no cancellation).
-            acc1.update(repeating: 0, count: tileWidth)
-            forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
-                let p = x.pixel(row)
-                var j = 0
-                while j + 8 <= w { acc1.setVector(acc1.vector(at: j) + p.vector(at: j), at: j); j += 8 }
-                while j < w { acc1[j] += p[j]; j += 1 }
+            // Pass 1: shifted sums Σ(x − K) and Σ(x − K)² per channel, with K the mean of up to 32 pixels spread
+            // over the batch. The shift keeps the sums near the spread of the data rather than its mean, so
+            // var = Σ(x−K)²/M − (Σ(x−K)/M)² does not cancel catastrophically (the unshifted Σx² − (Σx)²/M does for
+            // data far from zero); a sampled mean rather than one pixel keeps (μ − K)² small against σ², so the
+            // variance keeps nearly the precision of a separate pass around the mean.
+            let samples = min(rows, 32)
+            mean.update(repeating: 0, count: c)
+            for s in 0..<samples {
+                let p = x.pixel(s * rows / samples)
+                for i in 0..<c { mean[i] += p[i] }
             }
-            foldTiles(acc1, channels: c, into: mean)
-            for i in 0..<c { mean[i] /= Float(rows) }
-            tile(mean, channels: c, into: meanT)
+            for i in 0..<c { mean[i] /= Float(samples) }
+            tile(mean, channels: c, into: meanT)   // K, tiled (meanT holds the mean once the pass is done)
+            acc1.update(repeating: 0, count: tileWidth)
             acc2.update(repeating: 0, count: tileWidth)
-            forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
+            forEachRowGroup(rows: rows, channels: c, contiguous: x.isContiguous) { row, w in
                 let p = x.pixel(row)
                 var j = 0
                 while j + 8 <= w {
                     let v = p.vector(at: j) - meanT.vector(at: j)
+                    acc1.setVector(acc1.vector(at: j) + v, at: j)
                     acc2.setVector(acc2.vector(at: j) + v * v, at: j)
                     j += 8
                 }
-                while j < w { let v = p[j] - meanT[j]; acc2[j] += v * v; j += 1 }
+                while j < w { let v = p[j] - meanT[j]; acc1[j] += v; acc2[j] += v * v; j += 1 }
             }
-            foldTiles(acc2, channels: c, into: invStd)
+            foldTiles(acc1, channels: c, into: invStd)
+            foldTiles(acc2, channels: c, into: acc1)
             let unbias = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for i in 0..<c {
-                let variance = invStd[i] / Float(rows)
+                let shifted = invStd[i] / Float(rows)
+                mean[i] = meanT[i] + shifted
+                let variance = max(0, acc1[i] / Float(rows) - shifted * shifted)
                 movingMean.value[i] = decay * movingMean.value[i] + (1 - decay) * mean[i]
                 movingVariance.value[i] = decay * movingVariance.value[i] + (1 - decay) * variance * unbias
                 invStd[i] = 1 / (variance + epsilon).squareRoot()
@@ -88,8 +95,8 @@ public final class BatchNorm: Layer {
                 invStd[i] = 1 / (movingVariance.value[i] + epsilon).squareRoot()
             }
         }
-        // Pass 3: y = scale·x + shift, then the ReLU. (Backward reads the tiled mean and scale.)
-        if mode == .inference { tile(mean, channels: c, into: meanT) }
+        // Pass 2 (training): y = scale·x + shift, then the ReLU. (Backward reads the tiled mean and scale.)
+        tile(mean, channels: c, into: meanT)
         for i in 0..<c {
             acc1[i] = gamma.value[i] * invStd[i]
             acc2[i] = beta.value[i] - mean[i] * acc1[i]
