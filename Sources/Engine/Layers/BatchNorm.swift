@@ -6,8 +6,9 @@
 /// `moving = decay · moving + (1 − decay) · batch`, with the unbiased variance `M/(M−1)·var` as TensorFlow does;
 /// inference uses the moving statistics. `epsilon` is added to the variance (0.001, architecture.md §1).
 ///
-/// Kernels run over groups of pixels (`forEachRowGroup`) with per-channel values tiled across a group, so narrow
-/// layers vectorise as well as wide ones.
+/// Kernels run over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
+/// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) that run on two threads when
+/// `BLASThreads.set(2)` asked for them; results are bit-identical whatever the thread count.
 public final class BatchNorm: Layer {
     public let inputShape: Shape
     public var outputShape: Shape { inputShape }
@@ -20,7 +21,8 @@ public final class BatchNorm: Layer {
     /// Per-channel values (`channels` floats each): the batch mean and 1/σ of the last forward pass.
     private let mean, invStd: UnsafeMutablePointer<Float>
     /// Tiled across a group (`tileWidth` floats each): the mean, the forward map `y = scale·x + shift`, the
-    /// backward map `dx = scale·g + b·x + d`, and two accumulators.
+    /// backward map `dx = scale·g + b·x + d`; and two accumulators per chunk of rows (`RowChunks`), combined in
+    /// chunk order so that sums do not depend on the number of threads.
     private let meanT, scale, shift, b, d, acc1, acc2: UnsafeMutablePointer<Float>
     private let tileWidth: Int
     private var input: TensorView?, output: TensorView?
@@ -38,9 +40,10 @@ public final class BatchNorm: Layer {
         movingVariance = Parameter(name: "moving_variance", dimensions: [c], role: .state, initialValue: 1)
         tileWidth = rowsPerGroup(channels: c) * c
         (mean, invStd) = (.allocate(capacity: c), .allocate(capacity: c))
-        (meanT, scale, shift, b, d, acc1, acc2) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
-            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
-            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth))
+        (meanT, scale, shift, b, d) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
+            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth), .allocate(capacity: tileWidth))
+        (acc1, acc2) = (.allocate(capacity: RowChunks.maximum * tileWidth),
+                        .allocate(capacity: RowChunks.maximum * tileWidth))
     }
 
     deinit { [mean, invStd, meanT, scale, shift, b, d, acc1, acc2].forEach { $0.deallocate() } }
@@ -65,19 +68,26 @@ public final class BatchNorm: Layer {
             }
             for i in 0..<c { mean[i] /= Float(samples) }
             tile(mean, channels: c, into: meanT)   // K, tiled (meanT holds the mean once the pass is done)
-            acc1.update(repeating: 0, count: tileWidth)
-            acc2.update(repeating: 0, count: tileWidth)
-            forEachRowGroup(rows: rows, channels: c, contiguous: x.isContiguous) { row, w in
-                let p = x.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    let v = p.vector(at: j) - meanT.vector(at: j)
-                    acc1.setVector(acc1.vector(at: j) + v, at: j)
-                    acc2.setVector(acc2.vector(at: j) + v * v, at: j)
-                    j += 8
+            let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous), tw = tileWidth
+            let (acc1, acc2, meanT) = (self.acc1, self.acc2, self.meanT)
+            acc1.update(repeating: 0, count: chunks.count * tw)
+            acc2.update(repeating: 0, count: chunks.count * tw)
+            forEachChunk(chunks.count, floats: rows * c) { chunk in
+                let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
+                chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                    let p = x.pixel(row)
+                    var j = 0
+                    while j + 8 <= w {
+                        let v = p.vector(at: j) - meanT.vector(at: j)
+                        a1.setVector(a1.vector(at: j) + v, at: j)
+                        a2.setVector(a2.vector(at: j) + v * v, at: j)
+                        j += 8
+                    }
+                    while j < w { let v = p[j] - meanT[j]; a1[j] += v; a2[j] += v * v; j += 1 }
                 }
-                while j < w { let v = p[j] - meanT[j]; acc1[j] += v; acc2[j] += v * v; j += 1 }
             }
+            addChunks(acc1, chunks: chunks.count, width: tw)
+            addChunks(acc2, chunks: chunks.count, width: tw)
             foldTiles(acc1, channels: c, into: invStd)
             foldTiles(acc2, channels: c, into: acc1)
             let unbias = rows > 1 ? Float(rows) / Float(rows - 1) : 1
@@ -104,14 +114,18 @@ public final class BatchNorm: Layer {
         tile(acc1, channels: c, into: scale)
         tile(acc2, channels: c, into: shift)
         let floor: Float = relu ? 0 : -.infinity
-        forEachRowGroup(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous) { row, w in
-            let p = x.pixel(row), q = y.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
-                j += 8
+        let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous)
+        let (scale, shift) = (self.scale, self.shift)
+        forEachChunk(chunks.count, floats: rows * c) { chunk in
+            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                let p = x.pixel(row), q = y.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
+                    j += 8
+                }
+                while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
             }
-            while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
         }
     }
 
@@ -121,25 +135,32 @@ public final class BatchNorm: Layer {
         let relu = self.relu
         let contiguous = x.isContiguous && y.isContiguous && dy.isContiguous
         // Pass 1: Σ g and Σ g·(x − μ), where g is dy masked by the ReLU (zero where the output is not positive).
-        acc1.update(repeating: 0, count: tileWidth)
-        acc2.update(repeating: 0, count: tileWidth)
-        forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
-            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                var gv = g.vector(at: j)
-                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                acc1.setVector(acc1.vector(at: j) + gv, at: j)
-                acc2.setVector(acc2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
-                j += 8
-            }
-            while j < w {
-                let gi = relu && o[j] <= 0 ? 0 : g[j]
-                acc1[j] += gi
-                acc2[j] += gi * (p[j] - meanT[j])
-                j += 1
+        let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous), tw = tileWidth
+        let (acc1, acc2, meanT) = (self.acc1, self.acc2, self.meanT)
+        acc1.update(repeating: 0, count: chunks.count * tw)
+        acc2.update(repeating: 0, count: chunks.count * tw)
+        forEachChunk(chunks.count, floats: rows * c) { chunk in
+            let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
+            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    var gv = g.vector(at: j)
+                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                    a1.setVector(a1.vector(at: j) + gv, at: j)
+                    a2.setVector(a2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
+                    j += 8
+                }
+                while j < w {
+                    let gi = relu && o[j] <= 0 ? 0 : g[j]
+                    a1[j] += gi
+                    a2[j] += gi * (p[j] - meanT[j])
+                    j += 1
+                }
             }
         }
+        addChunks(acc1, chunks: chunks.count, width: tw)
+        addChunks(acc2, chunks: chunks.count, width: tw)
         let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
         foldTiles(acc1, channels: c, into: dBeta)
         foldTiles(acc2, channels: c, into: dGamma)
@@ -160,21 +181,25 @@ public final class BatchNorm: Layer {
         }
         tile(acc1, channels: c, into: b)
         tile(acc2, channels: c, into: d)
-        forEachRowGroup(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous) { row, w in
-            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                var gv = g.vector(at: j)
-                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
-                q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
-                j += 8
-            }
-            while j < w {
-                let gi = relu && o[j] <= 0 ? 0 : g[j]
-                let v = scale[j] * gi + b[j] * p[j] + d[j]
-                q[j] = accumulate ? q[j] + v : v
-                j += 1
+        let chunks2 = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
+        let (scale, b, d) = (self.scale, self.b, self.d)
+        forEachChunk(chunks2.count, floats: rows * c) { chunk in
+            chunks2.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    var gv = g.vector(at: j)
+                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                    let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
+                    q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
+                    j += 8
+                }
+                while j < w {
+                    let gi = relu && o[j] <= 0 ? 0 : g[j]
+                    let v = scale[j] * gi + b[j] * p[j] + d[j]
+                    q[j] = accumulate ? q[j] + v : v
+                    j += 1
+                }
             }
         }
     }
