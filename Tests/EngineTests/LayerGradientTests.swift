@@ -145,4 +145,70 @@ struct BatchNormStatisticsTests {
         let inferred = y.view(batch: 2).toArray()[0]
         #expect(abs(inferred - (2 * (1 - bn.movingMean.value[0]) / (bn.movingVariance.value[0] + 0.001).squareRoot() + 1)) < 1e-5)
     }
+
+    /// The variance comes from sums shifted by a sample of the batch, so data far from zero keeps its precision:
+    /// with mean 1000 and standard deviation 1 the unshifted Σx²/M − (Σx/M)² in Float cancels down to noise
+    /// (x² ≈ 10⁶, whose rounding step alone is 0.06), which this check would catch.
+    @Test func largeMeanKeepsVariancePrecision() {
+        let shape = Shape(6, 6, 3), batch = 8
+        var rng = RandomGenerator(seed: 21)
+        let values = (0..<batch * shape.count).map { _ in Float(1000 + rng.nextNormal()) }
+        let bn = BatchNorm(shape: shape, relu: false, decay: 0)   // decay 0: the moving statistics are the batch's
+        let x = Tensor(shape: shape, batch: batch, values: values)
+        let y = Tensor(shape: shape)
+        bn.forward(x.view(batch: batch), into: y.view(batch: batch), mode: .training)
+        let out = y.view(batch: batch).toArray()
+        let m = batch * shape.pixels
+        for ch in 0..<shape.channels {
+            let xs = stride(from: ch, to: values.count, by: shape.channels).map { Double(values[$0]) }
+            let mean = xs.reduce(0, +) / Double(m)
+            let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(m)
+            #expect(abs(Double(bn.movingMean.value[ch]) - mean) < 1e-3)
+            #expect(abs(Double(bn.movingVariance.value[ch]) - variance * Double(m) / Double(m - 1)) < 1e-3 * variance)
+            for (k, v) in zip(stride(from: ch, to: values.count, by: shape.channels), xs) {
+                let expected = (v - mean) / (variance + 0.001).squareRoot()
+                #expect(abs(Double(out[k]) - expected) < 2e-3)
+            }
+        }
+    }
+}
+
+@Suite("Elementwise kernels on several threads", .serialized)
+struct ElementwiseThreadingTests {
+    /// Everything BatchNorm computes (outputs, moving statistics, input and parameter gradients) for one batch, with
+    /// `threads` threads for the elementwise kernels.
+    func batchNormResults(shape: Shape, batch: Int, relu: Bool, strided: Bool, threads: Int) -> [[Float]] {
+        ElementwiseThreads.set(threads)
+        defer { ElementwiseThreads.set(1) }
+        var rng = RandomGenerator(seed: 5)
+        let bn = BatchNorm(shape: shape, relu: relu)
+        for i in 0..<shape.channels { bn.gamma.value[i] = 1 + Float(i % 7) * 0.1; bn.beta.value[i] = Float(i % 5) * 0.2 - 0.4 }
+        let pad = strided ? 3 : 0
+        let wide = Shape(shape.height, shape.width, shape.channels + pad)
+        let x = Tensor(shape: wide).view(batch: batch), y = Tensor(shape: wide).view(batch: batch)
+        let dy = Tensor(shape: wide).view(batch: batch), dx = Tensor(shape: wide).view(batch: batch)
+        for i in 0..<x.count { x.base[i] = Float(3 + rng.nextNormal()); dy.base[i] = Float(rng.nextNormal()) }
+        func slice(_ v: TensorView) -> TensorView { strided ? v.channels(1, count: shape.channels) : v }
+        bn.forward(slice(x), into: slice(y), mode: .training)
+        bn.backward(slice(dy), into: slice(dx), accumulate: false)
+        return [slice(y).toArray(), slice(dx).toArray(), Array(bn.gamma.gradient), Array(bn.beta.gradient),
+                Array(bn.movingMean.value), Array(bn.movingVariance.value)]
+    }
+
+    /// Determinism: the rows are split into chunks that do not depend on the thread count and the chunks' sums are
+    /// combined in a fixed order, so two threads give the very same bits as one. The tensors are large enough
+    /// (over 65,536 floats) for the kernels to take the threaded path.
+    @Test("BatchNorm gives bit-identical results on 1 and 2 threads",
+          arguments: [(Shape(16, 16, 40), true, false), (Shape(15, 15, 24), false, false), (Shape(16, 16, 37), true, true)])
+    func batchNormIsDeterministic(shape: Shape, relu: Bool, strided: Bool) {
+        let one = batchNormResults(shape: shape, batch: 16, relu: relu, strided: strided, threads: 1)
+        let two = batchNormResults(shape: shape, batch: 16, relu: relu, strided: strided, threads: 2)
+        #expect(16 * shape.count >= 65_536)
+        let names = ["output", "input gradient", "gamma gradient", "beta gradient", "moving mean", "moving variance"]
+        for (name, (a, b)) in zip(names, zip(one, two)) {
+            // Counted rather than compared as arrays: a failing == on 10⁵ elements makes the test library diff them.
+            let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(a.count == b.count && differing == 0, "\(name): \(differing) of \(a.count) values differ")
+        }
+    }
 }

@@ -4,20 +4,57 @@ import CBLAS
 ///
 /// `op(A)` is `m × k` and `op(B)` is `k × n`; `lda`, `ldb`, `ldc` are row strides in floats, which lets A, B or C
 /// be a strided channel slice of an NHWC tensor (rows = pixels).
+///
+/// Small products run on one OpenBLAS thread whatever `BLASThreads.count` says (see `BLASThreads.threads(m:n:k:)`).
 @inline(__always)
 public func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    BLASThreads.use(BLASThreads.threads(m: m, n: n, k: k))
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// OpenBLAS's thread pool.
+///
+/// `set(_:)` fixes the number of threads a large GEMM may use; `gemm` runs products below
+/// `parallelThreshold` multiply-adds, or with fewer than 8 rows or columns, on one thread (OpenBLAS's own cut-off is
+/// 262,144 multiply-adds). In `bench train --threads 2` on inception-resnet-v2-paper w0.125, every GEMM of 2.8 M
+/// multiply-adds or fewer ran 1.5–5× slower on two threads (waking and splitting cost more than the work), while a
+/// loop of one repeated GEMM gained from about 10 M. `openblas_set_num_threads` only stores the count when it does not
+/// grow the pool (5 ns a call, measured), so switching per call is free.
 public enum BLASThreads {
-    /// Sets the number of threads OpenBLAS uses for every following call.
-    public static func set(_ count: Int) { openblas_set_num_threads(Int32(count)) }
-    /// The number of threads OpenBLAS currently uses.
-    public static var count: Int { Int(openblas_get_num_threads()) }
+    /// Multiply-adds (`m·n·k`) from which a GEMM uses every thread of `count`.
+    public static let parallelThreshold = 16_000_000
+    /// The count `set` asked for (OpenBLAS's default until then).
+    nonisolated(unsafe) private static var requested = Int(openblas_get_num_threads())
+    /// What OpenBLAS was last told.
+    nonisolated(unsafe) private static var current = requested
+
+    /// Sets the number of threads OpenBLAS may use for every following large GEMM.
+    public static func set(_ count: Int) {
+        requested = count
+        current = count
+        openblas_set_num_threads(Int32(count))
+    }
+    /// The number of threads a large GEMM uses.
+    public static var count: Int { requested }
+
+    /// The threads for an `m × n × k` product.
+    @inline(__always)
+    static func threads(m: Int, n: Int, k: Int) -> Int {
+        requested > 1 && m * n * k >= parallelThreshold && min(m, n) >= 8 ? requested : 1
+    }
+
+    /// Tells OpenBLAS to use `count` threads if it is not already doing so.
+    @inline(__always)
+    static func use(_ count: Int) {
+        if count != current {
+            current = count
+            openblas_set_num_threads(Int32(count))
+        }
+    }
+
     /// OpenBLAS's build configuration string (version, kernel target, threading model).
     public static var configuration: String { String(cString: openblas_get_config()) + " core=" + String(cString: openblas_get_corename()) }
 }

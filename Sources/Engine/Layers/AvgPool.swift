@@ -31,13 +31,21 @@ public final class AvgPool: Layer {
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         let c = inputShape.channels
         forEachWindow(batch: x.batch) { out, inputs, inverse in
+            // Per channel: the inputs summed in window order, then scaled (eight channels at a time).
             let q = y.pixel(out)
-            q.update(repeating: 0, count: c)
-            for row in inputs {
-                let p = x.pixel(row)
-                for i in 0..<c { q[i] += p[i] }
+            var j = 0
+            while j + 8 <= c {
+                var sum = Vector8()
+                for row in inputs { sum += x.pixel(row).vector(at: j) }
+                q.setVector(sum * inverse, at: j)
+                j += 8
             }
-            for i in 0..<c { q[i] *= inverse }
+            while j < c {
+                var sum: Float = 0
+                for row in inputs { sum += x.pixel(row)[j] }
+                q[j] = sum * inverse
+                j += 1
+            }
         }
     }
 
@@ -49,7 +57,9 @@ public final class AvgPool: Layer {
             let g = dy.pixel(out)
             for row in inputs {
                 let d = dx.pixel(row)
-                for i in 0..<c { d[i] += g[i] * inverse }
+                var j = 0
+                while j + 8 <= c { d.setVector(d.vector(at: j) + g.vector(at: j) * inverse, at: j); j += 8 }
+                while j < c { d[j] += g[j] * inverse; j += 1 }
             }
         }
     }

@@ -1,12 +1,14 @@
 /// Batch normalisation over the batch and spatial axes of NHWC input, affine (gamma, beta), optionally fused
-/// with the ReLU that follows it so the pair costs three passes over memory forward and two backward.
+/// with the ReLU that follows it so the pair costs two passes over memory forward in training (one in inference)
+/// and two backward.
 ///
 /// Training uses the batch statistics (biased variance for normalising) and updates the moving statistics as
 /// `moving = decay · moving + (1 − decay) · batch`, with the unbiased variance `M/(M−1)·var` as TensorFlow does;
 /// inference uses the moving statistics. `epsilon` is added to the variance (0.001, architecture.md §1).
 ///
-/// Kernels run over groups of pixels (`forEachRowGroup`) with per-channel values tiled across a group, so narrow
-/// layers vectorise as well as wide ones.
+/// Kernels run over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
+/// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) that run on two threads when
+/// `BLASThreads.set(2)` asked for them; results are bit-identical whatever the thread count.
 public final class BatchNorm: Layer {
     public let inputShape: Shape
     public var outputShape: Shape { inputShape }
@@ -19,7 +21,8 @@ public final class BatchNorm: Layer {
     /// Per-channel values (`channels` floats each): the batch mean and 1/σ of the last forward pass.
     private let mean, invStd: UnsafeMutablePointer<Float>
     /// Tiled across a group (`tileWidth` floats each): the mean, the forward map `y = scale·x + shift`, the
-    /// backward map `dx = scale·g + b·x + d`, and two accumulators.
+    /// backward map `dx = scale·g + b·x + d`; and two accumulators per chunk of rows (`RowChunks`), combined in
+    /// chunk order so that sums do not depend on the number of threads.
     private let meanT, scale, shift, b, d, acc1, acc2: UnsafeMutablePointer<Float>
     private let tileWidth: Int
     private var input: TensorView?, output: TensorView?
@@ -37,9 +40,10 @@ public final class BatchNorm: Layer {
         movingVariance = Parameter(name: "moving_variance", dimensions: [c], role: .state, initialValue: 1)
         tileWidth = rowsPerGroup(channels: c) * c
         (mean, invStd) = (.allocate(capacity: c), .allocate(capacity: c))
-        (meanT, scale, shift, b, d, acc1, acc2) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
-            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
-            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth))
+        (meanT, scale, shift, b, d) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
+            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth), .allocate(capacity: tileWidth))
+        (acc1, acc2) = (.allocate(capacity: RowChunks.maximum * tileWidth),
+                        .allocate(capacity: RowChunks.maximum * tileWidth))
     }
 
     deinit { [mean, invStd, meanT, scale, shift, b, d, acc1, acc2].forEach { $0.deallocate() } }
@@ -51,33 +55,46 @@ public final class BatchNorm: Layer {
         let c = inputShape.channels, rows = x.rows
         switch mode {
         case .training:
-            let contiguous = x.isContiguous
-            // Pass 1: the mean. Pass 2: the variance around it (two passes: no cancellation).
-            acc1.update(repeating: 0, count: tileWidth)
-            forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
-                let p = x.pixel(row)
-                var j = 0
-                while j + 8 <= w { acc1.setVector(acc1.vector(at: j) + p.vector(at: j), at: j); j += 8 }
-                while j < w { acc1[j] += p[j]; j += 1 }
+            // Pass 1: shifted sums Σ(x − K) and Σ(x − K)² per channel, with K the mean of up to 32 pixels spread
+            // over the batch. The shift keeps the sums near the spread of the data rather than its mean, so
+            // var = Σ(x−K)²/M − (Σ(x−K)/M)² does not cancel catastrophically (the unshifted Σx² − (Σx)²/M does for
+            // data far from zero); a sampled mean rather than one pixel keeps (μ − K)² small against σ², so the
+            // variance keeps nearly the precision of a separate pass around the mean.
+            let samples = min(rows, 32)
+            mean.update(repeating: 0, count: c)
+            for s in 0..<samples {
+                let p = x.pixel(s * rows / samples)
+                for i in 0..<c { mean[i] += p[i] }
             }
-            foldTiles(acc1, channels: c, into: mean)
-            for i in 0..<c { mean[i] /= Float(rows) }
-            tile(mean, channels: c, into: meanT)
-            acc2.update(repeating: 0, count: tileWidth)
-            forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
-                let p = x.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    let v = p.vector(at: j) - meanT.vector(at: j)
-                    acc2.setVector(acc2.vector(at: j) + v * v, at: j)
-                    j += 8
+            for i in 0..<c { mean[i] /= Float(samples) }
+            tile(mean, channels: c, into: meanT)   // K, tiled (meanT holds the mean once the pass is done)
+            let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous), tw = tileWidth
+            let (acc1, acc2, meanT) = (self.acc1, self.acc2, self.meanT)
+            acc1.update(repeating: 0, count: chunks.count * tw)
+            acc2.update(repeating: 0, count: chunks.count * tw)
+            forEachChunk(chunks.count, floats: rows * c) { chunk in
+                let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
+                chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                    let p = x.pixel(row)
+                    var j = 0
+                    while j + 8 <= w {
+                        let v = p.vector(at: j) - meanT.vector(at: j)
+                        a1.setVector(a1.vector(at: j) + v, at: j)
+                        a2.setVector(a2.vector(at: j) + v * v, at: j)
+                        j += 8
+                    }
+                    while j < w { let v = p[j] - meanT[j]; a1[j] += v; a2[j] += v * v; j += 1 }
                 }
-                while j < w { let v = p[j] - meanT[j]; acc2[j] += v * v; j += 1 }
             }
-            foldTiles(acc2, channels: c, into: invStd)
+            addChunks(acc1, chunks: chunks.count, width: tw)
+            addChunks(acc2, chunks: chunks.count, width: tw)
+            foldTiles(acc1, channels: c, into: invStd)
+            foldTiles(acc2, channels: c, into: acc1)
             let unbias = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for i in 0..<c {
-                let variance = invStd[i] / Float(rows)
+                let shifted = invStd[i] / Float(rows)
+                mean[i] = meanT[i] + shifted
+                let variance = max(0, acc1[i] / Float(rows) - shifted * shifted)
                 movingMean.value[i] = decay * movingMean.value[i] + (1 - decay) * mean[i]
                 movingVariance.value[i] = decay * movingVariance.value[i] + (1 - decay) * variance * unbias
                 invStd[i] = 1 / (variance + epsilon).squareRoot()
@@ -88,8 +105,8 @@ public final class BatchNorm: Layer {
                 invStd[i] = 1 / (movingVariance.value[i] + epsilon).squareRoot()
             }
         }
-        // Pass 3: y = scale·x + shift, then the ReLU. (Backward reads the tiled mean and scale.)
-        if mode == .inference { tile(mean, channels: c, into: meanT) }
+        // Pass 2 (training): y = scale·x + shift, then the ReLU. (Backward reads the tiled mean and scale.)
+        tile(mean, channels: c, into: meanT)
         for i in 0..<c {
             acc1[i] = gamma.value[i] * invStd[i]
             acc2[i] = beta.value[i] - mean[i] * acc1[i]
@@ -97,14 +114,18 @@ public final class BatchNorm: Layer {
         tile(acc1, channels: c, into: scale)
         tile(acc2, channels: c, into: shift)
         let floor: Float = relu ? 0 : -.infinity
-        forEachRowGroup(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous) { row, w in
-            let p = x.pixel(row), q = y.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                q.setVector(pointwiseMax(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), Vector8(repeating: floor)), at: j)
-                j += 8
+        let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous)
+        let (scale, shift) = (self.scale, self.shift)
+        forEachChunk(chunks.count, floats: rows * c) { chunk in
+            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                let p = x.pixel(row), q = y.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
+                    j += 8
+                }
+                while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
             }
-            while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
         }
     }
 
@@ -114,25 +135,32 @@ public final class BatchNorm: Layer {
         let relu = self.relu
         let contiguous = x.isContiguous && y.isContiguous && dy.isContiguous
         // Pass 1: Σ g and Σ g·(x − μ), where g is dy masked by the ReLU (zero where the output is not positive).
-        acc1.update(repeating: 0, count: tileWidth)
-        acc2.update(repeating: 0, count: tileWidth)
-        forEachRowGroup(rows: rows, channels: c, contiguous: contiguous) { row, w in
-            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                var gv = g.vector(at: j)
-                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                acc1.setVector(acc1.vector(at: j) + gv, at: j)
-                acc2.setVector(acc2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
-                j += 8
-            }
-            while j < w {
-                let gi = relu && o[j] <= 0 ? 0 : g[j]
-                acc1[j] += gi
-                acc2[j] += gi * (p[j] - meanT[j])
-                j += 1
+        let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous), tw = tileWidth
+        let (acc1, acc2, meanT) = (self.acc1, self.acc2, self.meanT)
+        acc1.update(repeating: 0, count: chunks.count * tw)
+        acc2.update(repeating: 0, count: chunks.count * tw)
+        forEachChunk(chunks.count, floats: rows * c) { chunk in
+            let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
+            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    var gv = g.vector(at: j)
+                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                    a1.setVector(a1.vector(at: j) + gv, at: j)
+                    a2.setVector(a2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
+                    j += 8
+                }
+                while j < w {
+                    let gi = relu && o[j] <= 0 ? 0 : g[j]
+                    a1[j] += gi
+                    a2[j] += gi * (p[j] - meanT[j])
+                    j += 1
+                }
             }
         }
+        addChunks(acc1, chunks: chunks.count, width: tw)
+        addChunks(acc2, chunks: chunks.count, width: tw)
         let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
         foldTiles(acc1, channels: c, into: dBeta)
         foldTiles(acc2, channels: c, into: dGamma)
@@ -153,21 +181,25 @@ public final class BatchNorm: Layer {
         }
         tile(acc1, channels: c, into: b)
         tile(acc2, channels: c, into: d)
-        forEachRowGroup(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous) { row, w in
-            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                var gv = g.vector(at: j)
-                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
-                q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
-                j += 8
-            }
-            while j < w {
-                let gi = relu && o[j] <= 0 ? 0 : g[j]
-                let v = scale[j] * gi + b[j] * p[j] + d[j]
-                q[j] = accumulate ? q[j] + v : v
-                j += 1
+        let chunks2 = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
+        let (scale, b, d) = (self.scale, self.b, self.d)
+        forEachChunk(chunks2.count, floats: rows * c) { chunk in
+            chunks2.forEachGroup(inChunk: chunk, channels: c) { row, w in
+                let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    var gv = g.vector(at: j)
+                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                    let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
+                    q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
+                    j += 8
+                }
+                while j < w {
+                    let gi = relu && o[j] <= 0 ? 0 : g[j]
+                    let v = scale[j] * gi + b[j] * p[j] + d[j]
+                    q[j] = accumulate ? q[j] + v : v
+                    j += 1
+                }
             }
         }
     }

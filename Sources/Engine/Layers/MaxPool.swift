@@ -26,12 +26,28 @@ public final class MaxPool: Layer {
                         var first = true
                         w.forEachTap(n: n, oy: oy, ox: ox) { _, row in
                             guard let row else { return }
-                            let p = x.pixel(row)
-                            for i in 0..<c where first || p[i] > q[i] {
-                                q[i] = p[i]
-                                a[i] = Int32(row)
+                            let p = x.pixel(row), index = Int32(row)
+                            if first {
+                                for i in 0..<c { q[i] = p[i]; a[i] = index }
+                                first = false
+                                return
                             }
-                            first = false
+                            // Eight channels at a time: take the tap where it is strictly greater (the first
+                            // maximum wins, as in the scalar loop), with its row as the argmax.
+                            let indices = SIMD8<Int32>(repeating: index)
+                            var j = 0
+                            while j + 8 <= c {
+                                let v = p.vector(at: j), m = q.vector(at: j), greater = v .> m
+                                q.setVector(m.replacing(with: v, where: greater), at: j)
+                                let ai = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Int32>.self)
+                                UnsafeMutableRawPointer(a + j).storeBytes(of: ai.replacing(with: indices, where: greater),
+                                                                          as: SIMD8<Int32>.self)
+                                j += 8
+                            }
+                            while j < c {
+                                if p[j] > q[j] { q[j] = p[j]; a[j] = index }
+                                j += 1
+                            }
                         }
                         out += 1
                     }

@@ -73,6 +73,8 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Images per batch.") var batch = 64
         @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 10
         @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).") var threads: Int?
+        @Option(help: "Threads for the elementwise kernels (BatchNorm, residual merge); results are identical.")
+        var elementwiseThreads = 1
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         static let defaults = ModelOptions.Defaults(input: 32, channels: 1, classes: 10, stem: .compact)
@@ -81,10 +83,12 @@ struct BenchCommand: ParsableCommand {
             guard all != (model != nil) else { throw ValidationError("give --model MODEL or --all") }
             guard batch > 0, steps > 0 else { throw ValidationError("--batch and --steps must be positive") }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+            if elementwiseThreads < 1 { throw ValidationError("--elementwise-threads must be at least 1") }
         }
 
         func run() throws {
             if let threads { BLASThreads.set(threads) }
+            ElementwiseThreads.set(elementwiseThreads)
             let configs = all
                 ? [0.125, 0.25].flatMap { w in ModelName.allCases.map { ModelConfig(model: $0, width: w, stem: .compact, inputSize: 32, inputChannels: 1, classes: 10) } }
                 : [try modelOptions.config(model: model!, defaults: Self.defaults)]
