@@ -1,0 +1,30 @@
+import Foundation
+import Reports
+import ResultsStore
+import Testing
+
+/// The reports committed under results/ are what `inception-lab report` makes of the committed database: every
+/// file of every experiment with a `results/<experiment>/report.md`, byte for byte.
+struct CommittedReportsTests {
+    static let results = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("results")
+
+    @Test func regenerateByteForByteFromTheCommittedDatabase() throws {
+        let reader = try ResultsReader(path: Self.results.appendingPathComponent("lab.sqlite").path)
+        let experiments = try FileManager.default.contentsOfDirectory(atPath: Self.results.path).filter {
+            FileManager.default.fileExists(atPath: Self.results.appendingPathComponent("\($0)/report.md").path)
+        }.sorted()
+        #expect(experiments.count >= 3, "\(experiments)")
+        for experiment in experiments {
+            let directory = Self.results.appendingPathComponent(experiment)
+            let files = try ExperimentReport(ExperimentData.load(from: reader, experiment: experiment)).files()
+            #expect(Set(files.map(\.name)) == Set(try FileManager.default.contentsOfDirectory(atPath: directory.path)),
+                    "\(experiment): the files differ")
+            for file in files {
+                let committed = try String(contentsOf: directory.appendingPathComponent(file.name), encoding: .utf8)
+                #expect(committed == file.contents, "\(experiment)/\(file.name) differs from its regeneration")
+            }
+        }
+    }
+}
