@@ -24,8 +24,9 @@ struct ConvolutionReferenceTests {
         Case(input: Shape(15, 15, 1), out: 8, kernel: (3, 3), stride: 1, padding: .valid, bias: false),
         Case(input: Shape(17, 17, 3), out: 4, kernel: (3, 3), stride: 2, padding: .valid, bias: true),
         Case(input: Shape(6, 6, 4), out: 3, kernel: (1, 1), stride: 2, padding: .valid, bias: false),
-        // At most 4 input channels: the direct C kernels (forward and weight gradient), cout with 32-, 8- and 1-wide
-        // blocks, SAME and VALID, stride 2, taps cut by the padding on every side.
+        // At most 4 input channels and at least 8 outputs: the direct C kernels (forward and weight gradient), cout
+        // with 32-, 8- and 1-wide blocks, SAME and VALID, stride 2, taps cut by the padding on every side. (With
+        // fewer outputs, 5 below and 4 above, the same inputs go through im2col and the GEMMs.)
         Case(input: Shape(9, 11, 1), out: 37, kernel: (3, 3), stride: 1, padding: .same, bias: true),
         Case(input: Shape(12, 12, 1), out: 32, kernel: (3, 3), stride: 1, padding: .same, bias: false),
         Case(input: Shape(10, 9, 1), out: 13, kernel: (3, 3), stride: 2, padding: .valid, bias: false),

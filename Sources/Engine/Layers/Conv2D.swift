@@ -40,8 +40,9 @@ public final class Conv2D: Layer {
     private var isPointwise: Bool { window.taps == 1 && window.stride == 1 }
     private var k: Int { window.taps * inputShape.channels }
     /// Whether the direct kernels of `CKernels` run this convolution (forward and weight gradient): few input
-    /// channels (a network's first layer), where im2col writes one float per tap and `colᵀ · dy` is a skinny GEMM.
-    private var isDirect: Bool { inputShape.channels <= 4 && window.taps > 1 }
+    /// channels (a network's first layer), where im2col writes one float per tap and `colᵀ · dy` is a skinny GEMM,
+    /// and at least 8 output channels (one vector; narrower outputs would run the kernels' scalar tail).
+    private var isDirect: Bool { inputShape.channels <= 4 && outputShape.channels >= 8 && window.taps > 1 }
 
     /// The `CKernels` description of this convolution on views `x` (input) and `y` (output or its gradient).
     private func geometry(_ x: TensorView, _ y: TensorView) -> ck_conv_geometry {
