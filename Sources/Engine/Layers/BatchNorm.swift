@@ -68,26 +68,18 @@ public final class BatchNorm: Layer {
             }
             for i in 0..<c { mean[i] /= Float(samples) }
             tile(mean, channels: c, into: meanT)   // K, tiled (meanT holds the mean once the pass is done)
-            let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous), tw = tileWidth
-            let (acc1, acc2, meanT) = (self.acc1, self.acc2, self.meanT)
-            acc1.update(repeating: 0, count: chunks.count * tw)
-            acc2.update(repeating: 0, count: chunks.count * tw)
-            forEachChunk(chunks.count, floats: rows * c) { chunk in
-                let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
-                chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
-                    let p = x.pixel(row)
-                    var j = 0
-                    while j + 8 <= w {
-                        let v = p.vector(at: j) - meanT.vector(at: j)
-                        a1.setVector(a1.vector(at: j) + v, at: j)
-                        a2.setVector(a2.vector(at: j) + v * v, at: j)
-                        j += 8
-                    }
-                    while j < w { let v = p[j] - meanT[j]; a1[j] += v; a2[j] += v * v; j += 1 }
+            let meanT = self.meanT
+            sumOverRows(RowChunks(rows: rows, channels: c, contiguous: x.isContiguous)) { row, w, a1, a2 in
+                let p = x.pixel(row)
+                var j = 0
+                while j + 8 <= w {
+                    let v = p.vector(at: j) - meanT.vector(at: j)
+                    a1.setVector(a1.vector(at: j) + v, at: j)
+                    a2.setVector(a2.vector(at: j) + v * v, at: j)
+                    j += 8
                 }
+                while j < w { let v = p[j] - meanT[j]; a1[j] += v; a2[j] += v * v; j += 1 }
             }
-            addChunks(acc1, chunks: chunks.count, width: tw)
-            addChunks(acc2, chunks: chunks.count, width: tw)
             foldTiles(acc1, channels: c, into: invStd)
             foldTiles(acc2, channels: c, into: acc1)
             let unbias = rows > 1 ? Float(rows) / Float(rows - 1) : 1
@@ -135,32 +127,24 @@ public final class BatchNorm: Layer {
         let relu = self.relu
         let contiguous = x.isContiguous && y.isContiguous && dy.isContiguous
         // Pass 1: Σ g and Σ g·(x − μ), where g is dy masked by the ReLU (zero where the output is not positive).
-        let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous), tw = tileWidth
-        let (acc1, acc2, meanT) = (self.acc1, self.acc2, self.meanT)
-        acc1.update(repeating: 0, count: chunks.count * tw)
-        acc2.update(repeating: 0, count: chunks.count * tw)
-        forEachChunk(chunks.count, floats: rows * c) { chunk in
-            let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
-            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
-                let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    var gv = g.vector(at: j)
-                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                    a1.setVector(a1.vector(at: j) + gv, at: j)
-                    a2.setVector(a2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
-                    j += 8
-                }
-                while j < w {
-                    let gi = relu && o[j] <= 0 ? 0 : g[j]
-                    a1[j] += gi
-                    a2[j] += gi * (p[j] - meanT[j])
-                    j += 1
-                }
+        let meanT = self.meanT
+        sumOverRows(RowChunks(rows: rows, channels: c, contiguous: contiguous)) { row, w, a1, a2 in
+            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                var gv = g.vector(at: j)
+                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                a1.setVector(a1.vector(at: j) + gv, at: j)
+                a2.setVector(a2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
+                j += 8
+            }
+            while j < w {
+                let gi = relu && o[j] <= 0 ? 0 : g[j]
+                a1[j] += gi
+                a2[j] += gi * (p[j] - meanT[j])
+                j += 1
             }
         }
-        addChunks(acc1, chunks: chunks.count, width: tw)
-        addChunks(acc2, chunks: chunks.count, width: tw)
         let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
         foldTiles(acc1, channels: c, into: dBeta)
         foldTiles(acc2, channels: c, into: dGamma)
@@ -202,5 +186,24 @@ public final class BatchNorm: Layer {
                 }
             }
         }
+    }
+
+    /// Two sums over the rows of `chunks`, the reductions of both passes that need them: `body(row, width, a1, a2)`
+    /// adds one group's terms into its chunk's own pair of accumulator tiles (`tileWidth` floats each), and the
+    /// chunks' tiles are then added in chunk order into `acc1` and `acc2`, so the sums are bit-identical on any
+    /// number of threads.
+    @inline(__always)
+    private func sumOverRows(_ chunks: RowChunks,
+                             _ body: (_ row: Int, _ width: Int, _ a1: UnsafeMutablePointer<Float>,
+                                      _ a2: UnsafeMutablePointer<Float>) -> Void) {
+        let (acc1, acc2, tw, c) = (self.acc1, self.acc2, tileWidth, inputShape.channels)
+        acc1.update(repeating: 0, count: chunks.count * tw)
+        acc2.update(repeating: 0, count: chunks.count * tw)
+        forEachChunk(chunks.count, floats: chunks.rows * c) { chunk in
+            let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
+            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in body(row, w, a1, a2) }
+        }
+        addChunks(acc1, chunks: chunks.count, width: tw)
+        addChunks(acc2, chunks: chunks.count, width: tw)
     }
 }
