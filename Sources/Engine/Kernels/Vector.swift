@@ -22,26 +22,9 @@ extension UnsafeMutablePointer<Float> {
     }
 }
 
-/// Splits the `rows` pixels of a batch into groups for a per-channel elementwise kernel: `body(row, width)` gets
-/// the first pixel of a group and the number of floats in it. When every tensor the kernel touches is contiguous,
-/// a group spans `rowsPerGroup` pixels (`width = rowsPerGroup · channels`, about 64 floats), so narrow layers still
-/// run long vector loops; per-channel parameters must then be tiled `rowsPerGroup` times (see `tile`). Otherwise
-/// (a strided slice) each group is one pixel. Rows left over run as one-pixel groups.
-@inline(__always)
-func forEachRowGroup(rows: Int, channels: Int, contiguous: Bool, _ body: (_ row: Int, _ width: Int) -> Void) {
-    let k = contiguous ? rowsPerGroup(channels: channels) : 1
-    var r = 0
-    while r + k <= rows {
-        body(r, k * channels)
-        r += k
-    }
-    while r < rows {
-        body(r, channels)
-        r += 1
-    }
-}
-
-/// Pixels per group of `forEachRowGroup` for contiguous tensors.
+/// Pixels per group of a per-channel elementwise kernel over contiguous tensors (see `RowChunks`): a group of
+/// `rowsPerGroup · channels` floats (about 64) lets narrow layers still run long vector loops, with per-channel
+/// parameters tiled `rowsPerGroup` times (see `tile`).
 @inline(__always) func rowsPerGroup(channels: Int) -> Int { max(1, 64 / channels) }
 
 /// Repeats `values[0..<channels]` across `into[0..<rowsPerGroup(channels) · channels]`.
@@ -60,8 +43,10 @@ func foldTiles(_ acc: UnsafePointer<Float>, channels: Int, into out: UnsafeMutab
     }
 }
 
-/// A partition of a batch's pixels into at most `RowChunks.maximum` consecutive chunks for elementwise kernels that
-/// may run on several threads. The partition depends only on the row count and the grouping (never on the number
+/// A partition of a batch's pixels into groups and of the groups into at most `RowChunks.maximum` consecutive
+/// chunks, for per-channel elementwise kernels that may run on several threads. A group spans `rowsPerGroup`
+/// pixels when every tensor the kernel touches is contiguous, else one pixel (a strided slice); rows left over run
+/// as one-pixel groups. The partition depends only on the row count and the grouping (never on the number
 /// of threads), and chunk boundaries fall on group boundaries, so a kernel that keeps one accumulator per chunk
 /// and combines them in chunk order gives bit-identical results on one thread or on two.
 struct RowChunks {
@@ -85,7 +70,7 @@ struct RowChunks {
         return start ..< end
     }
 
-    /// Calls `body(row, width)` for the groups of chunk `i`, as `forEachRowGroup` does for the whole batch.
+    /// Calls `body(row, width)` for the groups of chunk `i`: the first pixel of a group and the number of floats in it.
     @inline(__always)
     func forEachGroup(inChunk i: Int, channels: Int, _ body: (_ row: Int, _ width: Int) -> Void) {
         let r = range(i), k = groupRows
@@ -98,6 +83,13 @@ struct RowChunks {
             body(row, channels)
             row += 1
         }
+    }
+
+    /// Calls `body(row, width)` for every group of every chunk, the chunks spread over threads as `forEachChunk`
+    /// spreads them (`floats`: how many floats the kernel touches). For kernels without per-chunk state.
+    @inline(__always)
+    func forEachGroup(channels: Int, floats: Int, _ body: (_ row: Int, _ width: Int) -> Void) {
+        forEachChunk(count, floats: floats) { chunk in forEachGroup(inChunk: chunk, channels: channels, body) }
     }
 }
 

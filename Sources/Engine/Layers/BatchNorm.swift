@@ -108,16 +108,14 @@ public final class BatchNorm: Layer {
         let floor: Float = relu ? 0 : -.infinity
         let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous)
         let (scale, shift) = (self.scale, self.shift)
-        forEachChunk(chunks.count, floats: rows * c) { chunk in
-            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in
-                let p = x.pixel(row), q = y.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
-                    j += 8
-                }
-                while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
+        chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
+            let p = x.pixel(row), q = y.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
+                j += 8
             }
+            while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
         }
     }
 
@@ -165,25 +163,23 @@ public final class BatchNorm: Layer {
         }
         tile(acc1, channels: c, into: b)
         tile(acc2, channels: c, into: d)
-        let chunks2 = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
+        let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
         let (scale, b, d) = (self.scale, self.b, self.d)
-        forEachChunk(chunks2.count, floats: rows * c) { chunk in
-            chunks2.forEachGroup(inChunk: chunk, channels: c) { row, w in
-                let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    var gv = g.vector(at: j)
-                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                    let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
-                    q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
-                    j += 8
-                }
-                while j < w {
-                    let gi = relu && o[j] <= 0 ? 0 : g[j]
-                    let v = scale[j] * gi + b[j] * p[j] + d[j]
-                    q[j] = accumulate ? q[j] + v : v
-                    j += 1
-                }
+        chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
+            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                var gv = g.vector(at: j)
+                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
+                let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
+                q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
+                j += 8
+            }
+            while j < w {
+                let gi = relu && o[j] <= 0 ? 0 : g[j]
+                let v = scale[j] * gi + b[j] * p[j] + d[j]
+                q[j] = accumulate ? q[j] + v : v
+                j += 1
             }
         }
     }
