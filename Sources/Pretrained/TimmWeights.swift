@@ -88,17 +88,15 @@ public struct TimmWeights {
     }
 
     /// Reads the safetensors file at `url` into `model` (see `load(_:into:path:)`).
-    public static func load(from url: URL, into model: Model) throws(WeightsError) {
-        let weights = try TimmWeights(for: model.config)
+    public func load(from url: URL, into model: Model) throws(WeightsError) {
         let file: SafeTensors
         do { file = try SafeTensors.read(from: url) } catch { throw .file(error) }
-        try weights.load(file, into: model, path: url.path)
+        try load(file, into: model, path: url.path)
     }
 
     /// Writes `model`'s weights to `url` as a timm state dict (see `stateDict(of:)`).
-    public static func export(_ model: Model, to url: URL) throws(WeightsError) {
-        let weights = try TimmWeights(for: model.config)
-        do { try weights.stateDict(of: model).write(to: url) } catch { throw .file(error) }
+    public func export(_ model: Model, to url: URL) throws(WeightsError) {
+        do { try stateDict(of: model).write(to: url) } catch { throw .file(error) }
     }
 
     // MARK: - Layouts

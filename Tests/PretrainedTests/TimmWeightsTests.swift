@@ -66,10 +66,10 @@ struct TimmWeightsTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("timm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("inception_v4.safetensors")
-        try TimmWeights.export(a, to: url)
+        try TimmWeights(for: a.config).export(a, to: url)
 
         let b = try Self.model(.inceptionV4, channels: 1, classes: 10, seed: 2)
-        try TimmWeights.load(from: url, into: b)
+        try TimmWeights(for: b.config).load(from: url, into: b)
         for ((name, p), (_, q)) in zip(a.network.namedParameters, b.network.namedParameters) {
             #expect(Array(p.value) == Array(q.value), "\(name)")
         }
@@ -125,6 +125,6 @@ struct TimmWeightsTests {
         defer { try? FileManager.default.removeItem(at: url) }
         try Data("hello, world".utf8).write(to: url)
         let model = try Self.model(.inceptionV4)
-        #expect(throws: WeightsError.self) { try TimmWeights.load(from: url, into: model) }
+        #expect(throws: WeightsError.self) { try TimmWeights(for: model.config).load(from: url, into: model) }
     }
 }

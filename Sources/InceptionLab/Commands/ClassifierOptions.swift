@@ -38,7 +38,7 @@ struct ClassifierOptions: ParsableArguments {
         if let threads { BLASThreads.set(threads) }
         let model = try Model(try modelOptions.config(model: self.model), seed: 0)
         let timm = try TimmWeights(for: model.config)
-        try TimmWeights.load(from: URL(fileURLWithPath: weights), into: model)
+        try timm.load(from: URL(fileURLWithPath: weights), into: model)
         return try ImageClassifier(model: model, cropFraction: crop ?? timm.cropFraction, batchSize: batch)
     }
 

@@ -33,7 +33,7 @@ struct ExportCommand: ParsableCommand {
         let weights = try TimmWeights(for: config.model)
         let model = try Model(config.model, seed: 0)
         try saved.restore(model.network.namedParameters, file: checkpoint)
-        try weights.stateDict(of: model).write(to: URL(fileURLWithPath: out))
+        try weights.export(model, to: URL(fileURLWithPath: out))
         print("wrote \(out): timm.create_model('\(weights.timmModel)', num_classes=\(config.model.classes), "
               + "in_chans=\(config.model.inputChannels)) loads it (step \(saved.metadata["step"] ?? "?") of the run)")
     }
