@@ -84,13 +84,18 @@ public final class Database {
     /// Compiles exactly one statement; text after it other than white space is refused.
     public func prepare(_ sql: String) throws -> Statement {
         var statement: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sqlite3_prepare_v2(handle, sql, -1, &statement, &tail)
+        // The tail points into the C string, so it is read while that string is alive (a bridged `sql` argument
+        // would be freed when sqlite3_prepare_v2 returns).
+        let (code, rest) = sql.withCString { text in
+            var tail: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(handle, text, -1, &statement, &tail)
+            return (code, tail.map { String(cString: $0) } ?? "")
+        }
         guard code == SQLITE_OK, let statement else {
             sqlite3_finalize(statement)
             throw code == SQLITE_OK ? error("no SQL statement to run", sql: sql) : error(code: code, sql: sql)
         }
-        if let tail, !String(cString: tail).allSatisfy(\.isWhitespace) {
+        if !rest.allSatisfy(\.isWhitespace) {
             sqlite3_finalize(statement)
             throw error("only one SQL statement may be given at a time", sql: sql)
         }
