@@ -39,7 +39,10 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
-        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams"]),
+        // TensorBoard event files written by hand: CRC-32C, TFRecord framing, the few protobuf fields of `Event`.
+        .target(name: "TensorBoard"),
+        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams",
+                                               "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
@@ -48,7 +51,7 @@ let package = Package(
             name: "InceptionLab",
             dependencies: [
                 "Engine", "Models", "Datasets", "Training", "ResultsStore", "Runner", "Benchmarks", "Reports",
-                "Pretrained",
+                "Pretrained", "TensorBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimizedInDebug),
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
-        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
+        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore", "TensorBoard"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
@@ -66,6 +69,8 @@ let package = Package(
         .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models",
+                                                        "TensorBoard"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
     ]
 )

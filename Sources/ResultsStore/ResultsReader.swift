@@ -75,6 +75,13 @@ public final class ResultsReader {
         ).rows.map { MetricPoint(row: $0[...]) }
     }
 
+    /// Every recorded value of every metric of run `id`, by increasing step, then wall time, then name.
+    public func metrics(run id: Int) throws -> [(name: String, point: MetricPoint)] {
+        try database.query(
+            "SELECT name, step, value, wall_time FROM metrics WHERE run_id = ? ORDER BY step, wall_time, name", [id]
+        ).rows.map { ($0[0].string!, MetricPoint(row: $0.dropFirst())) }
+    }
+
     /// How many runs are in each status (every status present, zeros included), in experiment `experiment`
     /// (by name) or in the whole database.
     public func statusCounts(experiment: String? = nil) throws -> [RunStatus: Int] {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import ResultsStore
+import TensorBoard
 import Training
 
 /// Executes one claimed run of the results database end to end: records its environment, trains with a
@@ -9,14 +10,19 @@ import Training
 /// (with `died_at_step` when the pre-pool layer died), `diverged`, `killed` (stop requested; checkpointed) or
 /// `failed` (with the error's text).
 ///
-/// Checkpoints live in `checkpointDirectory/<run_key>.safetensors`.
+/// Checkpoints live in `checkpointDirectory/<run_key>.safetensors`. With `tensorBoard`, each run also writes
+/// TensorBoard events live into `tensorBoard/<run name>/` (see `RunEventLog`): first what the database already
+/// holds of the run and the directory lacks (a resumed run's earlier steps), then each metric as it is recorded.
 public struct RunExecutor {
     public let store: ResultsStore
     public let checkpointDirectory: URL
+    /// The TensorBoard log root, if events are written.
+    public let tensorBoard: URL?
 
-    public init(store: ResultsStore, checkpointDirectory: URL) {
+    public init(store: ResultsStore, checkpointDirectory: URL, tensorBoard: URL? = nil) {
         self.store = store
         self.checkpointDirectory = checkpointDirectory
+        self.tensorBoard = tensorBoard
     }
 
     /// Where the checkpoints of the runs recorded in the database at `databasePath` go: `checkpoints/` next to it.
@@ -32,7 +38,18 @@ public struct RunExecutor {
     /// Trains `run` (which this process has claimed, status `running`) with `config` on `dataset`.
     public func execute(_ run: Run, config: TrainingConfig, dataset: LoadedDataset, stop: StopFlag,
                         onProgress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
-        let recorder = try RunRecorder(store: store, runID: run.id)
+        let recorder: RunRecorder
+        do {
+            let eventLog = try tensorBoard.map { root in
+                try RunEventLog.open(run: run, directory: root.appendingPathComponent(RunEventLog.directoryName(run.name)),
+                                     reader: ResultsReader(path: store.path))
+            }
+            recorder = try RunRecorder(store: store, runID: run.id, eventLog: eventLog,
+                                       startedAt: run.startedAt ?? run.createdAt)
+        } catch {
+            try? store.finish(run: run.id, as: .failed, error: "\(error)")
+            throw error
+        }
         recorder.onProgress = onProgress
         do {
             try store.recordEnvironment(.current(datasetChecksum: dataset.checksum), run: run.id)

@@ -45,14 +45,14 @@ public final class RunQueue {
     public var onReport: ((Report) -> Void)?
 
     /// A queue over experiment `experimentID` (called `experimentName`) of `store`'s database; checkpoints go to
-    /// `checkpointDirectory`.
+    /// `checkpointDirectory`, TensorBoard events (if wanted) under `tensorBoard` (see `RunExecutor`).
     public init(store: ResultsStore, experimentID: Int, experimentName: String, checkpointDirectory: URL,
-                datasets: DatasetProvider) {
+                datasets: DatasetProvider, tensorBoard: URL? = nil) {
         self.store = store
         self.experimentID = experimentID
         self.experimentName = experimentName
         self.datasets = datasets
-        executor = RunExecutor(store: store, checkpointDirectory: checkpointDirectory)
+        executor = RunExecutor(store: store, checkpointDirectory: checkpointDirectory, tensorBoard: tensorBoard)
     }
 
     /// Marks runs with stale heartbeats `killed` (returned), so that they are resumed.

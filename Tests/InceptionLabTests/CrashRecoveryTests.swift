@@ -1,5 +1,6 @@
 import Foundation
 import ResultsStore
+import TensorBoard
 import Testing
 
 /// The `inception-lab` executable SwiftPM built into the same directory as this test bundle.
@@ -12,7 +13,8 @@ func inceptionLabExecutable() -> URL {
 struct CrashRecoveryTests {
     /// Trains a tiny model on synthetic data in a child process, kills it with SIGKILL once a checkpoint has been
     /// written, and checks that the database opens intact, keeps every metric flushed before the kill, and shows
-    /// the run as dead (stale heartbeat) to the next command.
+    /// the run as dead (stale heartbeat) to the next command, and that its TensorBoard file, written live, is
+    /// valid and holds every step the database held at the checkpoint.
     @Test(.timeLimit(.minutes(2)))
     func leavesAnIntactDatabaseAndADetectableDeadRun() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
@@ -23,7 +25,7 @@ struct CrashRecoveryTests {
         process.arguments = ["train", "--dataset", "synthetic", "--model", "inception-resnet-v2-paper",
                              "--width", "0.0625", "--repeats", "1,1,1", "--steps", "100000", "--batch", "16",
                              "--log-every", "1", "--eval-every", "100000", "--checkpoint-every", "5",
-                             "--threads", "1", "--db", db]
+                             "--threads", "1", "--db", db, "--tensorboard", dir.appendingPathComponent("tb").path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -49,6 +51,17 @@ struct CrashRecoveryTests {
         let losses = try reader.metricSeries(run: 1, name: "train_loss")
         #expect(Set(losses.map(\.step)).isSuperset(of: Set(1...checkpointStep)), "a metric flushed before the kill is missing")
         #expect(try reader.run(1).run.status == .running)
+
+        let runDirectory = dir.appendingPathComponent("tb").appendingPathComponent(try reader.run(1).run.name)
+        let files = try FileManager.default.contentsOfDirectory(atPath: runDirectory.path)
+        #expect(files.count == 1)
+        let (events, truncated) = try EventFile.read(runDirectory.appendingPathComponent(files[0]))
+        #expect(!truncated)
+        let lossSteps = Set(events.filter {
+            guard case .summary(let values) = $0.content else { return false }
+            return values.contains { $0.tag == "train_loss" }
+        }.map(\.step))
+        #expect(lossSteps.isSuperset(of: Set(1...checkpointStep)), "a step flushed at the checkpoint is missing")
 
         let store = try ResultsStore(path: db)
         let dead = try store.markStaleRuns(olderThan: 0)

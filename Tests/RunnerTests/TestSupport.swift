@@ -44,12 +44,15 @@ enum Fixture {
         return directory.appendingPathComponent("lab.sqlite").path
     }
 
-    /// A queue over `plan`'s experiment, inserted into the database at `path`.
-    static func queue(_ plan: ExperimentPlan, path: String, owner: String = "test") throws -> RunQueue {
+    /// A queue over `plan`'s experiment, inserted into the database at `path`, writing TensorBoard events under
+    /// `tensorBoard` if given.
+    static func queue(_ plan: ExperimentPlan, path: String, owner: String = "test", tensorBoard: URL? = nil) throws
+        -> RunQueue {
         let store = try ResultsStore(path: path, owner: owner)
         let (id, _) = try plan.insert(into: store)
         return RunQueue(store: store, experimentID: id, experimentName: plan.spec.name,
-                        checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: path), datasets: datasets())
+                        checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: path), datasets: datasets(),
+                        tensorBoard: tensorBoard)
     }
 
     /// Every recorded metric except timings, as (run key, name, step) → value.

@@ -27,6 +27,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seconds without a heartbeat after which a running run is presumed dead.")
     var staleAfter = RunQueue.defaultStaleThreshold
     @Flag(help: "Put the experiment's failed runs back in the queue first.") var retryFailed = false
+    @Option(help: ArgumentHelp("Also write TensorBoard events live into DIR/<run name>/.", valueName: "dir"))
+    var tensorboard: String?
     @Flag(help: .hidden) var worker = false
 
     func validate() throws {
@@ -41,7 +43,8 @@ struct RunCommand: ParsableCommand {
         let store = try ResultsStore(path: db)
         let (experimentID, insertions) = try plan.insert(into: store)
         let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
-                             checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db), datasets: datasets)
+                             checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db), datasets: datasets,
+                             tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
         queue.staleThreshold = staleAfter
         let log = worker ? "[worker \(ProcessInfo.processInfo.processIdentifier)] " : ""
         if !worker {
@@ -61,7 +64,8 @@ struct RunCommand: ParsableCommand {
         if workers > 1 {
             let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--threads",
                                               String(max(1, total / workers)), "--stale-after", String(staleAfter),
-                                              "--worker"], count: workers)
+                                              "--worker"] + (tensorboard.map { ["--tensorboard", $0] } ?? []),
+                                  count: workers)
             try pool.run(stop: stop)
         } else {
             BLASThreads.set(total)

@@ -60,11 +60,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Results database.") var db = "results/lab.sqlite"
     @Option(help: "Run name (default: MODEL-wWIDTH-sSEED).") var name: String?
     @Flag(help: "Continue this configuration's killed run from its checkpoint.") var resume = false
+    @Option(help: ArgumentHelp("Also write TensorBoard events live into DIR/<run name>/.", valueName: "dir"))
+    var tensorboard: String?
     @Flag(help: "Train without the database or checkpoints (to measure the recorder's overhead).") var noDb = false
 
     func validate() throws {
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if noDb && tensorboard != nil { throw ValidationError("--tensorboard needs the database; drop --no-db") }
     }
 
     func run() throws {
@@ -109,7 +112,8 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("run \(inserted.id) with this configuration is running in another process")
         }
         print("run \(run.id) \(runName): \(config.model.model) width \(config.model.width), \(config.budget), batch \(batch), db \(db)")
-        let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db))
+        let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db),
+                                   tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
         display.finish()
         let final = outcome.finalMetrics
