@@ -5,11 +5,15 @@ public struct ResultTable: Sendable, Equatable {
     public var columns: [String]
     /// The rows; each has one value per column.
     public var rows: [[SQLValue]]
+    /// Columns whose integers are truth values (0 false, anything else true): printed `true`/`false` in every
+    /// format, JSON booleans in JSON.
+    public var booleanColumns: Set<String>
 
-    /// A table of `rows` under `columns`.
-    public init(columns: [String], rows: [[SQLValue]]) {
+    /// A table of `rows` under `columns`, with `booleanColumns` holding truth values.
+    public init(columns: [String], rows: [[SQLValue]], booleanColumns: Set<String> = []) {
         self.columns = columns
         self.rows = rows
+        self.booleanColumns = booleanColumns
     }
 
     /// The ways a table can be printed.
@@ -18,8 +22,8 @@ public struct ResultTable: Sendable, Equatable {
         case text
         /// RFC 4180: CRLF line ends; fields with a comma, quote, CR or LF quoted, quotes doubled; NULL empty.
         case csv
-        /// An array of objects keyed by column name; numbers as numbers, NULL and non-finite numbers as `null`,
-        /// blobs as hexadecimal strings.
+        /// An array of objects keyed by column name; numbers as numbers, truth values (`booleanColumns`) as
+        /// booleans, NULL and non-finite numbers as `null`, blobs as hexadecimal strings.
         case json
     }
 
@@ -33,13 +37,19 @@ public struct ResultTable: Sendable, Equatable {
         }
     }
 
+    /// `value` of `column` as a `true`/`false` literal if the column holds truth values.
+    private func boolean(_ value: SQLValue, column: Int) -> String? {
+        guard booleanColumns.contains(columns[column]), let integer = value.int else { return nil }
+        return integer != 0 ? "true" : "false"
+    }
+
     private func alignedText() -> String {
-        let cells = rows.map { $0.map(\.displayText) }
+        let cells = rows.map { row in row.indices.map { boolean(row[$0], column: $0) ?? row[$0].displayText } }
         let widths = columns.indices.map { column in
             cells.reduce(columns[column].count) { max($0, $1[column].count) }
         }
         let numeric = columns.indices.map { column in
-            rows.allSatisfy { $0[column].double != nil || $0[column].isNull }
+            !booleanColumns.contains(columns[column]) && rows.allSatisfy { $0[column].double != nil || $0[column].isNull }
         }
         func line(_ texts: [String]) -> String {
             var line = texts.indices.map { column in
@@ -54,7 +64,8 @@ public struct ResultTable: Sendable, Equatable {
     }
 
     private func csv() -> String {
-        ([columns] + rows.map { $0.map(\.plainText) }).map { fields in
+        ([columns] + rows.map { row in row.indices.map { boolean(row[$0], column: $0) ?? row[$0].plainText } })
+            .map { fields in
             fields.map { field in
                 let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
                 return needsQuotes ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
@@ -64,7 +75,8 @@ public struct ResultTable: Sendable, Equatable {
 
     private func json() -> String {
         let objects = rows.map { row in
-            "{" + zip(columns, row).map { "\(jsonString($0)): \($1.json)" }.joined(separator: ", ") + "}"
+            "{" + row.indices.map { "\(jsonString(columns[$0])): \(boolean(row[$0], column: $0) ?? row[$0].json)" }
+                .joined(separator: ", ") + "}"
         }
         return objects.isEmpty ? "[]\n" : "[\n  " + objects.joined(separator: ",\n  ") + "\n]\n"
     }

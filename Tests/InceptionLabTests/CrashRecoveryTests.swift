@@ -13,8 +13,8 @@ func inceptionLabExecutable() -> URL {
 struct CrashRecoveryTests {
     /// Trains a tiny model on synthetic data in a child process, kills it with SIGKILL once a checkpoint has been
     /// written, and checks that the database opens intact, keeps every metric flushed before the kill, and shows
-    /// the run as dead (stale heartbeat) to the next command, and that its TensorBoard file, written live, is
-    /// valid and holds every step the database held at the checkpoint.
+    /// the run as dead (stale heartbeat) to the next command, `runs --json` included, and that its TensorBoard
+    /// file, written live, is valid and holds every step the database held at the checkpoint.
     @Test(.timeLimit(.minutes(2)))
     func leavesAnIntactDatabaseAndADetectableDeadRun() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
@@ -63,9 +63,30 @@ struct CrashRecoveryTests {
         }.map(\.step))
         #expect(lossSteps.isSuperset(of: Set(1...checkpointStep)), "a step flushed at the checkpoint is missing")
 
+        // `runs --json` says the run is presumed dead once its heartbeat is older than --stale-after.
+        Thread.sleep(forTimeInterval: 1.2)
+        let json = try runsJSON(db: db, staleAfter: "1")
+        #expect(json.count == 1 && json[0]["presumed_dead"] as? Bool == true && json[0]["status"] as? String == "running")
+        #expect((json[0]["heartbeat_age_s"] as? Double ?? 0) >= 1)
+        #expect(try runsJSON(db: db, staleAfter: "3600")[0]["presumed_dead"] as? Bool == false)
+
         let store = try ResultsStore(path: db)
         let dead = try store.markStaleRuns(olderThan: 0)
         #expect(dead.map(\.id) == [1])
         #expect(try reader.run(1).run.status == .killed)
+    }
+
+    /// `inception-lab runs --json` on `db` as parsed JSON objects.
+    private func runsJSON(db: String, staleAfter: String) throws -> [[String: Any]] {
+        let process = Process()
+        process.executableURL = inceptionLabExecutable()
+        process.arguments = ["runs", "--json", "--db", db, "--stale-after", staleAfter]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 }

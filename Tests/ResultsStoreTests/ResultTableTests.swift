@@ -35,6 +35,14 @@ import ResultsStore
         #expect(ResultTable(columns: ["x"], rows: []).formatted(as: .json) == "[]\n")
     }
 
+    @Test func booleanColumnsPrintAsTrueAndFalse() {
+        let flags = ResultTable(columns: ["id", "dead"], rows: [[.integer(1), .integer(1)], [.integer(2), .integer(0)]],
+                                booleanColumns: ["dead"])
+        #expect(flags.formatted(as: .json) == "[\n  {\"id\": 1, \"dead\": true},\n  {\"id\": 2, \"dead\": false}\n]\n")
+        #expect(flags.formatted(as: .csv) == "id,dead\r\n1,true\r\n2,false\r\n")
+        #expect(flags.formatted(as: .text) == "id  dead\n--  -----\n 1  true\n 2  false\n")
+    }
+
     @Test func textAlignsColumnsAndRightAlignsNumbers() {
         let small = ResultTable(columns: ["model", "error", "n"], rows: [
             [.text("inception-v4"), .real(0.25), .integer(7)],

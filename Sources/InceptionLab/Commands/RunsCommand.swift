@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ResultsStore
+import Runner
 
-/// `inception-lab runs …`: the runs of the results database as rows of the `run_summary` view, filtered, after a
-/// warning about runs that are presumed dead.
+/// `inception-lab runs …`: the runs of the results database as rows of the `run_summary` view, filtered, with
+/// each running run's heartbeat age and whether it is presumed dead, after a warning about the dead ones.
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
@@ -19,15 +20,17 @@ struct RunsCommand: ParsableCommand {
               inception-lab runs --where "model LIKE 'inception-resnet%' AND step < total_steps"
             The database is opened read-only: an expression can read anything and change nothing.
 
-            A run still marked running whose heartbeat is over \(Int(Self.staleAfter)) s old is reported as \
-            presumed dead on standard error; `inception-lab run` or `inception-lab train --resume` marks it \
-            killed and resumes it. This command never changes the database.
+            Two more columns close each row: heartbeat_age_s, the seconds since a running run's last heartbeat \
+            (null for a run not running), and presumed_dead, true for a running run whose heartbeat is older than \
+            --stale-after (in JSON a boolean, e.g. "presumed_dead": true, "heartbeat_age_s": 3605.2). The dead \
+            runs are also named on standard error; `inception-lab run` or `inception-lab train --resume` marks \
+            them killed and resumes them. This command never changes the database.
             """)
 
-    /// Seconds without a heartbeat after which a running run is presumed dead.
-    static let staleAfter: Double = 120
-
     @OptionGroup var database: DatabaseOption
+
+    @Option(help: "Seconds without a heartbeat after which a running run is presumed dead.")
+    var staleAfter = RunQueue.defaultStaleThreshold
 
     @Option(help: "Only runs in this status.")
     var status: RunStatus?
@@ -46,23 +49,38 @@ struct RunsCommand: ParsableCommand {
 
     @OptionGroup var output: OutputFormatOptions
 
-    func run() throws {
-        let reader = try database.openReader()
-        try warnAboutDeadRuns(reader)
-        output.print(try reader.runs(RunFilter(status: status, experiment: experiment, name: name,
-                                               expression: expression)))
+    func validate() throws {
+        if staleAfter <= 0 { throw ValidationError("--stale-after must be a positive number of seconds") }
     }
 
-    /// Prints one line to standard error naming the running runs whose heartbeat is stale; reads only.
-    private func warnAboutDeadRuns(_ reader: ResultsReader) throws {
-        let cutoff = Date().timeIntervalSince1970 - Self.staleAfter
-        let dead = try reader.query("""
-            SELECT id FROM runs WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < \(cutoff) ORDER BY id
-            """).rows.map { String($0[0].int!) }
-        guard !dead.isEmpty else { return }
-        let runs = dead.count == 1 ? "run \(dead[0]) is" : "runs \(dead.joined(separator: ", ")) are"
+    func run() throws {
+        let reader = try database.openReader()
+        let ages = try heartbeatAges(reader)
+        let dead = ages.filter { $0.value > staleAfter }.keys.sorted()
+        if !dead.isEmpty { warn(dead: dead) }
+        var table = try reader.runs(RunFilter(status: status, experiment: experiment, name: name,
+                                              expression: expression))
+        table.columns += ["heartbeat_age_s", "presumed_dead"]
+        table.booleanColumns.insert("presumed_dead")
+        table.rows = table.rows.map { row in
+            let age = ages[row[0].int!]
+            return row + [age.map { .real(($0 * 10).rounded() / 10) } ?? .null, .integer(age.map { $0 > staleAfter } == true ? 1 : 0)]
+        }
+        output.print(table)
+    }
+
+    /// Seconds since the last heartbeat (or the start, before the first) of every running run, by id.
+    private func heartbeatAges(_ reader: ResultsReader) throws -> [Int: Double] {
+        let now = Date().timeIntervalSince1970
+        let rows = try reader.query("SELECT id, coalesce(heartbeat_at, started_at) FROM runs WHERE status = 'running'").rows
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0].int!, now - ($0[1].double ?? now)) })
+    }
+
+    /// Prints one line to standard error naming the running runs whose heartbeat is stale.
+    private func warn(dead: [Int]) {
+        let runs = dead.count == 1 ? "run \(dead[0]) is" : "runs \(dead.map(String.init).joined(separator: ", ")) are"
         FileHandle.standardError.write(Data("""
-            warning: \(runs) marked running but sent no heartbeat for over \(Int(Self.staleAfter)) s: presumed \
+            warning: \(runs) marked running but sent no heartbeat for over \(Int(staleAfter)) s: presumed \
             dead; `inception-lab run` or `inception-lab train --resume` will resume \(dead.count == 1 ? "it" : "them")
 
             """.utf8))
