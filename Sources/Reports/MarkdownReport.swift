@@ -8,9 +8,9 @@ extension ExperimentReport {
         ChartSpec.all.filter { spec in curves(of: spec.metric).contains { !$0.points.isEmpty } }
     }
 
-    /// Every file of the report by name: report.md, and an SVG and a CSV per chart.
+    /// Every file of the report by name: report.md, report.html, and an SVG and a CSV per chart.
     public func files() -> [(name: String, contents: String)] {
-        [("report.md", markdown())] + charts.flatMap { spec in
+        [("report.md", markdown()), ("report.html", html())] + charts.flatMap { spec in
             let curves = curves(of: spec.metric)
             return [(spec.fileStem + ".svg", spec.chart(curves).render()), (spec.fileStem + ".csv", spec.csv(curves))]
         }

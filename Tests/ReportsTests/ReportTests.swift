@@ -64,7 +64,7 @@ import Testing
         try withDatabase(runs: residualExperiment) { path in
             let report = try report(path)
             let files = Dictionary(uniqueKeysWithValues: report.files().map { ($0.name, $0.contents) })
-            #expect(files.count == 1 + 2 * 10)
+            #expect(files.count == 2 + 2 * 10)   // report.md, report.html, an SVG and a CSV per chart
             for spec in report.charts {
                 let svg = try #require(files[spec.fileStem + ".svg"])
                 let collector = ElementCollector()
@@ -92,7 +92,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: directory) }
             let first = try ReportWriter.write(report(path), to: directory.appendingPathComponent("a").path)
             let second = try ReportWriter.write(report(path), to: directory.appendingPathComponent("b").path)
-            #expect(first.count == second.count && first.count == 21)
+            #expect(first.count == second.count && first.count == 22)
             for (a, b) in zip(first, second) {
                 #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)), "\(a)")
             }

@@ -8,7 +8,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write an experiment's report: verdicts on the paper's findings, curves, tables.",
         discussion: """
             The experiment is named directly or by its spec (a .yaml/.yml path; its `name:` line is read). \
-            --format files (the default) writes report.md with SVG charts and their CSV into --out \
+            --format files (the default) writes report.md with SVG charts and their CSV, and report.html (the same \
+            report as one page: charts inline, hover for values, configurations switched on and off) into --out \
             (default results/<experiment>/); text prints the same numbers; json prints everything for scripts. \
             Regenerating from the same database gives identical bytes.
             """)
