@@ -22,6 +22,8 @@ public final class RunEventLog {
     public let runKey: String
     /// The last step written of each tag, over every file of the run.
     public private(set) var lastSteps: [String: Int] = [:]
+    /// How many values this log has queued (values dropped as already written not counted).
+    public private(set) var addedCount = 0
     private var fileCount: Int
     private var writer: EventFileWriter?
 
@@ -68,6 +70,7 @@ public final class RunEventLog {
         }
         writer!.append(Event(wallTime: wallTime, step: step, content: .summary(new)))
         for value in new { lastSteps[value.tag] = step }
+        addedCount += new.count
         return new.count
     }
 

@@ -47,8 +47,9 @@ struct TensorBoardCommand: ParsableCommand {
         let root = URL(fileURLWithPath: out, isDirectory: true)
         for (run, name) in zip(chosen, names) {
             let directory = names.filter { $0 == name }.count > 1 ? "\(name)-run\(run.id)" : name
-            let log = try RunEventLog.open(run: run, directory: root.appendingPathComponent(directory), reader: reader)
-            print("run \(run.id): \(root.appendingPathComponent(directory).path) (\(log.lastSteps.count) tags)")
+            let path = root.appendingPathComponent(directory)
+            let log = try RunEventLog.open(run: run, directory: path, reader: reader)
+            print("run \(run.id): \(path.path): " + (log.addedCount == 0 ? "nothing new" : "\(log.addedCount) values written"))
         }
         print("open with: tensorboard --logdir \(out)")
     }
