@@ -37,6 +37,7 @@ struct MarkdownHTML: Sendable {
                 let paragraph = Self.take(&lines) { line in
                     !line.trimmingCharacters(in: .whitespaces).isEmpty && Self.headingLevel(line) == nil
                         && !line.hasPrefix("|") && !line.hasPrefix("- ") && Self.numberedItem(line) == nil
+                        && Self.image(line) == nil
                 }
                 html += "<p>\(Self.inline(paragraph.joined(separator: " ")))</p>\n"
             }

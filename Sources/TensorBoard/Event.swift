@@ -62,8 +62,8 @@ public struct Event: Sendable, Equatable {
             case (5, .bytes(let summary)):
                 var summaryReader = ProtobufReader(summary)
                 while let (number, field) = try summaryReader.next() {
-                    if number == 1, case .bytes(let value) = field {
-                        try SummaryValue(decoding: value).map { values.append($0) }
+                    if number == 1, case .bytes(let bytes) = field, let value = try SummaryValue(decoding: bytes) {
+                        values.append(value)
                     }
                 }
                 content = .summary(values)

@@ -23,6 +23,7 @@ struct HTMLReportTests {
             1. first
             12. second
 
+            Text right above an image.
             ![Chart](chart.svg)
 
             ![Other](other.svg)
@@ -45,6 +46,7 @@ struct HTMLReportTests {
             <li>first</li>
             <li>second</li>
             </ol>
+            <p>Text right above an image.</p>
             <figure>SVG</figure>
             <p><img src="other.svg" alt="Other"></p>
 
