@@ -15,6 +15,18 @@ public final class ResultsReader {
         try Migrations.requireLatest(database)
     }
 
+    /// Opens the database at `path` read-only, first bringing a file written by an older version up to date
+    /// (migrations only add). A file already at the current schema is never opened for writing, so reading
+    /// leaves its bytes as they are: a read-write connection would switch a rollback-journal file (such as the
+    /// committed `results/lab.sqlite`) to WAL journaling. `busyTimeout` is in seconds.
+    public static func migratingIfNeeded(path: String, busyTimeout: Double = 10) throws -> ResultsReader {
+        let version = try Database(path: path, mode: .readOnly, busyTimeout: busyTimeout).userVersion()
+        if version < Migrations.latestVersion {
+            _ = try ResultsStore(path: path, busyTimeout: busyTimeout)
+        }
+        return try ResultsReader(path: path, busyTimeout: busyTimeout)
+    }
+
     /// The columns of `run_summary` that `runs(_:)` returns.
     private static let summaryColumns = """
         id, name, experiment, status, model, width, seed, step, total_steps, created, finished, \

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ResultsStore
 
@@ -48,6 +49,29 @@ import Testing
             #expect(throws: StoreError.self) { try reader.runs(RunFilter(expression: "1); DELETE FROM runs; --")) }
             #expect(throws: StoreError.self) { try reader.runs(RunFilter(expression: "no_such_column = 1")) }
             #expect(try reader.runs().rows.count == 3)
+        }
+    }
+
+    @Test func readingACurrentDatabaseLeavesItsBytesAsTheyAre() throws {
+        try withStore { store in
+            _ = try populate(store)
+            // The committed results database is kept in rollback-journal mode, which a read-write open would
+            // change to WAL.
+            try store.database.execute("PRAGMA journal_mode = DELETE")
+            let file = URL(fileURLWithPath: store.path)
+            let before = try Data(contentsOf: file)
+            #expect(try ResultsReader.migratingIfNeeded(path: store.path).runs().rows.count == 3)
+            #expect(try Data(contentsOf: file) == before)
+            #expect(!FileManager.default.fileExists(atPath: store.path + "-wal"))
+        }
+    }
+
+    @Test func readingAnOlderDatabaseMigratesItFirst() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("old.sqlite").path
+            _ = try Database(path: path)  // schema version 0
+            #expect(throws: StoreError.self) { try ResultsReader(path: path) }
+            #expect(try ResultsReader.migratingIfNeeded(path: path).runs().rows.isEmpty)
         }
     }
 

@@ -8,8 +8,8 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp("The results database.", valueName: "path"))
     var path = "results/lab.sqlite"
 
-    /// Opens the database read-only. A missing file is reported as such (with how to create one) rather than
-    /// as SQLite's "unable to open database file".
+    /// Opens the database read-only (migrating an older schema first). A missing file is reported as such (with
+    /// how to create one) rather than as SQLite's "unable to open database file".
     func openReader() throws -> ResultsReader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw QueryError("""
@@ -17,10 +17,7 @@ struct DatabaseOption: ParsableArguments {
                 (`inception-lab train …` or `inception-lab run SPEC`), or pass --db PATH
                 """)
         }
-        // A database written by an older version is brought up to date first (migrations only add); the query
-        // itself then runs on a read-only connection.
-        _ = try ResultsStore(path: path)
-        return try ResultsReader(path: path)
+        return try ResultsReader.migratingIfNeeded(path: path)
     }
 }
 
