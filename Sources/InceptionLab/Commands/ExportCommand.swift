@@ -13,7 +13,8 @@ struct ExportCommand: ParsableCommand {
             The checkpoint's network must be one timm has: inception-v4 or inception-resnet-v2 at width 1 with the \
             paper stem and the published repeats (and residual scales); learned residual scales (LayerScale, \
             ReZero) are folded into each block's last convolution, which computes the same function. Load the \
-            result in Python with timm.create_model(NAME, num_classes=K, in_chans=C).load_state_dict(safetensors.torch.load_file(FILE)); \
+            result in Python with \
+            timm.create_model(NAME, num_classes=K, in_chans=C).load_state_dict(safetensors.torch.load_file(FILE)); \
             the command prints NAME, K and C. Checkpoints live in results/checkpoints/<run key>.safetensors.
             """)
 
