@@ -101,7 +101,8 @@ final class Builder {
     func residual(_ branch: Recipe, scale: Double, relu: Bool = true) -> Recipe {
         Recipe { [self] input throws(LayoutError) in
             let learned = residualScaleMode.isLearned
-                ? ChannelScale(shape: input, perChannel: residualScaleMode == .layerscale, initialValue: residualScaleInit)
+                ? ChannelScale(shape: input, perChannel: residualScaleMode == .layerscale,
+                               initialValue: residualScaleInit)
                 : nil
             let block = Residual(branch: try branch.build(input), scale: Float(scale), relu: relu,
                                  learnedScale: learned, workspace: workspace, rng: &rng)

@@ -71,7 +71,8 @@ public final class Model {
 
     /// The same function with fixed residual scales: a network of `config.withFixedScales` holding this one's
     /// parameters and statistics, with each block's learned scale `γ` folded into its expansion `L`
-    /// (`s·γ ⊙ (W·f + b) = s·((W·diag γ)·f + γ ⊙ b)`: output channel `c` of `L`'s weights and bias times `γ[c]`).
+    /// (`s·γ ⊙ (W·f + b) = s·((W·diag γ)·f + γ ⊙ b)`: output channel `c` of `L`'s weights and bias times
+    /// `γ[c]`).
     /// Outputs equal this network's up to rounding. This network itself when it learns no scales.
     public func foldingLearnedScales() -> Model {
         guard config.residualScaleMode.isLearned else { return self }

@@ -190,10 +190,13 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         if prePoolBatchNorm && model.prePoolLayerHasBatchNorm { throw .prePoolBatchNormPresent(model) }
         if !model.isResidual {
             let given: [(ModelSetting, Bool)] = [
-                (.residualScaleMode, residualScaleMode.isLearned), (.residualBranchInitScale, residualBranchInitScale != 1),
+                (.residualScaleMode, residualScaleMode.isLearned),
+                (.residualBranchInitScale, residualBranchInitScale != 1),
                 (.residualBranchLearningRateMultiplier, residualBranchLearningRateMultiplier != 1),
             ]
-            if let (setting, _) = given.first(where: { $0.1 }) { throw .residualSettingWithoutResidualBlocks(setting, model) }
+            if let (setting, _) = given.first(where: { $0.1 }) {
+                throw .residualSettingWithoutResidualBlocks(setting, model)
+            }
         }
         switch (residualScaleMode.isLearned, residualScaleInit) {
         case (false, .some): throw .residualScaleInitWithoutLearnedScales
@@ -208,7 +211,8 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         }
         guard residualBranchLearningRateMultiplier.isFinite && residualBranchLearningRateMultiplier >= 0 else {
             throw .invalidSetting(.residualBranchLearningRateMultiplier, residualBranchLearningRateMultiplier,
-                                  expected: "a finite factor ≥ 0 (1 keeps the schedule's rate, 0 freezes the expansions)")
+                                  expected: "a finite factor ≥ 0 (1 keeps the schedule's rate, 0 freezes the "
+                                      + "expansions)")
         }
     }
 

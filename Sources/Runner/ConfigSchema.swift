@@ -12,9 +12,9 @@ enum ConfigSchema {
     static let tree: ConfigValue = {
         // Residual, so that residualScales is set; the residual-scaling fields away from their defaults, which
         // encoding omits.
-        var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2, prePoolBatchNorm: true,
-                                                  residualScaleMode: .layerscale, residualScaleInit: 0.1,
-                                                  residualBranchInitScale: 0.1, residualBranchLearningRateMultiplier: 0.1))
+        var c = TrainingConfig(model: ModelConfig(
+            model: .inceptionResNetV2, prePoolBatchNorm: true, residualScaleMode: .layerscale, residualScaleInit: 0.1,
+            residualBranchInitScale: 0.1, residualBranchLearningRateMultiplier: 0.1))
         c.gradientClip = 1
         c.data.directory = ""
         c.data.validationCount = 0

@@ -40,7 +40,8 @@ struct LearnedScaleTrainingTests {
         for name in Model.learnedScaleMetrics {
             let series = try #require(straight.metrics[name])
             #expect(series.keys.sorted() == [2, 4, 6, 8, 10, 12])
-            #expect(series.values.allSatisfy { $0.isFinite && abs($0 - initial) > 1e-6 }, "\(name) did not train: \(series)")
+            #expect(series.values.allSatisfy { $0.isFinite && abs($0 - initial) > 1e-6 },
+                    "\(name) did not train: \(series)")
         }
     }
 

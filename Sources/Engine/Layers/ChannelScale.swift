@@ -31,7 +31,8 @@ public final class ChannelScale: Layer {
         }
     }
 
-    /// `∂L/∂γ[c] = Σ dy·x` over the pixels of channel `c` (over every value for a shared `γ`), `∂L/∂x = γ · dy`.
+    /// `∂L/∂γ[c] = Σ dy·x` over the pixels of channel `c` (over every value for a shared `γ`);
+    /// `∂L/∂x = γ · dy`.
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
         guard let x = input else { preconditionFailure("backward before forward") }
         let c = inputShape.channels, g = gamma.value.baseAddress!, step = perChannel ? 1 : 0
