@@ -39,6 +39,21 @@ struct ModelOptions: ParsableArguments {
             help: "BatchNorm moving-average decay (TensorFlow uses 0.9997; 0.99 suits short CPU runs).")
     var batchNormDecay: Double = 0.99
 
+    @Flag(help: "The paper's extra BatchNorm: a BatchNorm (then ReLU) on the last residual sum before the average pool (inception-resnet-v1, inception-resnet-v2-paper).")
+    var prePoolBatchNorm = false
+
+    @Option(help: "Learned residual scales on top of --scales: fixed (none), layerscale (one per channel) or rezero (one per block).")
+    var residualScaleMode = ResidualScaleMode.fixed
+
+    @Option(help: "Initial value of the learned residual scales (layerscale: required, such as 0.1; rezero: 0 unless given).")
+    var residualScaleInit: Double?
+
+    @Option(help: "Factor on the initial weights of each residual block's last convolution (its 1×1 expansion).")
+    var residualBranchInitScale: Double = 1
+
+    @Option(help: "Factor on the learning rate of each residual block's last convolution (its 1×1 expansion; 0 freezes it).")
+    var residualBranchLearningRateMultiplier: Double = 1
+
     /// The validated configuration of `model` shaped by these options; errors are `ValidationError`s that say
     /// what is wrong and what works.
     func config(model: String, defaults: Defaults = Defaults()) throws -> ModelConfig {
@@ -64,7 +79,10 @@ struct ModelOptions: ParsableArguments {
                            stem: stem ?? defaults.stem, inputSize: input ?? defaults.input,
                            inputChannels: channels ?? defaults.channels, classes: classes ?? defaults.classes,
                            residualScales: scales,
-                           dropoutKeep: dropoutKeep, batchNormDecay: batchNormDecay)
+                           dropoutKeep: dropoutKeep, batchNormDecay: batchNormDecay, prePoolBatchNorm: prePoolBatchNorm,
+                           residualScaleMode: residualScaleMode, residualScaleInit: residualScaleInit,
+                           residualBranchInitScale: residualBranchInitScale,
+                           residualBranchLearningRateMultiplier: residualBranchLearningRateMultiplier)
     }
 
     /// Three comma-separated numbers, or a `ValidationError` naming the option.
@@ -81,3 +99,4 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension Stem: ExpressibleByArgument {}
+extension ResidualScaleMode: ExpressibleByArgument {}

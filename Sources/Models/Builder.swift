@@ -14,20 +14,28 @@ struct LayoutError: Error, CustomStringConvertible {
     var description: String { "a \(kernel.0)×\(kernel.1) window does not fit a \(input) input" }
 }
 
-/// Builds the layers of one network: holds the width multiplier, the BatchNorm decay, the network's one
-/// `Workspace` and the one generator every weight is drawn from, in build order (so a seed fixes all weights).
+/// Builds the layers of one network: holds the width multiplier, the BatchNorm decay, the residual blocks'
+/// settings, the network's one `Workspace` and the one generator every weight is drawn from, in build order (so a
+/// seed fixes all weights).
 ///
 /// Notation (architecture.md §1): `unit(n, k, stride:, padding:)` is `C(n, k, s, P)`, `seq` is `[x → y]`,
 /// `concat` is `a ‖ b ‖ …`, `residual` is `Res(F, s, relu)`, `maxPool` is `MP`, `avgPool` is `AP`.
 final class Builder {
     let width: Double
     let batchNormDecay: Float
+    let residualScaleMode: ResidualScaleMode
+    let residualScaleInit: Float
+    let branchInitScale, branchLearningRateMultiplier: Float
     let workspace = Workspace()
     var rng: RandomGenerator
 
     init(config: ModelConfig, seed: UInt64) {
         width = config.width
         batchNormDecay = Float(config.batchNormDecay)
+        residualScaleMode = config.residualScaleMode
+        residualScaleInit = Float(config.residualScaleInit ?? 0)
+        branchInitScale = Float(config.residualBranchInitScale)
+        branchLearningRateMultiplier = Float(config.residualBranchLearningRateMultiplier)
         rng = RandomGenerator(seed: seed)
     }
 
@@ -88,13 +96,25 @@ final class Builder {
     }
 
     /// `Res(F, s, relu)`: `x + s·L(F(x))`, then ReLU if `relu`, with `L` the 1×1 expansion (with bias) back to
-    /// the input width.
+    /// the input width; `x + s·γ ⊙ L(F(x))` with learned scales `γ` (named `scale`). `L`'s initial weights are
+    /// multiplied by the branch init scale and its learning rate by the branch multiplier.
     func residual(_ branch: Recipe, scale: Double, relu: Bool = true) -> Recipe {
         Recipe { [self] input throws(LayoutError) in
-            Residual(branch: try branch.build(input), scale: Float(scale), relu: relu, workspace: workspace,
-                     rng: &rng)
+            let learned = residualScaleMode.isLearned
+                ? ChannelScale(shape: input, perChannel: residualScaleMode == .layerscale,
+                               initialValue: residualScaleInit)
+                : nil
+            let block = Residual(branch: try branch.build(input), scale: Float(scale), relu: relu,
+                                 learnedScale: learned, workspace: workspace, rng: &rng)
+            let expansion = block.expansion
+            for i in expansion.weight.value.indices { expansion.weight.value[i] *= branchInitScale }
+            for p in expansion.ownParameters { p.learningRateMultiplier = branchLearningRateMultiplier }
+            return block
         }
     }
+
+    /// BatchNorm followed by ReLU on the input's channels (the extra pre-pool BatchNorm).
+    var batchNorm: Recipe { Recipe { [self] in BatchNorm(shape: $0, relu: true, decay: batchNormDecay) } }
 
     /// Global average pooling, `H×W×C → 1×1×C`.
     var globalPool: Recipe { Recipe { GlobalAvgPool(input: $0) } }

@@ -34,4 +34,8 @@ enum InceptionResNet {
 extension ModelConfig {
     /// The residual scales the layout uses: the configured ones, else the model's defaults.
     var scales: ResidualScales { residualScales ?? model.defaultResidualScales ?? ResidualScales(1, 1, 1) }
+
+    /// Whether C block `i` (1-based) ends in its ReLU: all of them but the last when the extra pre-pool BatchNorm
+    /// follows it, which brings its own (`ReLU(BN(x + s·L(F(x))))`).
+    func cBlockReLU(_ i: Int) -> Bool { !(prePoolBatchNorm && i == repeats.c) }
 }

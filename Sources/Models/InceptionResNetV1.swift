@@ -10,6 +10,8 @@ enum InceptionResNetV1 {
         layout.append("reduction_a", Reductions.a(b, k: 192, l: 192, m: 256, n: 384))
         layout.stage("inception_b", count: r.b) { _ in InceptionResNet.blockB(b, n: 128, p: 128, q: 128, scale: s.b) }
         layout.append("reduction_b", Reductions.residualB(b, p: 256, q: 256, r: 256))
-        layout.stage("inception_c", count: r.c) { _ in InceptionResNet.blockC(b, p: 192, q: 192, scale: s.c) }
+        layout.stage("inception_c", count: r.c) { i in
+            InceptionResNet.blockC(b, p: 192, q: 192, scale: s.c, relu: config.cBlockReLU(i))
+        }
     }
 }

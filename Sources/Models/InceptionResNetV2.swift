@@ -11,7 +11,7 @@ enum InceptionResNetV2 {
         layout.append("reduction_a", reductionA(b))
         layout.stage("inception_b", count: r.b) { _ in blockB(b, scale: s.b) }
         layout.append("reduction_b", reductionB(b))
-        layout.stage("inception_c", count: r.c) { _ in blockC(b, scale: s.c) }
+        layout.stage("inception_c", count: r.c) { i in blockC(b, scale: s.c, relu: config.cBlockReLU(i)) }
     }
 
     /// The released layout (TF-slim, Keras, timm): stem (v3) → 35×35×192 → Mixed_5b → 320 → IR-A ×10 →

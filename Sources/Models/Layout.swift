@@ -1,12 +1,12 @@
 import Engine
 
-/// The named top-level blocks of one network, in order (`stem`, `inception_a1`, …, `reduction_a`, …, `pool`,
-/// `dropout`, `logits`), with the last block of each of the A, B and C stages marked for probes.
+/// The named top-level blocks of one network, in order (`stem`, `inception_a1`, …, `reduction_a`, …,
+/// (`prepool_bn`,) `pool`, `dropout`, `logits`), with the blocks of each of the A, B and C stages marked for probes.
 struct Layout {
     let inputShape: Shape
     private(set) var blocks: [(name: String, recipe: Recipe)] = []
-    /// Names of the last block of the A, B and C stages, in that order.
-    private(set) var stageEnds: [String] = []
+    /// Names of the blocks of the A, B and C stages, in that order.
+    private(set) var stages: [[String]] = []
 
     /// The layout of `config` (assumed valid), with recipes from `b`.
     init(_ config: ModelConfig, _ b: Builder) {
@@ -19,6 +19,7 @@ struct Layout {
         case .inceptionResNetV2Paper: InceptionResNetV2.paperBody(config, b, into: &self)
         case .inceptionResNetV2: InceptionResNetV2.releasedBody(config, b, into: &self)
         }
+        if config.prePoolBatchNorm { append("prepool_bn", b.batchNorm) }
         // The head of every model: global average pool → dropout → fully connected.
         append("pool", b.globalPool)
         append("dropout", b.dropout(keep: config.dropoutKeep))
@@ -29,10 +30,12 @@ struct Layout {
         blocks.append((name, recipe))
     }
 
-    /// `count` blocks named `name1` … `name<count>`, `block(i)` building the i-th (1-based); the last one ends
-    /// the stage.
+    /// `count` blocks named `name1` … `name<count>`, `block(i)` building the i-th (1-based), as the next stage.
     mutating func stage(_ name: String, count: Int, _ block: (_ index: Int) -> Recipe) {
         for i in 1...count { append("\(name)\(i)", block(i)) }
-        stageEnds.append("\(name)\(count)")
+        stages.append((1...count).map { "\(name)\($0)" })
     }
+
+    /// Names of the last block of the A, B and C stages, in that order.
+    var stageEnds: [String] { stages.map { $0.last! } }
 }

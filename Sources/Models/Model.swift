@@ -22,6 +22,14 @@ public final class Model {
     public let prePool: Probe
     /// The outputs of the A, B and C stages (after the last block of each), in that order.
     public let stageOutputs: [Probe]
+    /// The learned residual scales `γ` of the A, B and C stages, one parameter per residual block, in that order
+    /// (`residualScaleMode` layerscale or rezero; empty lists otherwise).
+    public let learnedScales: [[Parameter]]
+
+    /// Metric names of the mean `|γ|` over the learned residual scales of the A, B and C stages (every channel
+    /// of every block of the stage; dimensionless, the fixed scale `s` not included), recorded by the trainer.
+    public static let learnedScaleMetrics = ["learned_scale_a_mean_abs", "learned_scale_b_mean_abs",
+                                             "learned_scale_c_mean_abs"]
 
     /// An activation of the root that a trainer can read after a forward pass with `activation(_:)`.
     public struct Probe: Hashable, Sendable {
@@ -55,6 +63,36 @@ public final class Model {
         }
         stageOutputs = layout.stageEnds.map(probe)
         prePool = probe(root.layers[root.layers.firstIndex { $0.name == "pool" }! - 1].name)
+        let layers = Dictionary(uniqueKeysWithValues: root.layers.map { ($0.name, $0.layer) })
+        learnedScales = layout.stages.map { names in
+            names.compactMap { (layers[$0] as? Residual)?.learnedScale?.gamma }
+        }
+    }
+
+    /// The same function with fixed residual scales: a network of `config.withFixedScales` holding this one's
+    /// parameters and statistics, with each block's learned scale `γ` folded into its expansion `L`
+    /// (`s·γ ⊙ (W·f + b) = s·((W·diag γ)·f + γ ⊙ b)`: output channel `c` of `L`'s weights and bias times
+    /// `γ[c]`).
+    /// Outputs equal this network's up to rounding. This network itself when it learns no scales.
+    public func foldingLearnedScales() -> Model {
+        guard config.residualScaleMode.isLearned else { return self }
+        let folded: Model
+        do {
+            folded = try Model(config.withFixedScales, seed: seed)
+        } catch {
+            preconditionFailure("the fixed-scale version of a valid configuration is valid: \(error)")
+        }
+        let source = Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.name, $0.parameter) })
+        for (name, p) in folded.network.namedParameters { _ = p.value.update(fromContentsOf: source[name]!.value) }
+        for ((_, layer), (_, target)) in zip(blocks, folded.blocks) {
+            guard let block = layer as? Residual, let gamma = block.learnedScale?.gamma.value,
+                  let expansion = (target as? Residual)?.expansion, let bias = expansion.bias else { continue }
+            let channels = expansion.outputShape.channels
+            let scale = { (c: Int) in gamma[gamma.count == 1 ? 0 : c] }
+            for i in expansion.weight.value.indices { expansion.weight.value[i] *= scale(i % channels) }
+            for c in 0..<channels { bias.value[c] *= scale(c) }
+        }
+        return folded
     }
 
     /// The top-level blocks with their names.

@@ -31,7 +31,10 @@ public struct ResidualScales: Codable, Hashable, Sendable, CustomStringConvertib
 /// (0.17 / 0.10 / 0.20 for `inception-resnet-v2` as in the public code, 1.0 for the other two). The initialiser
 /// fills them in, so two configurations that build the same network compare (and hash) equal.
 ///
-/// Decoding accepts any subset of the keys besides `model`; the missing ones take the defaults below.
+/// Decoding accepts any subset of the keys besides `model`; the missing ones take the defaults below. Encoding
+/// omits `prePoolBatchNorm`, `residualScaleMode`, `residualBranchInitScale` and
+/// `residualBranchLearningRateMultiplier` at their defaults (and `residualScaleInit` when nil), so the canonical JSON,
+/// and with it the identity, of every configuration written before they existed is unchanged.
 public struct ModelConfig: Codable, Hashable, Sendable {
     /// Which of the five networks.
     public var model: ModelName
@@ -55,11 +58,36 @@ public struct ModelConfig: Codable, Hashable, Sendable {
     /// BatchNorm moving-average decay. TensorFlow's (and the paper's) 0.9997 needs hundreds of thousands of steps;
     /// 0.99 is this project's default for short CPU runs.
     public var batchNormDecay: Double
+    /// The paper's "extra BatchNorm" remedy: a BatchNorm (with the ReLU after it) on the sum of the last residual
+    /// block, the layer before the average pool that dies in wide unscaled networks, as the top-level block
+    /// `prepool_bn`. Only for `inception-resnet-v1` and `inception-resnet-v2-paper`; the other networks' last layer
+    /// already ends in a BatchNorm.
+    public var prePoolBatchNorm: Bool
+    /// Learned scales of the residual branches on top of the fixed `residualScales` (`fixed`: none).
+    public var residualScaleMode: ResidualScaleMode
+    /// Initial value of the learned scales (`layerscale`: required; `rezero`: 0 unless set; `fixed`: nil). Reads
+    /// give the mode's `defaultInitialValue` when none was set, and so does the encoding (equality compares what
+    /// was set, so ReZero set to 0 and ReZero left at 0 compare unequal but have the same canonical JSON).
+    public var residualScaleInit: Double? {
+        get { givenResidualScaleInit ?? residualScaleMode.defaultInitialValue }
+        set { givenResidualScaleInit = newValue }
+    }
+    private var givenResidualScaleInit: Double?
+    /// Factor on the initial weights of each residual block's expansion `L`, the last convolution of its branch
+    /// (1: Glorot-uniform as drawn). At initialisation (`L`'s bias is 0) scale `s` with factor 1 and scale 1 with
+    /// factor `s` are the same network.
+    public var residualBranchInitScale: Double
+    /// Factor on the learning rate of each residual block's expansion `L` (weights and bias; 1: the schedule's
+    /// rate, 0: frozen).
+    public var residualBranchLearningRateMultiplier: Double
 
     /// The paper's full-size configuration (299×299×3, 1000 classes, paper stem) unless told otherwise.
     public init(model: ModelName, width: Double = 1, repeats: Repeats? = nil, stem: Stem = .paper,
                 inputSize: Int = 299, inputChannels: Int = 3, classes: Int = 1000,
-                residualScales: ResidualScales? = nil, dropoutKeep: Double = 0.8, batchNormDecay: Double = 0.99) {
+                residualScales: ResidualScales? = nil, dropoutKeep: Double = 0.8, batchNormDecay: Double = 0.99,
+                prePoolBatchNorm: Bool = false, residualScaleMode: ResidualScaleMode = .fixed,
+                residualScaleInit: Double? = nil, residualBranchInitScale: Double = 1,
+                residualBranchLearningRateMultiplier: Double = 1) {
         self.model = model
         self.width = width
         self.repeats = repeats ?? model.defaultRepeats
@@ -70,11 +98,17 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         self.residualScales = residualScales ?? model.defaultResidualScales
         self.dropoutKeep = dropoutKeep
         self.batchNormDecay = batchNormDecay
+        self.prePoolBatchNorm = prePoolBatchNorm
+        self.residualScaleMode = residualScaleMode
+        givenResidualScaleInit = residualScaleInit
+        self.residualBranchInitScale = residualBranchInitScale
+        self.residualBranchLearningRateMultiplier = residualBranchLearningRateMultiplier
     }
 
     private enum CodingKeys: String, CodingKey {
         case model, width, repeats, stem, inputSize, inputChannels, classes, residualScales, dropoutKeep,
-             batchNormDecay
+             batchNormDecay, prePoolBatchNorm, residualScaleMode, residualScaleInit, residualBranchInitScale,
+             residualBranchLearningRateMultiplier
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,7 +125,42 @@ public struct ModelConfig: Codable, Hashable, Sendable {
                   residualScales: try c.decodeIfPresent(ResidualScales.self, forKey: .residualScales),
                   dropoutKeep: try c.decodeIfPresent(Double.self, forKey: .dropoutKeep) ?? defaults.dropoutKeep,
                   batchNormDecay: try c.decodeIfPresent(Double.self, forKey: .batchNormDecay)
-                      ?? defaults.batchNormDecay)
+                      ?? defaults.batchNormDecay,
+                  prePoolBatchNorm: try c.decodeIfPresent(Bool.self, forKey: .prePoolBatchNorm)
+                      ?? defaults.prePoolBatchNorm,
+                  residualScaleMode: try c.decodeIfPresent(ResidualScaleMode.self, forKey: .residualScaleMode)
+                      ?? defaults.residualScaleMode,
+                  residualScaleInit: try c.decodeIfPresent(Double.self, forKey: .residualScaleInit),
+                  residualBranchInitScale: try c.decodeIfPresent(Double.self, forKey: .residualBranchInitScale)
+                      ?? defaults.residualBranchInitScale,
+                  residualBranchLearningRateMultiplier: try c.decodeIfPresent(
+                      Double.self, forKey: .residualBranchLearningRateMultiplier)
+                      ?? defaults.residualBranchLearningRateMultiplier)
+    }
+
+    /// Every field, except the residual-scaling ones at their defaults (see the type's comment).
+    public func encode(to encoder: any Encoder) throws {
+        let defaults = ModelConfig(model: model)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(width, forKey: .width)
+        try c.encode(repeats, forKey: .repeats)
+        try c.encode(stem, forKey: .stem)
+        try c.encode(inputSize, forKey: .inputSize)
+        try c.encode(inputChannels, forKey: .inputChannels)
+        try c.encode(classes, forKey: .classes)
+        try c.encodeIfPresent(residualScales, forKey: .residualScales)
+        try c.encode(dropoutKeep, forKey: .dropoutKeep)
+        try c.encode(batchNormDecay, forKey: .batchNormDecay)
+        func encode<T: Encodable & Equatable>(_ value: T, _ key: CodingKeys, unless standard: T) throws {
+            if value != standard { try c.encode(value, forKey: key) }
+        }
+        try encode(prePoolBatchNorm, .prePoolBatchNorm, unless: defaults.prePoolBatchNorm)
+        try encode(residualScaleMode, .residualScaleMode, unless: defaults.residualScaleMode)
+        try c.encodeIfPresent(residualScaleInit, forKey: .residualScaleInit)
+        try encode(residualBranchInitScale, .residualBranchInitScale, unless: defaults.residualBranchInitScale)
+        try encode(residualBranchLearningRateMultiplier, .residualBranchLearningRateMultiplier,
+                   unless: defaults.residualBranchLearningRateMultiplier)
     }
 
     /// Shape of one input image, `inputSize × inputSize × inputChannels`.
@@ -109,10 +178,51 @@ public struct ModelConfig: Codable, Hashable, Sendable {
         }
         guard dropoutKeep > 0 && dropoutKeep <= 1 else { throw .invalidDropoutKeep(dropoutKeep) }
         guard batchNormDecay >= 0 && batchNormDecay < 1 else { throw .invalidBatchNormDecay(batchNormDecay) }
+        try validateResidualScaling()
         guard Self.layoutFits(model: model, stem: stem, inputSize: inputSize) else {
             throw .inputTooSmall(model: model, stem: stem, size: inputSize,
                                  minimum: Self.minimumInputSize(model: model, stem: stem))
         }
+    }
+
+    /// Checks the extra BatchNorm, the learned scales and the reparametrisation of the residual branches.
+    private func validateResidualScaling() throws(ModelError) {
+        if prePoolBatchNorm && model.prePoolLayerHasBatchNorm { throw .prePoolBatchNormPresent(model) }
+        if !model.isResidual {
+            let given: [(ModelSetting, Bool)] = [
+                (.residualScaleMode, residualScaleMode.isLearned),
+                (.residualBranchInitScale, residualBranchInitScale != 1),
+                (.residualBranchLearningRateMultiplier, residualBranchLearningRateMultiplier != 1),
+            ]
+            if let (setting, _) = given.first(where: { $0.1 }) {
+                throw .residualSettingWithoutResidualBlocks(setting, model)
+            }
+        }
+        switch (residualScaleMode.isLearned, residualScaleInit) {
+        case (false, .some): throw .residualScaleInitWithoutLearnedScales
+        case (true, .none): throw .residualScaleInitMissing(residualScaleMode)
+        case (true, .some(let v)) where !v.isFinite || v < 0:
+            throw .invalidSetting(.residualScaleInit, v, expected: "a finite value ≥ 0, such as 0.1")
+        default: break
+        }
+        guard residualBranchInitScale.isFinite && residualBranchInitScale > 0 else {
+            throw .invalidSetting(.residualBranchInitScale, residualBranchInitScale,
+                                  expected: "a finite factor > 0 (1 keeps the initial weights)")
+        }
+        guard residualBranchLearningRateMultiplier.isFinite && residualBranchLearningRateMultiplier >= 0 else {
+            throw .invalidSetting(.residualBranchLearningRateMultiplier, residualBranchLearningRateMultiplier,
+                                  expected: "a finite factor ≥ 0 (1 keeps the schedule's rate, 0 freezes the "
+                                      + "expansions)")
+        }
+    }
+
+    /// This configuration with fixed residual scales instead of learned ones: the network
+    /// `Model.foldingLearnedScales()` returns.
+    public var withFixedScales: ModelConfig {
+        var c = self
+        c.residualScaleMode = .fixed
+        c.residualScaleInit = nil
+        return c
     }
 
     /// The smallest square input side the layout of `model` with `stem` accepts, found by building the layout

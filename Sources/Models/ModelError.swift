@@ -20,6 +20,16 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidDropoutKeep(Double)
     /// The BatchNorm moving-average decay is outside [0, 1).
     case invalidBatchNormDecay(Double)
+    /// The extra pre-pool BatchNorm was asked for a network whose pre-pool layer already ends in one.
+    case prePoolBatchNormPresent(ModelName)
+    /// A setting of the residual branches was given for a network without residual blocks.
+    case residualSettingWithoutResidualBlocks(ModelSetting, ModelName)
+    /// An initial value of learned residual scales was given with fixed scales.
+    case residualScaleInitWithoutLearnedScales
+    /// Learned residual scales of this mode need an initial value and none was given.
+    case residualScaleInitMissing(ResidualScaleMode)
+    /// A setting is out of its range; `expected` says what it must be.
+    case invalidSetting(ModelSetting, Double, expected: String)
 
     public var description: String {
         switch self {
@@ -44,6 +54,37 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             "dropout keep probability \(keep) is outside (0, 1]"
         case .invalidBatchNormDecay(let decay):
             "BatchNorm moving-average decay \(decay) is outside [0, 1)"
+        case .prePoolBatchNormPresent(let model):
+            "\(ModelSetting.prePoolBatchNorm): the last layer of \(model) before the average pool already ends in a "
+                + "BatchNorm; the extra one is for the last residual sum of inception-resnet-v1 and "
+                + "inception-resnet-v2-paper: remove it or choose one of those"
+        case .residualSettingWithoutResidualBlocks(let setting, let model):
+            "\(setting) applies to residual blocks and \(model) has none: remove it, or choose a residual model "
+                + "(\(ModelName.allCases.filter(\.isResidual).map(\.rawValue).joined(separator: ", ")))"
+        case .residualScaleInitWithoutLearnedScales:
+            "\(ModelSetting.residualScaleInit) is the initial value of learned residual scales, but "
+                + "\(ModelSetting.residualScaleMode) is fixed: remove it, or set the mode to layerscale or rezero "
+                + "(fixed scales are model.residualScales, --scales)"
+        case .residualScaleInitMissing(let mode):
+            "\(ModelSetting.residualScaleMode) \(mode) needs \(ModelSetting.residualScaleInit), the learned scales' "
+                + "initial value, such as 0.1 (Touvron et al. 2021 use 0.1 up to 18 blocks, 1e-5 at 24)"
+        case .invalidSetting(let setting, let value, let expected):
+            "\(setting) is \(value); expected \(expected)"
         }
     }
+}
+
+/// A setting of `ModelConfig` that error messages name by its field in a run configuration and its `train`
+/// option (`model.residualScaleInit (--residual-scale-init)`).
+public enum ModelSetting: String, Sendable, CustomStringConvertible {
+    case prePoolBatchNorm, residualScaleMode, residualScaleInit, residualBranchInitScale,
+         residualBranchLearningRateMultiplier
+
+    /// The `train` option: the field's name in kebab case, as swift-argument-parser names the `ModelOptions`
+    /// property of the same name.
+    public var option: String {
+        "--" + rawValue.reduce(into: "") { $0 += $1.isUppercase ? "-" + $1.lowercased() : String($1) }
+    }
+
+    public var description: String { "model.\(rawValue) (\(option))" }
 }

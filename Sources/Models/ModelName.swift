@@ -28,6 +28,16 @@ public enum ModelName: String, CaseIterable, Codable, Hashable, Sendable, Custom
         }
     }
 
+    /// Whether the last layer before the average pool already ends in a BatchNorm: every branch of the last
+    /// Inception-C block (v3, v4) or the released v2's final `C(1536,1)`; not the sum of the last residual block of
+    /// `inception-resnet-v1` and `inception-resnet-v2-paper` (`ModelConfig.prePoolBatchNorm` adds one there).
+    public var prePoolLayerHasBatchNorm: Bool {
+        switch self {
+        case .inceptionV3, .inceptionV4, .inceptionResNetV2: true
+        case .inceptionResNetV1, .inceptionResNetV2Paper: false
+        }
+    }
+
     /// Repeats of the A, B and C blocks in the published network. For `inception-resnet-v2` the C count includes
     /// the final unscaled block without ReLU.
     public var defaultRepeats: Repeats {

@@ -39,8 +39,10 @@ public struct ModelSummary: Codable, Hashable, Sendable {
         }
         let rule = String(repeating: "-", count: widths.reduce(6, +))
         let s = config.residualScales.map { "  scales \($0)" } ?? ""
+        let learned = config.residualScaleInit.map { "  \(config.residualScaleMode) from \($0)" } ?? ""
+        let extraBatchNorm = config.prePoolBatchNorm ? "  pre-pool BatchNorm" : ""
         let title = "\(config.model)  width \(config.width)  repeats \(config.repeats)  \(config.stem) stem  "
-            + "input \(inputShape)  classes \(config.classes)\(s)"
+            + "input \(inputShape)  classes \(config.classes)\(s)\(learned)\(extraBatchNorm)"
         let totals = "\(millions(parameters)) M parameters, \(millions(macs)) M MACs per image"
         return ([title, line(header), rule] + rows.map(line) + [rule, line(total), totals]).joined(separator: "\n")
     }

@@ -13,8 +13,9 @@ public struct TimmWeights {
     private let naming: TimmNaming
 
     /// The timm network that is `config`: `inception-v4` or `inception-resnet-v2` at width 1 with the paper stem,
-    /// the published repeats and (for the residual network) timm's fixed residual scales 0.17, 0.10, 0.20. Input
-    /// size, input channels and classes are free (timm's `in_chans` and `num_classes`).
+    /// the published repeats and (for the residual network) timm's fixed residual scales 0.17, 0.10, 0.20 (learned
+    /// scales folded away first: `Model.foldingLearnedScales()`). Input size, input channels and classes are free
+    /// (timm's `in_chans` and `num_classes`).
     public init(for config: ModelConfig) throws(WeightsError) {
         guard let naming = TimmNaming(config.model) else { throw .noTimmPort(config.model) }
         let timm = naming.config
@@ -30,6 +31,7 @@ public struct TimmWeights {
         try require("repeats", config.repeats, timm.repeats)
         try require("residual scales", config.residualScales?.description ?? "none",
                     timm.residualScales?.description ?? "none")
+        try require("residual scale mode", config.residualScaleMode, timm.residualScaleMode)
         self.naming = naming
     }
 

@@ -1,3 +1,5 @@
+import Models
+
 /// The metric names the trainer records (docs/training.md) that a report reads. Errors are fractions in [0, 1],
 /// losses are mean cross-entropy in nats, times are seconds.
 public enum Metric {
@@ -17,6 +19,8 @@ public enum Metric {
     public static let prepoolDeadFraction = "prepool_dead_fraction"
     /// Root-mean-square of the residual stream after the A, B and C stages (activation units).
     public static let stageRMS = ["stage_a_rms", "stage_b_rms", "stage_c_rms"]
+    /// Mean |γ| of the learned residual scales of the A, B and C stages (LayerScale, ReZero; dimensionless).
+    public static let learnedScale = Model.learnedScaleMetrics
 }
 
 /// One recorded, finite value of a metric. A `Sendable` value.

@@ -49,9 +49,10 @@ public struct RunConfiguration: Sendable, Hashable {
     /// Whether the network has residual blocks.
     public var isResidual: Bool { model.model.isResidual }
 
-    /// Whether the network is residual with every residual scale 1 (no scaling before the addition).
+    /// Whether the network is residual with every residual scale 1 and none learned (no scaling before the
+    /// addition).
     public var isUnscaledResidual: Bool {
-        guard let s = model.residualScales else { return false }
+        guard let s = model.residualScales, !model.residualScaleMode.isLearned else { return false }
         return s.a == 1 && s.b == 1 && s.c == 1
     }
 

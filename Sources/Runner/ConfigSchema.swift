@@ -10,7 +10,11 @@ import Training
 enum ConfigSchema {
     /// A configuration with every optional field set, as a tree: its paths are the settable fields.
     static let tree: ConfigValue = {
-        var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2))  // residual: residualScales is set
+        // Residual, so that residualScales is set; the residual-scaling fields away from their defaults, which
+        // encoding omits.
+        var c = TrainingConfig(model: ModelConfig(
+            model: .inceptionResNetV2, prePoolBatchNorm: true, residualScaleMode: .layerscale, residualScaleInit: 0.1,
+            residualBranchInitScale: 0.1, residualBranchLearningRateMultiplier: 0.1))
         c.gradientClip = 1
         c.data.directory = ""
         c.data.validationCount = 0
@@ -48,6 +52,7 @@ enum ConfigSchema {
     static let choices: [String: [String]] = [
         "model.model": ModelName.allCases.map(\.rawValue),
         "model.stem": Stem.allCases.map(\.rawValue),
+        "model.residualScaleMode": ResidualScaleMode.allCases.map(\.rawValue),
         "optimizer": TrainingConfig.OptimizerKind.allCases.map(\.rawValue),
         "data.name": DatasetSpec.names,
         "data.normalization": ["standardized", "unit", "symmetric"],

@@ -10,7 +10,8 @@ import Models
 /// - every `logEvery` steps: `train_loss`, `train_top1_error` (of the batch, in [0, 1]), `learning_rate`,
 ///   `grad_norm` (global, before clipping), `step_time` (seconds, mean over the interval), `images_per_second`,
 ///   `epoch`, and the probes `prepool_dead_fraction`, `prepool_zero_fraction`, `prepool_rms`, `max_activation`,
-///   `stage_<a|b|c>_rms` (RMS of each stage's output: the residual stream in residual models);
+///   `stage_<a|b|c>_rms` (RMS of each stage's output: the residual stream in residual models), and with learned
+///   residual scales `Model.learnedScaleMetrics` (mean |γ| of each stage);
 /// - every `evaluateEvery` steps and at the end: `val_loss`, `val_top1_error`, `val_top5_error`;
 /// - at the end of a finished run: `test_loss`, `test_top1_error`, `test_top5_error`.
 ///
@@ -237,6 +238,10 @@ public final class Trainer {
             largest = max(largest, p.maxAbs)
         }
         metrics["max_activation"] = largest
+        for (name, scales) in zip(Model.learnedScaleMetrics, model.learnedScales) where !scales.isEmpty {
+            let values = scales.flatMap { Array($0.value) }
+            metrics[name] = values.reduce(0) { $0 + Double(abs($1)) } / Double(values.count)
+        }
         return metrics
     }
 

@@ -3,8 +3,9 @@ import Foundation
 import Models
 
 /// Everything that defines a training run, and nothing that doesn't: two runs with equal configurations (seed
-/// included) produce the same metrics. Its canonical JSON (sorted keys, every field written) is what the results
-/// database stores and hashes into the run's identity.
+/// included) produce the same metrics. Its canonical JSON (sorted keys, every field written but the model's
+/// residual-scaling fields at their defaults, see `ModelConfig`) is what the results database stores and hashes into
+/// the run's identity.
 ///
 /// Defaults follow the paper's recipe where it gives one (architecture.md §6: RMSProp ρ 0.9, μ 0.9, ε 1.0, learning
 /// rate 0.045 decayed ×0.94 every 2 epochs, dropout keep 0.8) and are marked *not in the paper* otherwise.

@@ -90,6 +90,29 @@ struct LayerGradientTests {
         GradientCheck(batch: 3, strided: strided).verify(layer)
     }
 
+    @Test("ChannelScale, per channel (LayerScale) and shared (ReZero)", arguments: [true, false])
+    func channelScale(perChannel: Bool) {
+        let layer = ChannelScale(shape: Shape(3, 4, 5), perChannel: perChannel, initialValue: 0.3)
+        #expect(layer.gamma.dimensions == [perChannel ? 5 : 1])
+        GradientCheck(batch: 3).verify(layer)
+    }
+
+    /// `x + s·γ ⊙ L(F(x))`: LayerScale (per channel) and ReZero (one scalar) with and without the ReLU; ReZero also
+    /// at its initial 0, where the branch gets no gradient but `γ` does.
+    @Test("Residual merge with a learned scale", arguments: [
+        (true, Float(0.1), true), (true, Float(0.1), false), (false, Float(0.3), true), (false, Float(0), true),
+    ])
+    func residualWithLearnedScale(perChannel: Bool, initialValue: Float, relu: Bool) {
+        let shape = Shape(4, 3, 11)
+        var rng = RandomGenerator(seed: 11)
+        let learned = ChannelScale(shape: shape, perChannel: perChannel, initialValue: initialValue)
+        let layer = Residual(branch: conv(shape, 2, (3, 3)), scale: 0.5, relu: relu, learnedScale: learned,
+                             workspace: workspace, rng: &rng)
+        let errors = GradientCheck(batch: 3).errors(of: layer)
+        #expect(errors.map(\.name).contains("scale.gamma"))
+        for (name, error) in errors { #expect(error < 1e-2, "gradient of \(name): relative error \(error)") }
+    }
+
     /// A conv unit: convolution without bias → BatchNorm → ReLU (architecture.md §1 `C`).
     func unit(_ input: Shape, _ out: Int, _ k: (Int, Int), stride: Int = 1, padding: Padding = .same,
               seed: UInt64) -> Sequential {

@@ -37,6 +37,22 @@ struct OptimizerTests {
         #expect(abs(p.value[0] - 1.05) < 1e-6)
     }
 
+    /// A parameter's learning-rate multiplier m scales its step and nothing else's: RMSProp's first step of
+    /// `rmspropFollowsTensorFlow` with m = 0.25 moves w by 0.25 · 0.13187609; SGD's first step of `sgdWithMomentum`
+    /// with m = 0.25 moves w by 0.25 · 0.5; a second parameter with m = 1 takes its full step.
+    @Test func learningRateMultiplier() {
+        let p = parameter([1], gradient: [2]), q = parameter([1], gradient: [2])
+        p.learningRateMultiplier = 0.25
+        RMSProp(parameters: [p, q], decay: 0.9, momentum: 0.9, epsilon: 1.0).step(learningRate: 0.1)
+        #expect(abs(p.value[0] - (1 - 0.25 * 0.13187609)) < 1e-6)
+        #expect(abs(q.value[0] - 0.86812391) < 1e-6)
+        let u = parameter([3], gradient: [1]), v = parameter([3], gradient: [1])
+        u.learningRateMultiplier = 0.25
+        SGD(parameters: [u, v], momentum: 0.9).step(learningRate: 0.5)
+        #expect(abs(u.value[0] - 2.875) < 1e-6)
+        #expect(abs(v.value[0] - 2.5) < 1e-6)
+    }
+
     /// Weight decay 0.1 on w = [3, 4], g = [0, 0] gives g = [0.3, 0.4] (norm 0.5), leaves biases alone; clipping at
     /// 0.25 halves it.
     @Test func weightDecayThenGlobalNormClipping() {

@@ -19,13 +19,45 @@ import Testing
 ///   ≲ 3e-4 absolute, covered by the 1e-3 term.
 /// A wrong backward pass (a missing residual scale, BatchNorm's batch-statistics term, a branch's gradient not
 /// accumulated) is off by tens of per cent or more.
+///
+/// The same check runs on the residual-scaling variants: the extra pre-pool BatchNorm, LayerScale (initial 0.5)
+/// and ReZero (initial 0.4 rather than 0, so that the branches behind it get gradients to check), each with its
+/// new parameters among the checked ones.
 @Suite("End-to-end finite differences")
 struct EndToEndGradientTests {
+    static let base = ModelConfig(model: .inceptionResNetV2Paper, width: 0.125, repeats: Repeats(1, 1, 1),
+                                  stem: .compact, inputSize: 32, inputChannels: 1, classes: 5,
+                                  residualScales: ResidualScales(0.5, 0.3, 0.2), dropoutKeep: 1)
+    static let checked = ["stem.0.conv.weight", "inception_a1.branch.branch2.2.conv.weight",
+                          "inception_b1.expand.weight", "reduction_b.branch2.1.conv.weight", "inception_c1.expand.bias",
+                          "logits.weight"]
+
     @Test("single weights of a small residual network")
     func singleWeights() throws {
-        let config = ModelConfig(model: .inceptionResNetV2Paper, width: 0.125, repeats: Repeats(1, 1, 1),
-                                 stem: .compact, inputSize: 32, inputChannels: 1, classes: 5,
-                                 residualScales: ResidualScales(0.5, 0.3, 0.2), dropoutKeep: 1)
+        try check(Self.base, Self.checked)
+    }
+
+    @Test("single weights with the extra pre-pool BatchNorm")
+    func prePoolBatchNorm() throws {
+        var config = Self.base
+        config.prePoolBatchNorm = true
+        // The BatchNorm removes per-channel constants, so the last block's expansion bias gets no gradient.
+        let checked = Self.checked.map { $0 == "inception_c1.expand.bias" ? "inception_c1.expand.weight" : $0 }
+        try check(config, checked + ["prepool_bn.gamma", "prepool_bn.beta"])
+    }
+
+    @Test("single weights with learned residual scales", arguments: [
+        (ResidualScaleMode.layerscale, 0.5), (ResidualScaleMode.rezero, 0.4),
+    ])
+    func learnedScales(mode: ResidualScaleMode, initial: Double) throws {
+        var config = Self.base
+        config.residualScaleMode = mode
+        config.residualScaleInit = initial
+        try check(config, Self.checked + ["inception_a1.scale.gamma", "inception_b1.scale.gamma",
+                                          "inception_c1.scale.gamma"])
+    }
+
+    func check(_ config: ModelConfig, _ checked: [String]) throws {
         let m = try Model(config, seed: 11)
         let (images, labels) = TrainingPassTests.batch(m.network.inputShape, 4, classes: 5, seed: 2)
         let x = images.view(batch: 4)
@@ -37,8 +69,6 @@ struct EndToEndGradientTests {
         m.network.backward()
 
         let parameters = Dictionary(uniqueKeysWithValues: m.network.namedParameters.map { ($0.name, $0.parameter) })
-        let checked = ["stem.0.conv.weight", "inception_a1.branch.branch2.2.conv.weight", "inception_b1.expand.weight",
-                       "reduction_b.branch2.1.conv.weight", "inception_c1.expand.bias", "logits.weight"]
         let h: Float = 1e-3
         for name in checked {
             let p = try #require(parameters[name])

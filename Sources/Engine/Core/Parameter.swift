@@ -21,6 +21,8 @@ public final class Parameter {
     public let role: Role
     public let value: UnsafeMutableBufferPointer<Float>
     public let gradient: UnsafeMutableBufferPointer<Float>
+    /// Factor on the optimizer's learning rate for this parameter (dimensionless; 1: the schedule's rate, 0: frozen).
+    public var learningRateMultiplier: Float = 1
 
     public init(name: String, dimensions: [Int], role: Role, initialValue: Float = 0) {
         self.name = name

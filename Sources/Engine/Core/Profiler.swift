@@ -1,7 +1,8 @@
 /// Time spent per kind of layer during forward and backward passes, for `bench train`.
 ///
-/// Containers (`Sequential`, `Concat`, `Residual`) time each leaf child they call and `Residual` its own merge;
-/// a network with no profiler attached pays one nil check per child call. Attach with `Network.profiler`.
+/// Containers (`Sequential`, `Concat`, `Residual`) time each leaf child they call and `Residual` its own merge
+/// (its learned scale counts as merge); a network with no profiler attached pays one nil check per child call.
+/// Attach with `Network.profiler`.
 ///
 /// Threading: used by the network's thread only.
 public final class Profiler {
@@ -41,6 +42,7 @@ public final class Profiler {
         case is Sequential, is Concat, is Residual: nil
         case is Conv2D: backward ? .convolutionBackward : .convolutionForward
         case is BatchNorm: .batchNorm
+        case is ChannelScale: .residualMerge
         case is MaxPool, is AvgPool, is GlobalAvgPool: .pooling
         default: .other
         }

@@ -1,40 +1,55 @@
 /// The residual merge of the Inception-ResNet blocks, `Res(F, s, relu)` of architecture.md §1:
 /// `y = x + s · L(F(x))`, then ReLU if `relu`, where `L` is a 1×1 convolution with bias that expands `F`'s
-/// output back to the input width. No BatchNorm on the sum.
+/// output back to the input width. No BatchNorm on the sum. With a learned scale `γ` (`ChannelScale`: LayerScale
+/// or ReZero) the merge is `y = x + s · γ ⊙ L(F(x))`.
 public final class Residual: Layer {
     public let branch: any Layer
     public let expansion: Conv2D
-    /// The residual scale `s` (1.0 means unscaled).
+    /// The fixed residual scale `s` (1.0 means unscaled).
     public let scale: Float
+    /// The learned scale `γ` applied to `L(F(x))` before the fixed one, nil for none.
+    public let learnedScale: ChannelScale?
     public let relu: Bool
     private let branchOutput, expanded: Tensor
     private let branchGradient, expandedGradient: Tensor
+    /// `γ ⊙ L(F(x))` and its gradient, with a learned scale.
+    private let scaled: (output: Tensor, gradient: Tensor)?
     private var output: TensorView?
     /// Times the branch, the expansion and the merge when set (see `Network.profiler`).
     public var profiler: Profiler?
 
-    public init(branch: any Layer, scale: Float, relu: Bool = true, workspace: Workspace, rng: inout RandomGenerator) {
+    /// - Parameter learnedScale: a learned scale over the input's shape, or nil.
+    public init(branch: any Layer, scale: Float, relu: Bool = true, learnedScale: ChannelScale? = nil,
+                workspace: Workspace, rng: inout RandomGenerator) {
         self.branch = branch
         self.scale = scale
         self.relu = relu
+        self.learnedScale = learnedScale
         expansion = Conv2D(input: branch.outputShape, outputChannels: branch.inputShape.channels, kernel: (1, 1),
                            bias: true, workspace: workspace, rng: &rng)
         precondition(expansion.outputShape == branch.inputShape, "the residual branch must keep the spatial size")
+        precondition(learnedScale.map { $0.inputShape == branch.inputShape } ?? true,
+                     "the learned scale must have the block's shape")
         branchOutput = Tensor(shape: branch.outputShape)
         branchGradient = Tensor(shape: branch.outputShape)
         expanded = Tensor(shape: branch.inputShape)
         expandedGradient = Tensor(shape: branch.inputShape)
+        scaled = learnedScale.map { _ in (Tensor(shape: branch.inputShape), Tensor(shape: branch.inputShape)) }
     }
 
     public var inputShape: Shape { branch.inputShape }
     public var outputShape: Shape { branch.inputShape }
-    public var children: [(name: String, layer: any Layer)] { [("branch", branch), ("expand", expansion)] }
+    public var children: [(name: String, layer: any Layer)] {
+        [("branch", branch), ("expand", expansion)] + (learnedScale.map { [("scale", $0)] } ?? [])
+    }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         output = y
-        let f = branchOutput.view(batch: x.batch), r = expanded.view(batch: x.batch)
+        let f = branchOutput.view(batch: x.batch), l = expanded.view(batch: x.batch)
+        let r = scaled?.output.view(batch: x.batch) ?? l
         profiler.forward(branch, x, into: f, mode: mode)
-        profiler.forward(expansion, f, into: r, mode: mode)
+        profiler.forward(expansion, f, into: l, mode: mode)
+        if let learnedScale { profiler.forward(learnedScale, l, into: r, mode: mode) }
         let c = outputShape.channels, s = scale
         profiler.measure(.residualMerge) {
             let floor: Float = relu ? 0 : -.infinity
@@ -55,8 +70,10 @@ public final class Residual: Layer {
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
         guard let y = output else { preconditionFailure("backward before forward") }
         let c = outputShape.channels, s = scale
-        let dr = expandedGradient.view(batch: dy.batch), df = branchGradient.view(batch: dy.batch)
-        // g = dy masked by the ReLU; ∂L/∂x gets g directly (the identity path) and ∂L/∂r = s·g.
+        let dl = expandedGradient.view(batch: dy.batch), df = branchGradient.view(batch: dy.batch)
+        let dr = scaled?.gradient.view(batch: dy.batch) ?? dl
+        // g = dy masked by the ReLU; ∂L/∂x gets g directly (the identity path) and ∂L/∂r = s·g, where r is the
+        // expanded branch, scaled by γ when learned.
         profiler.measure(.residualMerge) {
             let relu = self.relu
             let contiguous = dy.isContiguous && y.isContiguous && (dx?.isContiguous ?? true)
@@ -79,7 +96,8 @@ public final class Residual: Layer {
                 }
             }
         }
-        profiler.backward(expansion, dr, into: df, accumulate: false)
+        if let learnedScale { profiler.backward(learnedScale, dr, into: dl, accumulate: false) }
+        profiler.backward(expansion, dl, into: df, accumulate: false)
         profiler.backward(branch, df, into: dx, accumulate: true)
     }
 }

@@ -4,7 +4,8 @@
 ///     mom = μ·mom + lr·g / √(ms + ε)      (ε inside the square root; the learning rate folded into mom)
 ///     w  -= mom
 ///
-/// The paper's recipe: ρ = 0.9, μ = 0.9, ε = 1.0.
+/// The paper's recipe: ρ = 0.9, μ = 0.9, ε = 1.0. `lr` is the step's rate times the parameter's
+/// `learningRateMultiplier`.
 public final class RMSProp: Optimizer {
     public let parameters: [Parameter]
     public let decay, momentum, epsilon: Float
@@ -24,8 +25,9 @@ public final class RMSProp: Optimizer {
     }
 
     public func step(learningRate: Float) {
-        let rho = decay, mu = momentum, eps = epsilon, lr = learningRate
+        let rho = decay, mu = momentum, eps = epsilon
         for (p, (ms, mom)) in zip(parameters, zip(meanSquares, moments)) {
+            let lr = learningRate * p.learningRateMultiplier
             let w = p.value, g = p.gradient, s = ms.value, m = mom.value
             for i in 0..<p.count {
                 s[i] = rho * s[i] + (1 - rho) * g[i] * g[i]

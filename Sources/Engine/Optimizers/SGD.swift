@@ -3,7 +3,8 @@
 ///     v  = μ·v + g
 ///     w -= lr·v
 ///
-/// With μ = 0 it is plain SGD. The paper's early experiments used μ = 0.9.
+/// with `lr` the step's rate times the parameter's `learningRateMultiplier`. With μ = 0 it is plain SGD. The
+/// paper's early experiments used μ = 0.9.
 public final class SGD: Optimizer {
     public let parameters: [Parameter]
     public let momentum: Float
@@ -22,10 +23,10 @@ public final class SGD: Optimizer {
     public func step(learningRate: Float) {
         let mu = momentum
         for (p, vel) in zip(parameters, velocities) {
-            let w = p.value, g = p.gradient, v = vel.value
+            let w = p.value, g = p.gradient, v = vel.value, lr = learningRate * p.learningRateMultiplier
             for i in 0..<p.count {
                 v[i] = mu * v[i] + g[i]
-                w[i] -= learningRate * v[i]
+                w[i] -= lr * v[i]
             }
         }
     }
