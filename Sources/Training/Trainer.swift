@@ -71,6 +71,7 @@ public final class Trainer {
     public init(config: TrainingConfig, dataset: LoadedDataset, checkpoint: URL?, observer: any TrainingObserver,
                 stop: StopFlag? = nil) throws {
         try config.validate()
+        try config.validate(for: dataset)
         self.config = config
         self.checkpointURL = checkpoint
         self.observer = observer
@@ -100,9 +101,6 @@ public final class Trainer {
                                   mode: .training, seed: config.seed)
         validation = BatchLoader(imageSet: held, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
         test = BatchLoader(imageSet: dataset.test, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
-        guard trainLoader.batchesPerEpoch > 0 else {
-            throw TrainingError.invalidSetting(field: "batch", expected: "at most \(training.count) images (the training split)")
-        }
         stepsPerEpoch = trainLoader.batchesPerEpoch
         totalSteps = config.budget.steps(perEpoch: stepsPerEpoch)
 

@@ -130,6 +130,33 @@ struct TrainerTests {
         }
     }
 
+    /// Splits the data cannot give are refused with the sizes before anything is built (the batch loader traps).
+    @Test func splitsTheDatasetCannotGiveAreRefused() throws {
+        func refusal(_ change: (inout TrainingConfig) -> Void) -> String? {
+            var c = Self.config()
+            change(&c)
+            do {
+                _ = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: RecordingObserver())
+                return nil
+            } catch { return "\(error)" }
+        }
+        #expect(refusal { $0.batchSize = 100_000_000 } == "invalid setting batch: expected at most 336 images, the "
+                + "training split (400 training images less 64 held out for validation); found 100000000")
+        #expect(refusal { $0.batchSize = 337 }?.hasPrefix("invalid setting batch: expected at most 336 images") == true)
+        #expect(refusal { $0.batchSize = 336 } == nil)
+        #expect(refusal { $0.data.validationCount = 0 } == "invalid setting validation: expected between 1 and 399 "
+                + "images held out of the 400 training images; found 0")
+        #expect(refusal { $0.data.validationCount = 70_000 }?.hasSuffix("found 70000") == true)
+        let tiny = try DatasetSpec.synthetic(SyntheticDataset(trainCount: 9, testCount: 4, height: 16, width: 16,
+                                                              classCount: 4)).load()
+        var c = Self.config()
+        c.data.validationCount = nil   // the default, a tenth: none of 9 images
+        #expect(throws: TrainingError.self) { try c.validate(for: tiny) }
+        c.data.validationCount = 1
+        c.batchSize = 8
+        try c.validate(for: tiny)
+    }
+
     @Test func divergenceIsDetected() throws {
         var c = Self.config(steps: 40)
         c.learningRate = 1e30

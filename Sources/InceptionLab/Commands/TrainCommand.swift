@@ -152,7 +152,10 @@ struct TrainCommand: ParsableCommand {
         c.deadChannelThreshold = deadThreshold
         c.deadPatience = deadPatience
         c.seed = seed
-        do { try c.validate() } catch { throw ValidationError("\(error)") }
+        do {
+            try c.validate()
+            try c.validate(for: data)
+        } catch { throw ValidationError("\(error)") }
         return c
     }
 }
