@@ -78,6 +78,30 @@ struct RunQueueTests {
         #expect(try Fixture.deterministicMetrics(path: path) == Fixture.deterministicMetrics(path: straight))
     }
 
+    /// A killed run whose checkpoint was deleted starts over, says so in a `restarted` event, and (training being
+    /// deterministic) ends with the metrics of an uninterrupted run.
+    @Test func aKilledRunWithoutItsCheckpointStartsOverAndSaysSo() throws {
+        let straight = Fixture.databasePath()
+        _ = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: straight).run(stop: StopFlag())
+
+        let path = Fixture.databasePath()
+        let stop = StopFlag()
+        let queue = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path)
+        queue.onProgress = { if $0.step == 4 { stop.set() } }
+        let killed = try #require(try queue.run(stop: stop).first?.run)
+        let checkpoint = queue.executor.checkpoint(for: killed)
+        try FileManager.default.removeItem(at: checkpoint)
+
+        let again = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path)
+        #expect(again.executor.start(of: try ResultsReader(path: path).run(killed.id).run) == .restart(
+            reason: "no checkpoint at \(checkpoint.path) for the run's step 4: starting over from step 0"))
+        #expect(try again.run(stop: StopFlag()).map(\.status) == ["finished", "finished"])
+        let events = try ResultsReader(path: path).run(killed.id).events
+        #expect(events.contains { $0.kind == "restarted" && $0.step == 4 && $0.message.contains("starting over") })
+        #expect(!events.contains { $0.kind == "resumed" })
+        #expect(try Fixture.deterministicMetrics(path: path) == Fixture.deterministicMetrics(path: straight))
+    }
+
     @Test func aRunWithAStaleHeartbeatIsRecoveredAndResumed() throws {
         let path = Fixture.databasePath()
         let plan = try Fixture.plan(Fixture.spec())

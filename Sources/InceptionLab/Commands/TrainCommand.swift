@@ -86,7 +86,7 @@ struct TrainCommand: ParsableCommand {
 
         let store = try ResultsStore(path: db)
         for dead in try store.markStaleRuns(olderThan: RunQueue.defaultStaleThreshold) {
-            print("run \(dead.id) (\(dead.name)) had no heartbeat for over \(Int(RunQueue.defaultStaleThreshold)) s: marked killed")
+            print("run \(dead.id) (\(dead.name)): \(dead.error ?? "presumed dead"); marked killed")
         }
         let runName = name ?? config.runName
         let inserted = try store.insertRun(NewRun(name: runName, configJSON: config.canonicalJSON, seed: Int(seed),
@@ -110,6 +110,7 @@ struct TrainCommand: ParsableCommand {
         }
         print("run \(run.id) \(runName): \(config.model.model) width \(config.model.width), \(config.budget), batch \(batch), db \(db)")
         let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db))
+        if case .restart(let reason) = executor.start(of: run) { print("run \(run.id): \(reason)") }
         let outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
         display.finish()
         let final = outcome.finalMetrics
