@@ -111,7 +111,13 @@ struct TrainCommand: ParsableCommand {
         print("run \(run.id) \(runName): \(config.model.model) width \(config.model.width), \(config.budget), batch \(batch), db \(db)")
         let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db))
         if case .restart(let reason) = executor.start(of: run) { print("run \(run.id): \(reason)") }
-        let outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
+        let outcome: TrainingOutcome
+        do {
+            outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
+        } catch {
+            display.finish()   // the error on a line of its own
+            throw error
+        }
         display.finish()
         let final = outcome.finalMetrics
         let summary = ["val_top1_error", "val_top5_error", "test_top1_error"].compactMap { key in
