@@ -136,8 +136,8 @@ struct BadInputTests {
         try scratch.write("checkpoints", "not a directory")
         let finished = try inceptionLab(["run", "spec.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
         expectRefusal(finished, status: 1, "1 failed")
-        #expect(finished.lastLine == "1 run(s) failed: see their errors with `inception-lab runs --experiment "
-                + "'bad-input' --status failed --db \(scratch.db)`; fix the cause, then run again with --retry-failed")
+        #expect(finished.lastLine == "1 run(s) failed (run 1): `inception-lab show ID --db \(scratch.db)` gives the "
+                + "error; fix its cause, then run again with --retry-failed")
         let run = try ResultsReader(path: scratch.db).run(1).run
         #expect(run.status == .failed)
         #expect(run.error == "cannot create checkpoint file \(scratch.url.path)/checkpoints/\(run.runKey).safetensors: "

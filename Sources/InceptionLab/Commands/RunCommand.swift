@@ -101,13 +101,15 @@ struct RunCommand: ParsableCommand {
     /// Prints how many of the experiment's runs are in each state; exits with status 1 when any failed, saying so
     /// in the last line.
     private func printCounts(experiment name: String, stopped: Bool) throws {
-        let counts = try ResultsReader(path: db).statusCounts(experiment: name)
+        let reader = try ResultsReader(path: db)
+        let counts = try reader.statusCounts(experiment: name)
         say(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
         if stopped { say("stopped; run the same command again to resume") }
-        if let failed = counts[.failed], failed > 0 {
+        let failed = try reader.runs(RunFilter(status: .failed, experiment: name)).rows.compactMap { $0[0].int }
+        if !failed.isEmpty {
             let database = db == Self.defaultDatabase ? "" : " --db \(db)"
-            say("\(failed) run(s) failed: see their errors with `inception-lab runs --experiment '\(name)' --status "
-                + "failed\(database)`; fix the cause, then run again with --retry-failed")
+            say("\(failed.count) run(s) failed (\(failed.map { "run \($0)" }.joined(separator: ", "))): "
+                + "`inception-lab show ID\(database)` gives the error; fix its cause, then run again with --retry-failed")
             throw ExitCode.failure
         }
     }
