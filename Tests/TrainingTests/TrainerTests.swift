@@ -157,6 +157,22 @@ struct TrainerTests {
         try c.validate(for: tiny)
     }
 
+    /// One step at an absurd learning rate blows the weights up; the evaluation right after it sees non-finite
+    /// logits and must score 100 % error (a NaN compared with anything is false: it once scored 0 %).
+    @Test func aNonFiniteEvaluationScoresEveryImageWrong() throws {
+        var c = Self.config(steps: 40)
+        c.learningRate = 1e30
+        c.optimizer = .sgd
+        c.evaluateEvery = 1
+        c.logEvery = 1
+        let observer = RecordingObserver()
+        _ = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: observer).run(resume: false)
+        #expect(observer.metrics["train_loss"]?[1]?.isFinite == true)
+        #expect(observer.metrics["val_top1_error"]?[1] == 1 && observer.metrics["val_top5_error"]?[1] == 1)
+        #expect(observer.metrics["val_loss"]?[1]?.isNaN == true)
+        #expect(observer.events.contains { $0.step == 1 && $0.kind == "non-finite" })
+    }
+
     @Test func divergenceIsDetected() throws {
         var c = Self.config(steps: 40)
         c.learningRate = 1e30
