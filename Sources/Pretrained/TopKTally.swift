@@ -1,3 +1,5 @@
+import Engine
+
 /// Running top-1 and top-5 counts of a classification.
 public struct TopKTally: Sendable, Equatable {
     /// Images counted.
@@ -7,11 +9,10 @@ public struct TopKTally: Sendable, Equatable {
 
     public init() {}
 
-    /// Counts one image with class `probabilities` and true `label`. A label ranks by the number of classes
-    /// strictly more probable than it, so ties count in the image's favour.
+    /// Counts one image with class `probabilities` and true `label`, ranked by `ClassRank`: ties count in the
+    /// image's favour, a non-finite probability (a diverged network) counts as wrong.
     public mutating func add(_ probabilities: [Float], label: Int) {
-        let p = probabilities[label]
-        let ahead = probabilities.reduce(0) { $0 + ($1 > p ? 1 : 0) }
+        let ahead = ClassRank.of(label, in: probabilities)
         count += 1
         if ahead < 1 { top1Correct += 1 }
         if ahead < 5 { top5Correct += 1 }

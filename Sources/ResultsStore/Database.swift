@@ -10,8 +10,8 @@ import Foundation
 /// Opening sets WAL journaling (readers never block the writer), `synchronous = NORMAL` (a process killed at any
 /// point leaves a consistent file; a power cut may lose the last commits, never corrupt), foreign keys on and a
 /// busy timeout, so that several processes can share one file without "database is locked" errors. A read-only
-/// connection (`Mode.readOnly`) is opened with `SQLITE_OPEN_READONLY` and `PRAGMA query_only`, and cannot
-/// attach other files: any write through it fails.
+/// connection (`Mode.readOnly`) is opened with `SQLITE_OPEN_READONLY` and `PRAGMA query_only`, cannot attach
+/// other files, and refuses any statement but a query when it is prepared (`ReadOnlyGuard`).
 ///
 /// Threading: a connection is deliberately not `Sendable` and is opened with `SQLITE_OPEN_NOMUTEX`. Swift 6
 /// checks at compile time that it is used from one isolation domain at a time (it may be handed over, never
@@ -31,6 +31,8 @@ public final class Database {
     /// How this connection was opened.
     public let mode: Mode
     let handle: OpaquePointer
+    /// The read-only connection's authorizer state; nil in `.readWrite` mode.
+    private let readOnlyGuard: ReadOnlyGuard?
 
     /// Opens (in `.readWrite` mode, creating if needed) the database at `path`.
     ///
@@ -60,6 +62,7 @@ public final class Database {
             throw StoreError("cannot open database: \(message)", code: code, path: path)
         }
         handle = opened
+        readOnlyGuard = mode == .readOnly ? ReadOnlyGuard() : nil
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, Int32(busyTimeout * 1000))
         try execute("PRAGMA foreign_keys = ON")
@@ -69,6 +72,7 @@ public final class Database {
         case .readOnly:
             sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
             try execute("PRAGMA query_only = ON")
+            readOnlyGuard!.install(on: handle)
         }
     }
 
@@ -81,25 +85,39 @@ public final class Database {
         guard code == SQLITE_OK else { throw error(code: code, sql: sql) }
     }
 
-    /// Compiles exactly one statement; text after it other than white space is refused.
+    /// Compiles exactly one statement; a second statement after it is refused (white space and comments are not
+    /// statements). On a read-only connection, anything but a query is refused (see `ReadOnlyGuard`).
     public func prepare(_ sql: String) throws -> Statement {
-        var statement: OpaquePointer?
-        // The tail points into the C string, so it is read while that string is alive (a bridged `sql` argument
-        // would be freed when sqlite3_prepare_v2 returns).
-        let (code, rest) = sql.withCString { text in
+        readOnlyGuard?.refused = nil
+        // The C string lives only inside this closure, and the tail points into it: both are used here only.
+        let (code, compiled, hasSecond) = sql.withCString { text -> (Int32, OpaquePointer?, Bool) in
+            var statement: OpaquePointer?
             var tail: UnsafePointer<CChar>?
             let code = sqlite3_prepare_v2(handle, text, -1, &statement, &tail)
-            return (code, tail.map { String(cString: $0) } ?? "")
+            guard code == SQLITE_OK, statement != nil, let tail, tail.pointee != 0 else { return (code, statement, false) }
+            var second: OpaquePointer?
+            let rest = sqlite3_prepare_v2(handle, tail, -1, &second, nil)
+            sqlite3_finalize(second)
+            return (code, statement, rest != SQLITE_OK || second != nil)
         }
-        guard code == SQLITE_OK, let statement else {
-            sqlite3_finalize(statement)
+        guard code == SQLITE_OK, let compiled else {
+            sqlite3_finalize(compiled)
+            if let refused = readOnlyGuard?.refused { throw readOnlyRefusal(refused, sql: sql) }
             throw code == SQLITE_OK ? error("no SQL statement to run", sql: sql) : error(code: code, sql: sql)
         }
-        if !rest.allSatisfy(\.isWhitespace) {
-            sqlite3_finalize(statement)
+        if hasSecond {
+            sqlite3_finalize(compiled)
             throw error("only one SQL statement may be given at a time", sql: sql)
         }
-        return Statement(database: self, sql: sql, handle: statement)
+        if readOnlyGuard != nil, sqlite3_stmt_readonly(compiled) == 0 {
+            sqlite3_finalize(compiled)
+            throw readOnlyRefusal("a statement that may write to the database (VACUUM, some pragmas)", sql: sql)
+        }
+        return Statement(database: self, sql: sql, handle: compiled)
+    }
+
+    private func readOnlyRefusal(_ what: String, sql: String) -> StoreError {
+        error("read-only: \(what) is not allowed; \(ReadOnlyGuard.allowed)", sql: sql)
     }
 
     /// Runs one statement with `values` bound to its parameters and returns the number of rows it changed.

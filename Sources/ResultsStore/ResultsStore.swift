@@ -110,22 +110,38 @@ public final class ResultsStore {
         }
     }
 
-    /// Finds runs still `running` whose last heartbeat is older than `threshold` seconds, marks them `killed`
-    /// (with an event and an error saying so) and returns them as they now are. The threshold must exceed the
-    /// longest gap between heartbeats (the metric writer's flush interval plus a step's time).
+    /// Finds runs still `running` whose owner is gone — its last heartbeat is older than `threshold` seconds, or
+    /// it is a process of this host that no longer exists (found at once, without waiting for the threshold) —
+    /// marks them `killed` (with an event and an error saying so) and returns them as they now are. The threshold
+    /// must exceed the longest gap between heartbeats (the metric writer's flush interval plus a step's time).
     public func markStaleRuns(olderThan threshold: Double) throws -> [Run] {
         try database.write {
             let now = Self.now()
-            let stale = try database.query("""
-                SELECT id, owner FROM runs WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < ?
+            let running = try database.query("""
+                SELECT id, owner, coalesce(heartbeat_at, started_at) < ? FROM runs WHERE status = 'running'
                 """, [now - threshold])
-            return try stale.rows.map { row in
-                let id = row[0].int!
-                let reason = "no heartbeat from \(row[1].string ?? "its owner") for over \(threshold) s: presumed dead"
+            return try running.rows.compactMap { row in
+                let id = row[0].int!, owner = row[1].string
+                let reason: String
+                if row[2].int == 1 {
+                    reason = "no heartbeat from \(owner ?? "its owner") for over \(threshold) s: presumed dead"
+                } else if let owner, let pid = Self.deadLocalProcess(owner) {
+                    reason = "its owner, process \(pid) of this host (\(owner)), no longer exists"
+                } else {
+                    return nil
+                }
                 try change(id, to: .killed, setting: "finished_at = ?, error = ?", [now, reason], message: reason)
                 return try database.fetchRun(id)
             }
         }
+    }
+
+    /// The process id of `owner` (`pid@host`) when its host is this one and no such process exists.
+    static func deadLocalProcess(_ owner: String) -> Int32? {
+        let parts = owner.split(separator: "@", maxSplits: 1)
+        guard parts.count == 2, parts[1] == ProcessInfo.processInfo.hostName, let pid = Int32(parts[0]), pid > 0,
+              kill(pid, 0) != 0, errno == ESRCH else { return nil }
+        return pid
     }
 
     /// Records (or replaces) run `id`'s environment.

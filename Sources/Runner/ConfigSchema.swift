@@ -24,20 +24,27 @@ enum ConfigSchema {
     /// Fields that hold whole numbers (counts, steps, the seed), found by reflecting on the populated configuration,
     /// plus a budget's `steps`. Checked here because Foundation's JSON decoder reports a fraction given for a whole
     /// number without saying where.
-    static let wholeNumberPaths: Set<String> = {
+    static let wholeNumberPaths = wholeNumbers(in: populated).union(["budget.steps"])
+
+    /// The whole-number fields that are unsigned (the seed), by the same reflection.
+    static let unsignedPaths = wholeNumbers(in: populated, where: { $0 is UInt64 })
+
+    /// A configuration whose optional whole-number fields are set, for reflection.
+    private static let populated = {
         var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2))
         c.data.validationCount = 0
-        return wholeNumbers(in: c).union(["budget.steps"])
+        return c
     }()
 
-    private static func wholeNumbers(in value: Any, at path: String = "") -> Set<String> {
+    private static func wholeNumbers(in value: Any, at path: String = "",
+                                     where isWanted: (Any) -> Bool = { $0 is Int || $0 is UInt64 }) -> Set<String> {
         Mirror(reflecting: value).children.reduce(into: []) { paths, child in
             guard let label = child.label else { return }
             let childPath = ConfigValue.join(path, label)
-            if child.value is Int || child.value is UInt64 {
+            if isWanted(child.value) {
                 paths.insert(childPath)
             } else if Mirror(reflecting: child.value).displayStyle == .struct {
-                paths.formUnion(wholeNumbers(in: child.value, at: childPath))
+                paths.formUnion(wholeNumbers(in: child.value, at: childPath, where: isWanted))
             }
         }
     }
@@ -95,8 +102,10 @@ enum ConfigSchema {
             return
         }
         if wholeNumberPaths.contains(path) {
-            guard case .int = value else {
-                throw SpecError(file: file, path: written, expected: "a whole number; found \(value.kindDescription)")
+            let unsigned = unsignedPaths.contains(path)
+            guard case .int(let number) = value, number >= 0 || !unsigned else {
+                throw SpecError(file: file, path: written, expected: "a whole number\(unsigned ? " of 0 or more" : ""); "
+                                + "found \(value.kindDescription)")
             }
             return
         }

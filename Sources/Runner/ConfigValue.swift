@@ -16,12 +16,17 @@ public indirect enum ConfigValue: Hashable, Sendable, Codable, CustomStringConve
 
     /// Converts a composed YAML node: mappings with string keys, sequences, and scalars resolved by YAML's core
     /// schema (`0.1` a number, `true` a boolean, `~` null, anything else text). `path` names the node in errors.
+    /// Refuses a field given twice in one mapping and a number that is not finite (`.nan`, `.inf`).
     init(yaml node: Node, path: String, file: String) throws(SpecError) {
         if let mapping = node.mapping {
             var fields: [String: ConfigValue] = [:]
             for (key, value) in mapping {
                 guard let name = key.scalar?.string, key.tag.description == Tag.Name.str.rawValue else {
                     throw SpecError(file: file, path: path, expected: "field names that are text, not \(key)")
+                }
+                guard fields[name] == nil else {   // YAML forbids it; Yams keeps both and a dictionary the last
+                    throw SpecError(file: file, location: Self.join(path, name),
+                                    problem: "given twice (line \(key.mark?.line ?? 0)); give each field once")
                 }
                 fields[name] = try ConfigValue(yaml: value, path: Self.join(path, name), file: file)
             }
@@ -37,7 +42,12 @@ public indirect enum ConfigValue: Hashable, Sendable, Codable, CustomStringConve
             case .null: self = .null
             case .bool: self = Bool.construct(from: scalar).map(ConfigValue.bool) ?? .string(scalar.string)
             case .int: self = Int.construct(from: scalar).map(ConfigValue.int) ?? .string(scalar.string)
-            case .float: self = Double.construct(from: scalar).map(ConfigValue.double) ?? .string(scalar.string)
+            case .float:
+                guard let number = Double.construct(from: scalar) else { self = .string(scalar.string); break }
+                guard number.isFinite else {
+                    throw SpecError(file: file, path: path, expected: "a finite number; found \(scalar.string)")
+                }
+                self = .double(number)
             default: self = .string(scalar.string)
             }
         } else {

@@ -58,6 +58,7 @@ public struct ExperimentPlan {
         do {
             config = try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(full))
             try config.validate()
+            try config.validate(for: dataset)
         } catch let error as DecodingError {
             throw refuse(Self.describe(error))
         } catch {

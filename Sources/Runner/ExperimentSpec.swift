@@ -31,9 +31,19 @@ public struct ExperimentSpec: Sendable, Equatable {
 
     /// Reads and parses the spec at `path`.
     public init(contentsOf path: String) throws(SpecError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SpecError(file: path, location: "the file", problem: "does not exist; give the path of a spec "
+                            + "such as Experiments/quick.yaml")
+        }
+        guard !isDirectory.boolValue else {
+            throw SpecError(file: path, location: "the file", problem: "is a directory; give the path of a spec "
+                            + "file in it, such as Experiments/quick.yaml")
+        }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError(file: path, location: "the file", problem: "cannot be read (\(error.localizedDescription))")
+            throw SpecError(file: path, location: "the file", problem: "cannot be read as UTF-8 text; check its "
+                            + "permissions and encoding")
         }
         try self.init(yaml: text, file: path)
     }

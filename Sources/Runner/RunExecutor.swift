@@ -5,7 +5,7 @@ import TensorBoard
 import Training
 
 /// Executes one claimed run of the results database end to end: records its environment, trains with a
-/// `RunRecorder` (resuming from the run's checkpoint when the database shows progress to resume), and sets the
+/// `RunRecorder` (resuming from the run's checkpoint when the database shows progress to resume; see `start(of:)`), and sets the
 /// final status — `finished`
 /// (with `died_at_step` when the pre-pool layer died), `diverged`, `killed` (stop requested; checkpointed) or
 /// `failed` (with the error's text).
@@ -35,6 +35,27 @@ public struct RunExecutor {
         checkpointDirectory.appendingPathComponent("\(run.runKey).safetensors")
     }
 
+    /// How a claimed run begins.
+    public enum Start: Sendable, Equatable {
+        /// From step 0: the run has made no progress.
+        case fresh
+        /// From its checkpoint.
+        case resume
+        /// From step 0 although the database shows progress: its checkpoint is gone (`reason` says where it
+        /// was looked for and the step lost). Recorded as a `restarted` event.
+        case restart(reason: String)
+    }
+
+    /// How `run` would begin now. Only a run this database saw progress in resumes: a checkpoint left by another
+    /// database in the same directory (same configuration, same key) would otherwise make a fresh run start at
+    /// its end.
+    public func start(of run: Run) -> Start {
+        guard run.step > 0 else { return .fresh }
+        let url = checkpoint(for: run)
+        return FileManager.default.fileExists(atPath: url.path) ? .resume
+            : .restart(reason: "no checkpoint at \(url.path) for the run's step \(run.step): starting over from step 0")
+    }
+
     /// Trains `run` (which this process has claimed, status `running`) with `config` on `dataset`.
     public func execute(_ run: Run, config: TrainingConfig, dataset: LoadedDataset, stop: StopFlag,
                         onProgress: ((TrainingProgress) -> Void)? = nil) throws -> TrainingOutcome {
@@ -53,13 +74,13 @@ public struct RunExecutor {
         recorder.onProgress = onProgress
         do {
             try store.recordEnvironment(.current(datasetChecksum: dataset.checksum), run: run.id)
-            let url = checkpoint(for: run)
-            // Resume only a run this database saw progress in: a checkpoint left by another database in the same
-            // directory (same configuration, same key) would otherwise make a fresh run start at its end.
-            let resume = run.step > 0 && FileManager.default.fileExists(atPath: url.path)
-            if !resume { try? FileManager.default.removeItem(at: url) }
+            let url = checkpoint(for: run), start = start(of: run)
+            if case .restart(let reason) = start {
+                try store.addEvent(run: run.id, kind: "restarted", message: reason, step: run.step)
+            }
+            if start != .resume { try? FileManager.default.removeItem(at: url) }
             let trainer = try Trainer(config: config, dataset: dataset, checkpoint: url, observer: recorder, stop: stop)
-            let outcome = try trainer.run(resume: resume)
+            let outcome = try trainer.run(resume: start == .resume)
             try recorder.flush()
             try store.heartbeat(run: run.id, step: outcome.step)   // the step reached, not the last logged one
             let status: RunStatus = switch outcome.status {

@@ -9,7 +9,7 @@ public struct ActivationProbe: Sendable, Hashable, Codable {
     public var zeroFraction: Double
     /// Root mean square over every value.
     public var rms: Double
-    /// Largest absolute value.
+    /// Largest absolute value; NaN when any value is NaN (`Swift.max` would skip it), like `rms`.
     public var maxAbs: Double
 
     /// Measures `x` (any batch, any pixel stride). One pass over memory.
@@ -24,7 +24,7 @@ public struct ActivationProbe: Sendable, Hashable, Codable {
                 let v = p[i]
                 if v > 0 { alive[i] = true } else { zeros += 1 }
                 rowSquares += v * v
-                maxAbs = max(maxAbs, abs(v))
+                if !(abs(v) <= maxAbs) && !maxAbs.isNaN { maxAbs = abs(v) }   // a NaN sticks
             }
             sumSquares += Double(rowSquares)
         }

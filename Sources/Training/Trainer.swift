@@ -72,6 +72,7 @@ public final class Trainer {
     public init(config: TrainingConfig, dataset: LoadedDataset, checkpoint: URL?, observer: any TrainingObserver,
                 stop: StopFlag? = nil) throws {
         try config.validate()
+        try config.validate(for: dataset)
         self.config = config
         self.checkpointURL = checkpoint
         self.observer = observer
@@ -101,9 +102,6 @@ public final class Trainer {
                                   mode: .training, seed: config.seed)
         validation = BatchLoader(imageSet: held, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
         test = BatchLoader(imageSet: dataset.test, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
-        guard trainLoader.batchesPerEpoch > 0 else {
-            throw TrainingError.invalidSetting(field: "batch", expected: "at most \(training.count) images (the training split)")
-        }
         stepsPerEpoch = trainLoader.batchesPerEpoch
         totalSteps = config.budget.steps(perEpoch: stepsPerEpoch)
 
@@ -204,10 +202,12 @@ public final class Trainer {
     private var epoch: Double { Double(step) / Double(stepsPerEpoch) }
 
     /// Loss, top-1 and top-5 error of the whole split in inference mode (moving BatchNorm statistics, no dropout).
+    /// Images with a non-finite logit count as wrong (`ClassRank`), the loss is then NaN (stored as NULL), and a
+    /// `non-finite` event says so: a network that has blown up never scores well.
     private func evaluate(_ split: BatchLoader, prefix: String) -> [String: Double] {
         var loader = split
         loader.position = BatchPosition(epoch: 0, batch: 0)
-        var seen = 0, loss = 0.0, top1 = 0, top5 = 0
+        var seen = 0, loss = 0.0, top1 = 0, top5 = 0, finite = true
         for _ in 0..<loader.batchesPerEpoch {
             let n = labels.withUnsafeMutableBufferPointer { l in
                 loader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count), labels: l)
@@ -220,6 +220,11 @@ public final class Trainer {
             top1 += r.top1Correct
             top5 += r.top5Correct
             seen += n
+            finite = finite && r.isFinite
+        }
+        if !finite {
+            observer.event(step: step, kind: "non-finite", message: "\(prefix) evaluation at step \(step): non-finite "
+                           + "logits; those images count as wrong and \(prefix)_loss is not recorded")
         }
         return ["\(prefix)_loss": loss / Double(seen),
                 "\(prefix)_top1_error": 1 - Double(top1) / Double(seen),

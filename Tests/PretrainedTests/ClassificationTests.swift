@@ -37,6 +37,14 @@ struct ClassificationTests {
         #expect(ImageClassifier.top(8, of: p).suffix(2).map(\.index) == [6, 7])   // a tie: lower index first
     }
 
+    @Test func tallyCountsNonFiniteProbabilitiesAsWrong() {
+        var tally = TopKTally()
+        tally.add([Float.nan, .nan, .nan], label: 0)   // softmax of NaN logits
+        tally.add([1, .nan, 0], label: 0)
+        #expect(tally.count == 2 && tally.top1Correct == 0 && tally.top5Correct == 0)
+        #expect(tally.top1Error == 100 && tally.top5Error == 100)
+    }
+
     @Test func folderLabelsFollowSortedClassFolders() throws {
         let f = Folder()
         try f.png("b/2.png"); try f.png("b/1.png"); try f.png("a/x.png"); try f.png("c/y.png")

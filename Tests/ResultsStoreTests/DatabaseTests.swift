@@ -74,15 +74,60 @@ import Testing
             try Database(path: path).execute("CREATE TABLE t (x); INSERT INTO t VALUES (1)")
             let reader = try Database(path: path, mode: .readOnly)
             #expect(try reader.query("PRAGMA query_only").rows == [[.integer(1)]])
-            for sql in ["INSERT INTO t VALUES (2)", "DELETE FROM t", "DROP TABLE t", "CREATE TABLE u (y)"] {
+            let refusals = [
+                "INSERT INTO t VALUES (2)": "writing to table t", "DELETE FROM t": "writing to table t",
+                "DROP TABLE t": "changing the schema", "CREATE TABLE u (y)": "changing the schema",
+                "PRAGMA journal_mode = DELETE": "PRAGMA journal_mode = DELETE",
+                "PRAGMA writable_schema = ON": "PRAGMA writable_schema = ON",
+                "VACUUM": "a statement that may write to the database (VACUUM, some pragmas)",
+                "VACUUM INTO '\(path)-copy'": "a statement that may write to the database (VACUUM, some pragmas)",
+                "ATTACH '\(path)-other' AS other": "ATTACH or DETACH of another database",
+                "BEGIN": "transaction control",
+            ]
+            for (sql, what) in refusals {
                 let error = try #require(throws: StoreError.self) { try reader.run(sql) }
-                #expect(error.message.contains("readonly"), "\(error)")
+                #expect(error.message == "read-only: \(what) is not allowed; only SELECT statements and PRAGMA "
+                        + "queries such as PRAGMA table_info(runs) may be run", "\(sql)")
             }
             #expect(throws: StoreError.self) { try reader.write { try reader.run("INSERT INTO t VALUES (3)") } }
-            #expect(throws: StoreError.self) { try reader.execute("ATTACH '\(path)-other' AS other") }
+            #expect(!FileManager.default.fileExists(atPath: "\(path)-copy"))
+            #expect(try reader.query("PRAGMA writable_schema").rows == [[.integer(0)]])
+            #expect(try reader.query("PRAGMA table_info(t)").rows.map { $0[1] } == [.text("x")])
+            #expect(try reader.query("SELECT name FROM pragma_table_info('t')").rows == [[.text("x")]])
+            #expect(try reader.query("WITH a AS (SELECT x FROM t) SELECT x FROM a").rows == [[.integer(1)]])
             let twoStatements = try #require(throws: StoreError.self) { try reader.query("SELECT 1; DELETE FROM t") }
             #expect(twoStatements.message == "only one SQL statement may be given at a time")
             #expect(try reader.query("SELECT x FROM t").rows == [[.integer(1)]])
+        }
+    }
+
+    /// The tail SQLite reports after the first statement points into the C string of the SQL text, which must
+    /// still be alive when it is read: statements of every length compile, whatever the string's storage.
+    @Test func preparesStatementsOfEveryLengthAndRefusesASecondStatement() throws {
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("t.sqlite").path
+            try Database(path: path).execute("CREATE TABLE runs (x); INSERT INTO runs VALUES (1)")
+            for database in [try Database(path: path), try Database(path: path, mode: .readOnly)] {
+                for length in 1...300 {
+                    guard length >= 9 else {   // too short for a query: semicolons alone are no statement
+                        let error = try #require(throws: StoreError.self) {
+                            try database.query(String(repeating: ";", count: length))
+                        }
+                        #expect(error.message == "no SQL statement to run")
+                        continue
+                    }
+                    let text = String(repeating: "a", count: length - 9)
+                    let sql = "SELECT '\(text)'"
+                    #expect(sql.utf8.count == length)
+                    #expect(try database.query(sql).rows == [[.text(text)]], "length \(length)")
+                    #expect(try database.query(sql + " -- a comment\n ").rows == [[.text(text)]])
+                }
+                for sql in ["SELECT 1; DROP TABLE runs", "SELECT 1;SELECT 2", "SELECT 1; -- c\n SELECT 2"] {
+                    let error = try #require(throws: StoreError.self) { try database.query(sql) }
+                    #expect(error.message == "only one SQL statement may be given at a time")
+                }
+                #expect(try database.query("SELECT x FROM runs").rows == [[.integer(1)]])
+            }
         }
     }
 

@@ -176,6 +176,31 @@ import Testing
         }
     }
 
+    /// A process that exited without releasing its run (a full disk, a crash) is recognised on the next start
+    /// when it ran on this host, without waiting for its heartbeat to go stale.
+    @Test func runsOfDeadProcessesOfThisHostAreMarkedKilledAtOnce() throws {
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let host = ProcessInfo.processInfo.hostName
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("lab.sqlite").path
+            let ids = try queueRuns(ResultsStore(path: path), count: 3)
+            for (id, owner) in zip(ids, ["\(exited.processIdentifier)@\(host)", "\(exited.processIdentifier)@elsewhere",
+                                         ResultsStore.processOwner]) {
+                _ = try ResultsStore(path: path, owner: owner).claimRun(id)
+            }
+            let store = try ResultsStore(path: path)
+            let dead = try store.markStaleRuns(olderThan: 600)
+            #expect(dead.map(\.id) == [ids[0]])
+            #expect(dead.first?.error == "its owner, process \(exited.processIdentifier) of this host "
+                    + "(\(exited.processIdentifier)@\(host)), no longer exists")
+            #expect(try store.database.fetchRun(ids[1]).status == .running)   // another host's: wait for the heartbeat
+            #expect(try store.database.fetchRun(ids[2]).status == .running)   // alive
+        }
+    }
+
     @Test func staleRunsAreMarkedKilledAndReported() throws {
         try withStore { store in
             let ids = try queueRuns(store, count: 3)

@@ -1,3 +1,4 @@
+import Foundation
 import Runner
 import Testing
 import Training
@@ -65,6 +66,14 @@ struct ExperimentSpecTests {
         ("name: x\nbase: [1, 2", "YAML", "parser"),
         ("name: x\nbase: {model: {model: inception-v3}, batchSize: 0.5}", "base.batchSize", "expected a whole number"),
         ("name: x\nbase: {model: {model: inception-v3}, budget: {steps: 1.5}}", "base.budget.steps", "expected a whole number"),
+        ("name: x\nbase: {model: {model: inception-v3}, seed: -1}", "base.seed", "expected a whole number of 0 or more; found the number -1"),
+        ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {seed: [1, -2]}", "grid.seed[1]", "expected a whole number of 0 or more"),
+        ("name: x\nbase: {model: {model: inception-v3}, learningRate: .nan}", "base.learningRate", "expected a finite number; found .nan"),
+        ("name: x\nbase: {model: {model: inception-v3}, weightDecay: -.inf}", "base.weightDecay", "expected a finite number; found -.inf"),
+        ("name: x\nbase:\n  learningRate: 0.1\n  model: {model: inception-v3}\n  learningRate: 0.2", "base.learningRate",
+         "given twice (line 5); give each field once"),
+        ("name: x\nname: y\nbase: {model: {model: inception-v3}}", "name", "given twice (line 2)"),
+        ("name: x\nbase: {model: {model: inception-v3, width: 1, width: 2}}", "base.model.width", "given twice"),
     ])
     func refusesMalformedStructure(yaml: String, location: String, problem: String) {
         #expect {
@@ -93,6 +102,37 @@ struct ExperimentSpecTests {
             guard let error = error as? SpecError else { return false }
             return error.location == location && error.problem.contains(problem)
         }
+    }
+
+    /// Splits the dataset cannot give are refused while planning, before any run is created, naming the sizes.
+    @Test(arguments: [
+        ("batchSize: 16", "batchSize: 100000", "invalid setting batch: expected at most 336 images, the training split "
+         + "(400 training images less 64 held out for validation); found 100000"),
+        ("batchSize: 16", "batchSize: 337", "expected at most 336 images"),
+        ("validationCount: 64", "validationCount: 70000",
+         "invalid setting validation: expected between 1 and 399 images held out of the 400 training images; found 70000"),
+        ("validationCount: 64", "validationCount: 0", "expected between 1 and 399 images"),
+        ("validationCount: 64", "validationCount: 390", "invalid setting batch: expected at most 10 images"),
+    ])
+    func refusesSplitsTheDatasetCannotGive(original: String, replacement: String, problem: String) {
+        #expect {
+            _ = try Fixture.plan(Fixture.spec().replacingOccurrences(of: original, with: replacement))
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.location == "grid point seed=1" && error.problem.contains(problem)
+        }
+    }
+
+    @Test func refusesASpecPathThatIsADirectoryOrMissing() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try #require(throws: SpecError.self) { try ExperimentSpec(contentsOf: directory.path) }
+        #expect("\(folder)" == "\(directory.path): the file: is a directory; give the path of a spec file in it, "
+                + "such as Experiments/quick.yaml")
+        let missing = directory.appendingPathComponent("missing.yaml").path
+        let absent = try #require(throws: SpecError.self) { try ExperimentSpec(contentsOf: missing) }
+        #expect("\(absent)" == "\(missing): the file: does not exist; give the path of a spec such as Experiments/quick.yaml")
     }
 
     @Test func refusesAModelThatTheDataDoesNotFit() {

@@ -58,7 +58,11 @@ struct RunQueueTests {
         #expect(try Fixture.statuses(path: path).values.allSatisfy { $0 == "finished" })
     }
 
-    @Test func aStoppedSweepResumesToTheMetricsOfAnUninterruptedOne() throws {
+    /// A stopped run resumes from its checkpoint; with its checkpoint deleted it starts over and says so in a
+    /// `restarted` event. Either way (training being deterministic) the sweep ends with the metrics of an
+    /// uninterrupted one.
+    @Test(arguments: [false, true])
+    func aStoppedSweepResumesToTheMetricsOfAnUninterruptedOne(checkpointDeleted: Bool) throws {
         let straight = Fixture.databasePath()
         _ = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: straight).run(stop: StopFlag())
 
@@ -69,12 +73,22 @@ struct RunQueueTests {
         let first = try queue.run(stop: stop)
         #expect(first.map(\.status) == ["killed"] && first[0].outcome?.step == 4)
         #expect(try Fixture.statuses(path: path).values.sorted() == ["killed", "queued"])
+        let checkpoint = queue.executor.checkpoint(for: first[0].run)
+        let stored = try ResultsReader(path: path).run(first[0].run.id).run
+        if checkpointDeleted {
+            try FileManager.default.removeItem(at: checkpoint)
+            #expect(queue.executor.start(of: stored) == .restart(
+                reason: "no checkpoint at \(checkpoint.path) for the run's step 4: starting over from step 0"))
+        } else {
+            #expect(queue.executor.start(of: stored) == .resume)
+        }
 
         let second = try Fixture.queue(try Fixture.plan(Fixture.spec()), path: path).run(stop: StopFlag())
         #expect(second.map(\.run.id) == [first[0].run.id, first[0].run.id + 1])
         #expect(second.map(\.status) == ["finished", "finished"])
         let events = try ResultsReader(path: path).run(first[0].run.id).events
-        #expect(events.contains { $0.kind == "resumed" && $0.step == 4 })
+        #expect(events.contains { $0.kind == (checkpointDeleted ? "restarted" : "resumed") && $0.step == 4 })
+        #expect(!events.contains { $0.kind == (checkpointDeleted ? "resumed" : "restarted") })
         #expect(try Fixture.deterministicMetrics(path: path) == Fixture.deterministicMetrics(path: straight))
     }
 

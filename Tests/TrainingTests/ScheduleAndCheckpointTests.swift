@@ -52,4 +52,13 @@ struct ScheduleAndCheckpointTests {
         #expect(probe.maxAbs == 4)
         #expect(abs(probe.rms - (values.map { Double($0 * $0) }.reduce(0, +) / 12).squareRoot()) < 1e-6)
     }
+
+    @Test func probeOfANaNActivationIsNaNNotItsFiniteRest() {
+        for position in [0, 5, 11] {   // first, middle, last value
+            var values: [Float] = [1, 0, -1,  2, 0, -2,  0, 0, -1,  3, 0, -4]
+            values[position] = .nan
+            let probe = ActivationProbe(Tensor(shape: Shape(2, 1, 3), batch: 2, values: values).view(batch: 2))
+            #expect(probe.maxAbs.isNaN && probe.rms.isNaN)
+        }
+    }
 }

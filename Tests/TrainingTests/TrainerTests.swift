@@ -130,6 +130,49 @@ struct TrainerTests {
         }
     }
 
+    /// Splits the data cannot give are refused with the sizes before anything is built (the batch loader traps).
+    @Test func splitsTheDatasetCannotGiveAreRefused() throws {
+        func refusal(_ change: (inout TrainingConfig) -> Void) -> String? {
+            var c = Self.config()
+            change(&c)
+            do {
+                _ = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: RecordingObserver())
+                return nil
+            } catch { return "\(error)" }
+        }
+        #expect(refusal { $0.batchSize = 100_000_000 } == "invalid setting batch: expected at most 336 images, the "
+                + "training split (400 training images less 64 held out for validation); found 100000000")
+        #expect(refusal { $0.batchSize = 337 }?.hasPrefix("invalid setting batch: expected at most 336 images") == true)
+        #expect(refusal { $0.batchSize = 336 } == nil)
+        #expect(refusal { $0.data.validationCount = 0 } == "invalid setting validation: expected between 1 and 399 "
+                + "images held out of the 400 training images; found 0")
+        #expect(refusal { $0.data.validationCount = 70_000 }?.hasSuffix("found 70000") == true)
+        let tiny = try DatasetSpec.synthetic(SyntheticDataset(trainCount: 9, testCount: 4, height: 16, width: 16,
+                                                              classCount: 4)).load()
+        var c = Self.config()
+        c.data.validationCount = nil   // the default, a tenth: none of 9 images
+        #expect(throws: TrainingError.self) { try c.validate(for: tiny) }
+        c.data.validationCount = 1
+        c.batchSize = 8
+        try c.validate(for: tiny)
+    }
+
+    /// One step at an absurd learning rate blows the weights up; the evaluation right after it sees non-finite
+    /// logits and must score 100 % error (a NaN compared with anything is false: it once scored 0 %).
+    @Test func aNonFiniteEvaluationScoresEveryImageWrong() throws {
+        var c = Self.config(steps: 40)
+        c.learningRate = 1e30
+        c.optimizer = .sgd
+        c.evaluateEvery = 1
+        c.logEvery = 1
+        let observer = RecordingObserver()
+        _ = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: observer).run(resume: false)
+        #expect(observer.metrics["train_loss"]?[1]?.isFinite == true)
+        #expect(observer.metrics["val_top1_error"]?[1] == 1 && observer.metrics["val_top5_error"]?[1] == 1)
+        #expect(observer.metrics["val_loss"]?[1]?.isNaN == true)
+        #expect(observer.events.contains { $0.step == 1 && $0.kind == "non-finite" })
+    }
+
     @Test func divergenceIsDetected() throws {
         var c = Self.config(steps: 40)
         c.learningRate = 1e30

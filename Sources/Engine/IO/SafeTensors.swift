@@ -87,7 +87,8 @@ public struct SafeTensors {
     public init() {}
 
     /// Writes the file atomically: to `<url>.partial`, flushed, then renamed over `url`, so a killed process
-    /// leaves either the previous file or the new one, never a torn one.
+    /// leaves either the previous file or the new one, never a torn one. A failed write (a full disk) removes
+    /// `<url>.partial`.
     public func write(to url: URL) throws(SafeTensorsError) {
         let names = tensors.keys.sorted()
         var header: [String: Any] = [:]
@@ -106,12 +107,14 @@ public struct SafeTensors {
         for name in names { data.append(tensors[name]!.bytes) }
 
         let temporary = url.appendingPathExtension("partial")
+        var created = false
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
                 throw SafeTensorsError.unwritable(file: temporary.path)
             }
+            created = true
             let handle = try FileHandle(forWritingTo: temporary)
             try handle.write(contentsOf: data)
             try handle.synchronize()
@@ -119,6 +122,7 @@ public struct SafeTensors {
             _ = try? FileManager.default.removeItem(at: url)
             try FileManager.default.moveItem(at: temporary, to: url)
         } catch {
+            if created { try? FileManager.default.removeItem(at: temporary) }   // on a full disk, give the space back
             throw .unwritable(file: url.path)
         }
     }

@@ -8,9 +8,9 @@ public enum SoftmaxCrossEntropy {
     public struct Result: Sendable {
         /// Mean loss over the batch, in nats.
         public var loss: Double
-        /// Images whose label is the arg-max logit.
+        /// Images whose label is the arg-max logit (see `ClassRank`: an image with a non-finite logit is wrong).
         public var top1Correct: Int
-        /// Images whose label is among the five largest logits.
+        /// Images whose label is among the five largest logits (non-finite logits: wrong).
         public var top5Correct: Int
         /// Whether every logit and the loss were finite.
         public var isFinite: Bool
@@ -38,8 +38,7 @@ public enum SoftmaxCrossEntropy {
             for j in 0..<k { loss -= Double(j == label ? on : off) * (Double(z[j]) - logSum) }
             total += loss
             finite = finite && loss.isFinite
-            var rank = 0   // logits strictly greater than the label's (ties count in the label's favour)
-            for j in 0..<k where z[j] > z[label] { rank += 1 }
+            let rank = ClassRank.of(label, in: UnsafeBufferPointer(start: z, count: k))
             if rank == 0 { top1 += 1 }
             if rank < 5 { top5 += 1 }
             if let gradient {

@@ -20,7 +20,8 @@ struct RunCommand: ParsableCommand {
             """)
 
     @OptionGroup var experiment: ExperimentArguments
-    @Option(help: "The results database.") var db = "results/lab.sqlite"
+    static let defaultDatabase = "results/lab.sqlite"
+    @Option(help: "The results database.") var db = RunCommand.defaultDatabase
     @Option(help: "Worker processes, each claiming runs from the queue.") var workers = 1
     @Option(help: "OpenBLAS threads in total, shared among the workers (default: the number of cores).")
     var threads: Int?
@@ -55,7 +56,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         for dead in try queue.recoverStaleRuns() {
-            say("\(log)run \(dead.id) \(dead.name): no heartbeat for over \(Int(staleAfter)) s, marked killed; resuming it")
+            say("\(log)run \(dead.id) \(dead.name): \(dead.error ?? "presumed dead"); marked killed, resuming it")
         }
 
         let stop = StopFlag()
@@ -78,7 +79,12 @@ struct RunCommand: ParsableCommand {
     private func work(_ queue: RunQueue, stop: StopFlag, log: String) {
         let display = worker ? nil : ProgressDisplay()
         queue.onClaim = { run in
-            say("\(log)run \(run.id) \(run.name): \(run.step > 0 ? "resuming from its last checkpoint" : "starting")")
+            let start = switch queue.executor.start(of: run) {
+            case .fresh: "starting"
+            case .resume: "resuming from its last checkpoint"
+            case .restart(let reason): reason
+            }
+            say("\(log)run \(run.id) \(run.name): \(start)")
         }
         queue.onProgress = display.map { d in { d.show($0) } }
         queue.onReport = { report in
@@ -96,11 +102,20 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Prints how many of the experiment's runs are in each state.
+    /// Prints how many of the experiment's runs are in each state; exits with status 1 when any failed, saying so
+    /// in the last line.
     private func printCounts(experiment name: String, stopped: Bool) throws {
-        let counts = try ResultsReader(path: db).statusCounts(experiment: name)
+        let reader = try ResultsReader(path: db)
+        let counts = try reader.statusCounts(experiment: name)
         say(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
         if stopped { say("stopped; run the same command again to resume") }
+        let failed = try reader.runs(RunFilter(status: .failed, experiment: name)).rows.compactMap { $0[0].int }
+        if !failed.isEmpty {
+            let database = db == Self.defaultDatabase ? "" : " --db \(db)"
+            say("\(failed.count) run(s) failed (\(failed.map { "run \($0)" }.joined(separator: ", "))): "
+                + "`inception-lab show ID\(database)` gives the error; fix its cause, then run again with --retry-failed")
+            throw ExitCode.failure
+        }
     }
 
     /// Prints a line at once, also into a pipe or log file, so workers' lines appear as runs start and end.

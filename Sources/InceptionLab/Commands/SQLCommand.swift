@@ -9,7 +9,8 @@ struct SQLCommand: ParsableCommand {
         discussion: """
             Tables: experiments, runs, metrics, events, environments; view: run_summary. Times are UNIX seconds \
             (datetime(created_at, 'unixepoch') shows them); configurations are JSON (config_json ->> '$.lr'). \
-            The database is opened read-only: writes are refused with SQLite's message. Example:
+            The database is opened read-only: only SELECT statements and PRAGMA queries run; anything else is \
+            refused before it runs. Example:
               inception-lab sql "SELECT name, max(value) FROM metrics WHERE run_id = 3 GROUP BY name"
             """)
 

@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
 
         let store = try ResultsStore(path: db)
         for dead in try store.markStaleRuns(olderThan: RunQueue.defaultStaleThreshold) {
-            print("run \(dead.id) (\(dead.name)) had no heartbeat for over \(Int(RunQueue.defaultStaleThreshold)) s: marked killed")
+            print("run \(dead.id) (\(dead.name)): \(dead.error ?? "presumed dead"); marked killed")
         }
         let runName = name ?? config.runName
         let inserted = try store.insertRun(NewRun(name: runName, configJSON: config.canonicalJSON, seed: Int(seed),
@@ -114,7 +114,14 @@ struct TrainCommand: ParsableCommand {
         print("run \(run.id) \(runName): \(config.model.model) width \(config.model.width), \(config.budget), batch \(batch), db \(db)")
         let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db),
                                    tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
+        if case .restart(let reason) = executor.start(of: run) { print("run \(run.id): \(reason)") }
+        let outcome: TrainingOutcome
+        do {
+            outcome = try executor.execute(run, config: config, dataset: data, stop: stop, onProgress: display.show)
+        } catch {
+            display.finish()   // the error on a line of its own
+            throw error
+        }
         display.finish()
         let final = outcome.finalMetrics
         let summary = ["val_top1_error", "val_top5_error", "test_top1_error"].compactMap { key in
@@ -156,7 +163,10 @@ struct TrainCommand: ParsableCommand {
         c.deadChannelThreshold = deadThreshold
         c.deadPatience = deadPatience
         c.seed = seed
-        do { try c.validate() } catch { throw ValidationError("\(error)") }
+        do {
+            try c.validate()
+            try c.validate(for: data)
+        } catch { throw ValidationError("\(error)") }
         return c
     }
 }
