@@ -41,7 +41,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
-        .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
+        // Student t, Welch's test, TOST, non-inferiority, power and bootstrap intervals for the reports' verdicts.
+        .target(name: "Statistics", dependencies: ["Engine"]),
+        .target(name: "Reports", dependencies: ["ResultsStore", "Models", "Statistics"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
         .target(name: "Pretrained", dependencies: ["Engine", "Models", "Imaging"], swiftSettings: optimizedInDebug),
         .executableTarget(
@@ -59,7 +61,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models", "Statistics"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
         // JPEG and PNG encoders for the tests to write their own image files.
