@@ -39,11 +39,11 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
-        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams"]),
+        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Reports", "Yams"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         // Student t, Welch's test, TOST, non-inferiority, power and bootstrap intervals for the reports' verdicts.
         .target(name: "Statistics", dependencies: ["Engine"]),
-        .target(name: "Reports", dependencies: ["ResultsStore", "Models", "Statistics"]),
+        .target(name: "Reports", dependencies: ["ResultsStore", "Models", "Statistics", "Yams"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
         .target(name: "Pretrained", dependencies: ["Engine", "Models", "Imaging"], swiftSettings: optimizedInDebug),
         .executableTarget(
@@ -69,6 +69,6 @@ let package = Package(
         .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models", "Reports"]),
     ]
 )

@@ -28,6 +28,8 @@ public struct ExperimentReport: Sendable, Encodable {
     public var costs: [Cost]
     /// Residual ÷ pure costs, per pure/residual pair.
     public var costRatios: [CostRatio]
+    /// The hypotheses of findings 1, 2 and 5 (declared in the spec, or the defaults), by finding number.
+    public var hypotheses: [Hypothesis]
     /// The findings the experiment tests, by number.
     public var findings: [Finding]
 
@@ -55,23 +57,21 @@ public struct ExperimentReport: Sendable, Encodable {
             configurations.map { MetricCurve(metric: metric, configuration: $0.label,
                                              points: Aggregation.curve(metric, of: $0.runs)) }
         }
-        finalQuality = configurations.map(FinalQuality.init)
+        let lastK = data.hypotheses[2]?.lastK ?? Hypothesis.defaults[2]!.lastK
+        finalQuality = configurations.map { FinalQuality($0, lastK: lastK) }
         let levels = targets ?? TimeToTarget.defaultTargets(finalMeans: finalQuality.compactMap(\.finalTop1?.mean))
         self.targets = levels
         timeToTarget = configurations.flatMap { c in levels.map { TimeToTarget(c, target: $0) } }
         errorAreas = configurations.map(ErrorArea.init)
         let pairs = Pairs.pureResidual(configurations)
-        pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual) }
+        pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
         instability = configurations.map(Instability.init)
         costs = try configurations.map(Cost.init)
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
-        let validation = Dictionary(uniqueKeysWithValues: curves.filter { $0.metric == Metric.validationTop1 }
-            .map { ($0.configuration, $0.points) })
-        findings = Findings.evaluate(Findings.Inputs(
-            configurations: configurations, validationCurves: validation,
-            finals: Dictionary(uniqueKeysWithValues: finalQuality.map { ($0.configuration, $0) }),
-            costs: costByLabel))
+        hypotheses = data.hypotheses.keys.sorted().map { data.hypotheses[$0]! }
+        findings = Findings.evaluate(Findings.Inputs(configurations: configurations, costs: costByLabel,
+                                                     hypotheses: data.hypotheses))
     }
 
     /// The curve of `metric` for each configuration, in configuration order.

@@ -1,3 +1,5 @@
+import Statistics
+
 /// report.md: the verdicts, what was run, one section per finding with its evidence and caveats, then the
 /// curves, training speed, final quality, instability and cost they rest on, and the verdict rules. Charts are
 /// embedded as `![title](file.svg)` next to a link to their CSV. No timestamps: the same database gives the same
@@ -51,7 +53,8 @@ extension ExperimentReport {
                 Rule: \(finding.rule)
 
                 \(finding.judgements.isEmpty ? "- no comparison possible\n"
-                    : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)** — \($0.evidence)\n" }.joined())
+                    : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)**\($0.votes ? "" : " (does not vote)") — \($0.evidence)\n" }.joined())\
+                \(finding.comparisons.isEmpty ? "" : "\n" + comparisonTable(finding).markdown())
                 \(finding.caveats.isEmpty ? "" : "Caveats:\n\n" + finding.caveats.map { "- \($0)\n" }.joined())
                 **Verdict: \(finding.verdict.rawValue).**
 
@@ -93,11 +96,21 @@ extension ExperimentReport {
             \(costRatios.isEmpty ? "" : costRatioTable.markdown() + "\n")\
             ## Verdict rules
 
-            \(VerdictRules.descriptions.keys.sorted().map { "\($0). \(VerdictRules.descriptions[$0]!)\n" }.joined())
-            Pairs' verdicts combine into the finding's: reproduced when at least one pair reproduces it and none \
-            contradicts it, not reproduced in the opposite case, inconclusive otherwise.
+            Findings 1, 2 and 5 are tested as hypotheses declared in the experiment's spec before its runs (defaults \
+            where it declares none; docs/reports.md). Δ is a difference of means across seeds; the intervals are 95 % \
+            two-sided, Welch's t (unequal variances) and a percentile bootstrap (\(Bootstrap.defaultResamples) \
+            resamples, seed \(Comparison.bootstrapSeed)) beside it; verdicts use Welch's tests.
+
+            \(ruleTexts.map { "\($0.number). \($0.text)\n" }.joined())
+            \(VerdictRules.combination)
             """
         return md
+    }
+
+    /// Every finding's rule by number: the hypotheses' for 1, 2 and 5, the fixed rules otherwise.
+    var ruleTexts: [(number: Int, text: String)] {
+        (1...6).map { n in (n, hypotheses.first { $0.finding == n }.map(VerdictRules.description(of:))
+                                ?? VerdictRules.descriptions[n]!) }
     }
 
     /// The metrics of the training-speed charts.

@@ -14,8 +14,11 @@ import Testing
             // Pairs: v4 with the scaled and with the unscaled residual network.
             #expect(verdicts[1]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
             #expect(verdicts[1]?.verdict == .reproduced)
-            // Scaled: the same final error; unscaled (one diverged seed left out): 0.5 pt higher, within tolerance.
-            #expect(verdicts[2]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
+            // Final error = mean of the last 3 evaluations (steps 240–300), where v4 (τ = 60 steps) is still 0.89 pt
+            // above the scaled network (τ = 30): within ±1 pt, but not shown with these seeds. The unscaled network
+            // (seeds 0 and 1; seed 2 diverged) ends 1 pt higher, which cancels that gap: equivalence shown.
+            #expect(verdicts[2]?.judgements.map(\.verdict) == [.inconclusive, .reproduced])
+            #expect(verdicts[2]?.verdict == .inconclusive)
             #expect(verdicts[3]?.verdict == .reproduced)
             #expect(verdicts[3]?.judgements.first?.evidence == "unstable (died or diverged): unscaled 2/3, scaled 0/3")
             #expect(verdicts[5]?.verdict == .reproduced)
@@ -25,6 +28,21 @@ import Testing
             #expect(report.overview.caveats.first?.hasPrefix("Scale: width α 0.125; budget epochs 3; dataset fashion-mnist")
                     == true)
             #expect(verdicts[3]?.caveats.last?.contains("the widest pre-pool layer has 268 channels") == true)
+        }
+    }
+
+    @Test func stepTimesCountOnlyFromRunsThatRanAlone() throws {
+        let workers = residualExperiment.map { run in
+            var run = run
+            run.commandLine = "inception-lab run test.yaml --threads 1 --worker"
+            return run
+        }
+        try withDatabase(runs: workers) { path in
+            let report = try report(path)
+            #expect(report.costs.allSatisfy { $0.medianStepTime == nil && $0.runsAlone == 0 && $0.medianStepTimeAnyRun != nil })
+            let cost = try #require(report.findings.first { $0.number == 6 })
+            #expect(cost.verdict == .inconclusive)
+            #expect(cost.judgements.first?.evidence.hasSuffix("no time per step from runs that ran alone") == true)
         }
     }
 
@@ -55,7 +73,7 @@ import Testing
             let v4 = report.costs[0]
             #expect(v4.model == "inception-v4" && v4.medianStepTime == 0.6 && v4.threads == [2] && v4.parameters > 0)
             #expect(report.costRatios.count == 2 && abs((report.costRatios[0].stepTimeRatio ?? 0) - 0.4 / 0.6) < 1e-12)
-            #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0050) < 1e-4)
+            #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0089) < 1e-4)
             #expect(report.pairedDifferences[1].seeds == [0, 1])
         }
     }

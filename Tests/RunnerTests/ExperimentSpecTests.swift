@@ -1,4 +1,5 @@
 import Runner
+import Reports
 import Testing
 import Training
 
@@ -42,6 +43,12 @@ struct ExperimentSpecTests {
         #expect(a.runs.map(\.config.canonicalJSON) == b.runs.map(\.config.canonicalJSON))
     }
 
+    @Test func hypothesesAreDeclaredInTheSpec() throws {
+        let spec = try ExperimentSpec(yaml: "name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {margin: 0.5}}",
+                                      file: "x.yaml")
+        #expect(spec.hypotheses[2]?.margin == 0.005 && spec.hypotheses[1] == Hypothesis.defaults[1])
+    }
+
     @Test func duplicateRunsAreKeptOnce() throws {
         let plan = try Fixture.plan(Fixture.spec(extra: "runs:\n  - {seed: 1}"))
         #expect(plan.runs.count == 2)
@@ -65,6 +72,8 @@ struct ExperimentSpecTests {
         ("name: x\nbase: [1, 2", "YAML", "parser"),
         ("name: x\nbase: {model: {model: inception-v3}, batchSize: 0.5}", "base.batchSize", "expected a whole number"),
         ("name: x\nbase: {model: {model: inception-v3}, budget: {steps: 1.5}}", "base.budget.steps", "expected a whole number"),
+        ("name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {test: same}}", "hypotheses.finding2.test",
+         "expected one of superiority, equivalence, non-inferiority"),
     ])
     func refusesMalformedStructure(yaml: String, location: String, problem: String) {
         #expect {
