@@ -30,6 +30,8 @@ public struct Comparison: Sendable, Equatable, Encodable {
     public var refutationPValue: Double?
     /// What the test decides at the hypothesis's α; `nil` with fewer than 2 values on a side.
     public var decision: Decision?
+    /// The pooled standard deviation of the two sides' values (fraction); `nil` with fewer than 2 values on a side.
+    public var pooledStd: Double?
     /// Seeds per configuration for the hypothesis's power at the pooled standard deviation observed here;
     /// `nil` when not computable (fewer than 2 values on a side) or beyond `Power.largestGroup`.
     public var seedsNeeded: Int?
@@ -65,6 +67,7 @@ public struct Comparison: Sendable, Equatable, Encodable {
         refutationPValue = welch.refutationPValue(hypothesis.test, margin: hypothesis.margin)
         decision = welch.decide(hypothesis.test, margin: hypothesis.margin, alpha: hypothesis.alpha)
         let pooled = Summary.pooledStd(self.referenceValues!, self.otherValues!)
+        pooledStd = pooled
         seedsNeeded = Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: pooled,
                                           alpha: hypothesis.alpha, target: hypothesis.power)
     }
