@@ -32,6 +32,11 @@ public struct ExperimentReport: Sendable, Encodable {
     public var hypotheses: [Hypothesis]
     /// The findings the experiment tests, by number.
     public var findings: [Finding]
+    /// Whether top-5 error says anything: some configuration has more than `topFiveMinimumClasses` classes.
+    public var topFiveIsInformative: Bool
+
+    /// With this many classes or fewer, top-5 error is left out of charts and tables.
+    public static let topFiveMinimumClasses = 10
 
     /// The metrics whose curves a report aggregates (and charts).
     public static let curveMetrics = [Metric.validationTop1, Metric.validationTop5, Metric.trainLoss,
@@ -49,12 +54,13 @@ public struct ExperimentReport: Sendable, Encodable {
                 """)
         }
         let configurations = Configuration.group(data.runs)
+        topFiveIsInformative = configurations.contains { $0.settings.model.classes > Self.topFiveMinimumClasses }
         experiment = data.name
         description = data.description
         overview = Overview(data, configurations: configurations)
         self.configurations = configurations.map(ConfigurationSummary.init)
         curves = Self.curveMetrics.flatMap { metric in
-            configurations.map { MetricCurve(metric: metric, configuration: $0.label,
+            configurations.map { MetricCurve(metric: metric, configuration: $0.label, isResidual: $0.settings.isResidual,
                                              points: Aggregation.curve(metric, of: $0.runs)) }
         }
         let lastK = data.hypotheses[2]?.lastK ?? Hypothesis.defaults[2]!.lastK
@@ -129,6 +135,8 @@ public struct MetricCurve: Sendable, Equatable, Encodable {
     public var metric: String
     /// The configuration's label.
     public var configuration: String
+    /// Whether the configuration's network is residual.
+    public var isResidual: Bool
     /// One point per step (see `Aggregation.curve`).
     public var points: [CurvePoint]
 }

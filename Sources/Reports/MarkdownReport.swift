@@ -5,16 +5,55 @@ import Statistics
 /// embedded as `![title](file.svg)` next to a link to their CSV. No timestamps: the same database gives the same
 /// bytes.
 extension ExperimentReport {
-    /// The charts this report draws, in order (specs whose metric no configuration recorded are skipped).
+    /// The charts this report draws, in order: those of `ChartSpec.all` with a charted curve that has points,
+    /// without top-5 error unless some configuration has more than `topFiveMinimumClasses` classes.
     public var charts: [ChartSpec] {
-        ChartSpec.all.filter { spec in curves(of: spec.metric).contains { !$0.points.isEmpty } }
+        ChartSpec.all.filter { spec in
+            (spec.metric != Metric.validationTop5 || topFiveIsInformative)
+                && chartedCurves(of: spec.metric).contains { !$0.points.isEmpty }
+        }
+    }
+
+    /// The curves a chart of `metric` draws: every configuration's, but residual-stream RMS only for residual
+    /// networks (a pure network has no residual stream).
+    func chartedCurves(of metric: String) -> [MetricCurve] {
+        curves(of: metric).filter { $0.isResidual || !Metric.stageRMS.contains(metric) }
+    }
+
+    /// The validation checkpoints the verdicts use, as markers in epochs: where finding 1's first third of
+    /// training ends, and where the last k evaluations of findings 2 and 5 begin (the earliest over the
+    /// configurations compared).
+    var verdictMarkers: [SVGChart.Marker] {
+        let validation = Dictionary(uniqueKeysWithValues: curves(of: Metric.validationTop1).map { ($0.configuration, $0.points) })
+        var markers: [SVGChart.Marker] = []
+        for finding in findings {
+            let compared = finding.comparisons.map { (validation[$0.reference] ?? [], validation[$0.other] ?? []) }
+            guard let h = finding.comparisons.first?.hypothesis else { continue }
+            switch h.metric {
+            case .earlyError:
+                for horizon in Set(compared.map { min($0.0.last?.epoch ?? 0, $0.1.last?.epoch ?? 0) }).sorted() {
+                    markers.append(.init(x: horizon * VerdictRules.earlyFraction, label: "finding \(h.finding): first third"))
+                }
+            case .finalError:
+                let starts = compared.flatMap { [$0.0, $0.1] }.compactMap { $0.dropLast(h.lastK - 1).last?.epoch }
+                if let start = starts.min() {
+                    markers.append(.init(x: start, label: "finding \(h.finding): last \(h.lastK)"))
+                }
+            }
+        }
+        // Findings 2 and 5 share a position when they share k; one marker, both named.
+        return Dictionary(grouping: markers, by: \.x).sorted { $0.key < $1.key }.map { x, group in
+            .init(x: x, label: group.map(\.label).joined(separator: ", "))
+        }
     }
 
     /// Every file of the report by name: report.md, and an SVG and a CSV per chart.
     public func files() -> [(name: String, contents: String)] {
         [("report.md", markdown())] + charts.flatMap { spec in
-            let curves = curves(of: spec.metric)
-            return [(spec.fileStem + ".svg", spec.chart(curves).render()), (spec.fileStem + ".csv", spec.csv(curves))]
+            let curves = chartedCurves(of: spec.metric)
+            let markers = spec.metric == Metric.validationTop1 ? verdictMarkers : []
+            return [(spec.fileStem + ".svg", spec.chart(curves, markers: markers).render()),
+                    (spec.fileStem + ".csv", spec.csv(curves))]
         }
     }
 

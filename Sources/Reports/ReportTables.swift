@@ -83,15 +83,17 @@ extension ExperimentReport {
                     })
     }
 
-    /// Final and best errors.
+    /// Final and best errors (top-5 only when `topFiveIsInformative`).
     var finalQualityTable: ReportTable {
-        ReportTable(header: ["configuration", "final val top-1 (mean of last \(finalQuality.first?.lastK ?? 0))",
-                             "best val top-1", "final val top-5 (mean of last \(finalQuality.first?.lastK ?? 0))",
-                             "test top-1", "diverged (left out)"],
-                    rows: finalQuality.map { f in
-                        [f.configuration, NumberFormat.percentMeanStd(f.finalTop1), NumberFormat.percentMeanStd(f.bestTop1),
-                         NumberFormat.percentMeanStd(f.finalTop5), NumberFormat.percentMeanStd(f.testTop1), "\(f.diverged)"]
-                    })
+        let k = finalQuality.first?.lastK ?? 0
+        let topFive = topFiveIsInformative
+        return ReportTable(header: ["configuration", "final val top-1 (mean of last \(k))", "best val top-1"]
+                               + (topFive ? ["final val top-5 (mean of last \(k))"] : []) + ["test top-1", "diverged (left out)"],
+                           rows: finalQuality.map { f in
+                               [f.configuration, NumberFormat.percentMeanStd(f.finalTop1), NumberFormat.percentMeanStd(f.bestTop1)]
+                                   + (topFive ? [NumberFormat.percentMeanStd(f.finalTop5)] : [])
+                                   + [NumberFormat.percentMeanStd(f.testTop1), "\(f.diverged)"]
+                           })
     }
 
     /// Residual − pure final validation top-1 error over matching seeds.

@@ -82,7 +82,9 @@ import Testing
         try withDatabase(runs: residualExperiment) { path in
             let report = try report(path)
             let files = Dictionary(uniqueKeysWithValues: report.files().map { ($0.name, $0.contents) })
-            #expect(files.count == 1 + 2 * 10)
+            // 10 classes: no top-5 charts (8 charts left, each an SVG and a CSV).
+            #expect(!report.topFiveIsInformative && report.charts.allSatisfy { $0.metric != Metric.validationTop5 })
+            #expect(files.count == 1 + 2 * 8)
             for spec in report.charts {
                 let svg = try #require(files[spec.fileStem + ".svg"])
                 let collector = ElementCollector()
@@ -90,18 +92,33 @@ import Testing
                 parser.delegate = collector
                 #expect(parser.parse(), "\(spec.fileStem).svg is not well-formed XML")
                 #expect(collector.root == "svg" && !collector.elements.contains("script"))
-                #expect(collector.classes["line", default: 0] == 3 && collector.classes["band", default: 0] == 3)
-                #expect(collector.classes["legend-entry", default: 0] == 3)
-                #expect(collector.texts.contains("inception-resnet-v2-paper scale 0.2"))
+                // Residual-stream RMS only for the two residual configurations; the pure one drawn dashed.
+                let lines = Metric.stageRMS.contains(spec.metric) ? 2 : 3
+                #expect(collector.classes["line", default: 0] == lines && collector.classes["band", default: 0] == lines)
+                #expect(collector.classes["legend-entry", default: 0] == lines)
+                #expect(collector.dashedLines == lines - 2, "\(spec.fileStem)")
+                #expect(collector.texts.contains("inception-resnet-v2-paper scale 0.2 (n=3)"))
+                #expect(collector.texts.contains("band: 95 % confidence interval of the mean (Student t)"))
                 #expect(collector.texts.contains(spec.axis == .epoch ? "epoch" : "training time (s)"))
+                // The verdicts' checkpoints on the validation error against epochs.
+                let markers = spec.metric == Metric.validationTop1 && spec.axis == .epoch ? 2 : 0
+                #expect(collector.classes["marker", default: 0] == markers, "\(spec.fileStem)")
                 let csv = try #require(files[spec.fileStem + ".csv"])
                 #expect(csv.hasPrefix("configuration,step,epoch,wall_time_s,n,mean"))
                 #expect(files["report.md"]!.contains("![\(spec.title)](\(spec.fileStem).svg)"))
             }
             let csv = files["val_top1_error-by-epoch.csv"]!.split(separator: "\n")
-            #expect(csv[0] == "configuration,step,epoch,wall_time_s,n,mean_percent,std_percent,min_percent,max_percent")
+            #expect(csv[0] == "configuration,step,epoch,wall_time_s,n,mean_percent,std_percent,min_percent,max_percent,"
+                    + "ci95_low_percent,ci95_high_percent")
             #expect(csv.count == 1 + 3 * 10)
         }
+    }
+
+    /// The 95 % interval of a mean of 3 values with mean 2 and standard deviation 1 is 2 ± 4.3027 / √3.
+    @Test func bandIsTheConfidenceIntervalOfTheMean() {
+        let interval = ChartSpec.confidenceInterval(Summary([1, 2, 3])!)
+        #expect(abs(interval.upperBound - (2 + 4.302652729749462 / 3.0.squareRoot())) < 1e-9)
+        #expect(ChartSpec.confidenceInterval(Summary([5])!) == 5...5)
     }
 
     @Test func regeneratingGivesIdenticalBytes() throws {
@@ -110,7 +127,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: directory) }
             let first = try ReportWriter.write(report(path), to: directory.appendingPathComponent("a").path)
             let second = try ReportWriter.write(report(path), to: directory.appendingPathComponent("b").path)
-            #expect(first.count == second.count && first.count == 21)
+            #expect(first.count == second.count && first.count == 17)
             for (a, b) in zip(first, second) {
                 #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)), "\(a)")
             }
@@ -143,12 +160,14 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     var elements: Set<String> = []
     var classes: [String: Int] = [:]
     var texts: [String] = []
+    var dashedLines = 0
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
         if root == nil { root = name }
         elements.insert(name)
         if let value = attributes["class"] { classes[value, default: 0] += 1 }
+        if attributes["class"] == "line" && attributes["stroke-dasharray"] != nil { dashedLines += 1 }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
