@@ -12,6 +12,7 @@ enum ConfigSchema {
     static let tree: ConfigValue = {
         var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2))  // residual: residualScales is set
         c.gradientClip = 1
+        c.batchNormRecomputeBatches = 1
         c.data.directory = ""
         c.data.validationCount = 0
         return .encoding(c)
@@ -23,6 +24,7 @@ enum ConfigSchema {
     static let wholeNumberPaths: Set<String> = {
         var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2))
         c.data.validationCount = 0
+        c.batchNormRecomputeBatches = 1
         return wholeNumbers(in: c).union(["budget.steps"])
     }()
 
