@@ -115,7 +115,8 @@ extension ExperimentReport {
             \(errorAreaTable.markdown())
             ## Final quality
 
-            Last and lowest validation error of each run; diverged runs are left out.
+            Final (mean of the last \(finalQuality.first?.lastK ?? 0) evaluations) and lowest validation error of each \
+            run; diverged runs are left out.
 
             \(finalQualityTable.markdown())
             \(pairedDifferences.isEmpty ? "" : "Paired by seed (same width and recipe):\n\n" + pairedDifferenceTable.markdown() + "\n")\
@@ -129,7 +130,8 @@ extension ExperimentReport {
             ## Cost
 
             Parameters and multiply-adds of the networks as configured; time per step is the median of the logged \
-            `step_time` over all runs of the configuration.
+            `step_time` over the runs of the configuration that ran alone (the only ones a verdict uses: the runner \
+            trained one run at a time) and, for information, over all its runs. \(occupancyText)
 
             \(costTable.markdown())
             \(costRatios.isEmpty ? "" : costRatioTable.markdown() + "\n")\
@@ -150,6 +152,17 @@ extension ExperimentReport {
     var ruleTexts: [(number: Int, text: String)] {
         (1...6).map { n in (n, hypotheses.first { $0.finding == n }.map(VerdictRules.description(of:))
                                 ?? VerdictRules.descriptions[n]!) }
+    }
+
+    /// How the runs shared the machine, and what that means for the timing verdict.
+    var occupancyText: String {
+        let alone = overview.occupancy[Occupancy.alone.rawValue] ?? 0
+        let shared = overview.occupancy[Occupancy.shared.rawValue] ?? 0
+        let unrecorded = overview.occupancy[Occupancy.unrecorded.rawValue] ?? 0
+        var text = "Of the \(overview.runs) runs, \(alone) ran alone, \(shared) ran as one of several worker processes "
+            + "sharing the machine, and \(unrecorded) did not record how they ran."
+        if alone == 0 { text += " No step time here can support a timing verdict." }
+        return text
     }
 
     /// The metrics of the training-speed charts.

@@ -43,6 +43,9 @@ import Testing
             let cost = try #require(report.findings.first { $0.number == 6 })
             #expect(cost.verdict == .inconclusive)
             #expect(cost.judgements.first?.evidence.hasSuffix("no time per step from runs that ran alone") == true)
+            #expect(report.markdown().contains("Of the 9 runs, 0 ran alone, 9 ran as one of several worker processes "
+                                               + "sharing the machine, and 0 did not record how they ran. No step time "
+                                               + "here can support a timing verdict."))
         }
     }
 
