@@ -20,6 +20,9 @@ public struct Comparison: Sendable, Equatable, Encodable {
     public var effect: Double?
     /// Welch's 95 % confidence interval of Δ; `nil` with fewer than 2 values on a side.
     public var welchInterval: [Double]?
+    /// Welch's (1 − 2α) confidence interval of Δ (90 % at α = 0.05): every decision reads off it (shown when it
+    /// lies below 0 for superiority, within ±margin for equivalence, below the margin for non-inferiority).
+    public var decisionInterval: [Double]?
     /// Welch's degrees of freedom.
     public var degreesOfFreedom: Double?
     /// The percentile bootstrap 95 % interval of Δ (`Bootstrap.differenceOfMeans`, seed `bootstrapSeed`).
@@ -62,6 +65,8 @@ public struct Comparison: Sendable, Equatable, Encodable {
               let welch = WelchTest(reference: a, other: b) else { return }
         let interval = welch.confidenceInterval(level: 0.95)
         welchInterval = [interval.lowerBound, interval.upperBound]
+        let decisive = welch.confidenceInterval(level: 1 - 2 * hypothesis.alpha)
+        decisionInterval = [decisive.lowerBound, decisive.upperBound]
         degreesOfFreedom = welch.degreesOfFreedom
         pValue = welch.pValue(hypothesis.test, margin: hypothesis.margin)
         refutationPValue = welch.refutationPValue(hypothesis.test, margin: hypothesis.margin)
@@ -88,12 +93,14 @@ public struct Comparison: Sendable, Equatable, Encodable {
             + "\(other) \(NumberFormat.percentMeanStd(otherValues))"
         guard let effect else { return text + "; no values to compare" }
         text += "; Δ \(NumberFormat.points(effect))"
-        guard let welchInterval, let pValue, let refutationPValue, let degreesOfFreedom else {
+        guard let welchInterval, let decisionInterval, let pValue, let refutationPValue, let degreesOfFreedom else {
             return text + "; fewer than 2 seeds on a side: no test (needs at least 2 seeds per configuration)"
         }
         text += ", 95 % CI (Welch, ν = \(NumberFormat.fixed(degreesOfFreedom, 1))) "
             + NumberFormat.interval(welchInterval)
         if let bootstrapInterval { text += ", bootstrap \(NumberFormat.interval(bootstrapInterval))" }
+        text += "; the test's \(NumberFormat.fixed((1 - 2 * hypothesis.alpha) * 100, 0)) % CI "
+            + NumberFormat.interval(decisionInterval)
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
         let seeds = seedsNeeded.map { "\($0) seeds per configuration" } ?? "more than \(Power.largestGroup) seeds per configuration"

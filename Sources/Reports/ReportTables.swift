@@ -39,7 +39,9 @@ extension ExperimentReport {
     /// The statistics of a finding's comparisons: n per side, Δ, its Welch and bootstrap 95 % intervals, the
     /// p-value of the hypothesis's test, the seeds its power needs, and whether the comparison votes.
     func comparisonTable(_ finding: Finding) -> ReportTable {
-        ReportTable(header: ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
+        let level = NumberFormat.fixed((1 - 2 * (finding.comparisons.first?.hypothesis.alpha ?? 0.05)) * 100, 0)
+        return ReportTable(header: ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
+                             "\(level) % CI (Welch; the test's)",
                              "\(finding.comparisons.first?.hypothesis.test.rawValue ?? "test") p", "decision",
                              "seeds needed per configuration", "votes"],
                     rows: finding.comparisons.map { c in
@@ -48,6 +50,7 @@ extension ExperimentReport {
                          c.effect.map(NumberFormat.points) ?? "–",
                          c.welchInterval.map(NumberFormat.interval) ?? "–",
                          c.bootstrapInterval.map(NumberFormat.interval) ?? "–",
+                         c.decisionInterval.map(NumberFormat.interval) ?? "–",
                          c.pValue.map(NumberFormat.pValue) ?? "–",
                          c.decision?.rawValue ?? "no test",
                          c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),

@@ -80,10 +80,11 @@ public struct ResultsOverview: Sendable {
     static func brief(_ c: Comparison) -> String {
         let n = "n \(c.referenceValues?.n ?? 0)/\(c.otherValues?.n ?? 0)"
         guard let effect = c.effect else { return "no values; \(n)" }
-        guard let interval = c.welchInterval, let p = c.pValue else {
+        guard let interval = c.welchInterval, let decisive = c.decisionInterval, let p = c.pValue else {
             return "Δ \(NumberFormat.points(effect)); \(n): too few seeds for a test"
         }
         var text = "Δ \(NumberFormat.points(effect)), 95 % CI \(NumberFormat.interval(interval)), "
+            + "\(NumberFormat.fixed((1 - 2 * c.hypothesis.alpha) * 100, 0)) % CI \(NumberFormat.interval(decisive)), "
             + "\(c.hypothesis.test.rawValue) \(NumberFormat.pStatement(p)), \(n)"
         if c.decision == .undecided, let seeds = c.seedsNeeded, seeds > min(c.referenceValues!.n, c.otherValues!.n) {
             text += ", needs \(seeds) seeds"

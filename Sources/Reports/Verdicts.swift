@@ -98,7 +98,8 @@ public enum VerdictRules {
                 + "\(NumberFormat.fixed(window.upperBound, 2)) vote; the others are shown as not cost-matched."
         } ?? ""
         return """
-            \(h.text). Per configuration pair, with \(delta) of the per-run values: \(claim). A shown claim \
+            \(h.text). Per configuration pair, with \(delta) of the per-run values: \(claim); equivalently, by \
+            where Welch's \(NumberFormat.fixed((1 - 2 * h.alpha) * 100, 0)) % interval of Δ lies. A shown claim \
             reproduces the finding, a refuted one does not; otherwise it is inconclusive, with the seeds per \
             configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power would need at the observed pooled \
             standard deviation, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)

@@ -40,6 +40,16 @@ import Testing
         #expect(compare(5, [0.15, 0.16], [0.10, 0.30]).verdict == .inconclusive)
     }
 
+    /// residual-scaling's scale 0.3 against unscaled: the one-sided test at 5 % clears the 1-pt margin (its 90 %
+    /// interval ends below +1 pt) although the 95 % interval reaches past it.
+    @Test func decisionsReadOffTheNinetyPercentInterval() throws {
+        let c = compare(5, [0.15616666666666668, 0.1565], [0.15183333333333335, 0.15566666666666665])
+        #expect(c.decision == .shown)
+        let decisive = try #require(c.decisionInterval), wide = try #require(c.welchInterval)
+        #expect(decisive[1] < 0.01 && wide[1] > 0.01 && wide[0] < decisive[0])
+        #expect(c.evidence.contains("the test's 90 % CI [-1.44, +0.93] pt"))
+    }
+
     @Test func onlyCostMatchedPairsVote() {
         let unmatched = compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 0.71)
         #expect(!unmatched.votes && unmatched.judgement.evidence.hasPrefix("not cost-matched (multiply-adds ratio 0.71"))
