@@ -41,10 +41,12 @@ let package = Package(
         .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
         // TensorBoard event files written by hand: CRC-32C, TFRecord framing, the few protobuf fields of `Event`.
         .target(name: "TensorBoard"),
-        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Yams",
-                                               "TensorBoard"]),
+        .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Reports",
+                                               "Yams", "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
-        .target(name: "Reports", dependencies: ["ResultsStore", "Models"]),
+        // Student t, Welch's test, TOST, non-inferiority, power and bootstrap intervals for the reports' verdicts.
+        .target(name: "Statistics", dependencies: ["Engine"]),
+        .target(name: "Reports", dependencies: ["ResultsStore", "Models", "Statistics", "Yams"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
         .target(name: "Pretrained", dependencies: ["Engine", "Models", "Imaging"], swiftSettings: optimizedInDebug),
         .executableTarget(
@@ -62,7 +64,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
         .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore", "TensorBoard"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models", "Statistics"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
         // JPEG and PNG encoders for the tests to write their own image files.
@@ -70,7 +73,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models",
-                                                        "TensorBoard"]),
+                                                        "Reports", "TensorBoard"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
     ]
 )

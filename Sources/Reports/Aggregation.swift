@@ -1,3 +1,5 @@
+import Statistics
+
 /// Mean, spread and range of a sample of values (one per seed), in the values' own unit. A `Sendable` value.
 public struct Summary: Sendable, Equatable, Encodable {
     /// Number of values.
@@ -13,15 +15,16 @@ public struct Summary: Sendable, Equatable, Encodable {
 
     /// The summary of `values`; `nil` when there are none.
     public init?(_ values: [Double]) {
-        guard !values.isEmpty else { return nil }
-        n = values.count
-        let mean = values.reduce(0, +) / Double(values.count)
-        self.mean = mean
-        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        std = n > 1 ? (squares / Double(n - 1)).squareRoot() : 0
+        guard let moments = SampleMoments(values) else { return nil }
+        n = moments.n
+        mean = moments.mean
+        std = moments.std
         min = values.min()!
         max = values.max()!
     }
+
+    /// The size, mean and variance, for the tests of the Statistics module.
+    public var moments: SampleMoments { SampleMoments(n: n, mean: mean, std: std) }
 
     /// The pooled standard deviation of two samples, `√(((n₁−1)s₁² + (n₂−1)s₂²) / (n₁+n₂−2))`; 0 when both
     /// samples hold a single value.

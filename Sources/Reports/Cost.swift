@@ -15,14 +15,20 @@ public struct Cost: Sendable, Equatable, Encodable {
     public var prePoolChannels: Int
     /// Images per training batch.
     public var batchSize: Int
-    /// Median `step_time` over every logged interval of every run, in seconds per step; `nil` when none was
-    /// recorded.
+    /// Median `step_time` over every logged interval of the runs that ran alone (`RunRecord.occupancy`), in
+    /// seconds per step; `nil` when none did or none recorded it.
     public var medianStepTime: Double?
+    /// Median `step_time` over every run, whoever else ran (for information; verdicts use `medianStepTime`).
+    public var medianStepTimeAnyRun: Double?
+    /// The runs that ran alone, of `runs`.
+    public var runsAlone: Int
+    /// The configuration's runs.
+    public var runs: Int
     /// The computation thread counts the runs recorded in their environments, increasing, without repeats.
     public var threads: [Int]
 
     /// Counts `configuration`'s network (building it once with seed 0) and takes the median of its runs'
-    /// measured step times.
+    /// measured step times, of those that ran alone and of all.
     public init(_ configuration: Configuration) throws {
         let model: Model
         do {
@@ -36,7 +42,14 @@ public struct Cost: Sendable, Equatable, Encodable {
         macs = model.macs
         prePoolChannels = model.prePool.shape.channels
         batchSize = configuration.settings.batchSize
-        medianStepTime = Aggregation.median(configuration.runs.flatMap { $0.series(Metric.stepTime).map(\.value) })
+        func median(_ runs: [RunRecord]) -> Double? {
+            Aggregation.median(runs.flatMap { $0.series(Metric.stepTime).map(\.value) })
+        }
+        let alone = configuration.runs.filter { $0.occupancy == .alone }
+        medianStepTime = median(alone)
+        medianStepTimeAnyRun = median(configuration.runs)
+        runsAlone = alone.count
+        runs = configuration.runs.count
         threads = Array(Set(configuration.runs.compactMap { $0.environment?.threads })).sorted()
     }
 }
@@ -51,7 +64,7 @@ public struct CostRatio: Sendable, Equatable, Encodable {
     public var parameterRatio: Double
     /// Residual ÷ pure multiply-adds per image.
     public var macRatio: Double
-    /// Residual ÷ pure median time per step; `nil` unless both were measured.
+    /// Residual ÷ pure median time per step of the runs that ran alone; `nil` unless both were measured.
     public var stepTimeRatio: Double?
 
     /// The ratios of `residual`'s cost to `pure`'s.

@@ -38,6 +38,17 @@ public struct RunRecord: Sendable {
     /// Whether the run became unstable: its network died (`died_at_step` set) or its loss diverged.
     public var isUnstable: Bool { diedAtStep != nil || status == .diverged }
 
+    /// Whether the run had the machine to itself among its runner's processes, as its recorded command line
+    /// tells: `alone` for `inception-lab run` training in its own process (one worker: with `--workers` above 1
+    /// the runner trains only in worker processes), `shared` for a worker process (`--worker`, started only
+    /// with two or more), `unrecorded` otherwise (`train`, or no environment). Other load on the machine is
+    /// not recorded.
+    public var occupancy: Occupancy {
+        let words = environment?.commandLine.split(separator: " ") ?? []
+        guard words.count >= 2, words[1] == "run" else { return .unrecorded }
+        return words.contains("--worker") ? .shared : .alone
+    }
+
     /// The series of metric `name`, empty when the run did not record it.
     public func series(_ name: String) -> [SeriesPoint] { metrics[name] ?? [] }
 
@@ -59,6 +70,16 @@ public struct RunRecord: Sendable {
     }
 }
 
+/// How a run shared the machine with its runner's other processes (`RunRecord.occupancy`).
+public enum Occupancy: String, Sendable, Equatable, Encodable {
+    /// Its runner trained one run at a time.
+    case alone
+    /// It was one of two or more worker processes.
+    case shared
+    /// Its command line does not tell.
+    case unrecorded
+}
+
 /// The runs of one experiment, loaded from the results database alone. A `Sendable` value.
 ///
 /// Included are the runs that ended on their own, `finished` or `diverged`, ordered by id. Runs still queued or
@@ -73,13 +94,17 @@ public struct ExperimentData: Sendable {
     public var runs: [RunRecord]
     /// How many runs of each other status were left out (statuses with no runs are absent).
     public var excluded: [RunStatus: Int]
+    /// The findings' hypotheses as the experiment's stored spec declares them (`Hypothesis.declared`).
+    public var hypotheses: [Int: Hypothesis]
 
     /// Describes an experiment; see the properties.
-    public init(name: String, description: String, runs: [RunRecord], excluded: [RunStatus: Int]) {
+    public init(name: String, description: String, runs: [RunRecord], excluded: [RunStatus: Int],
+                hypotheses: [Int: Hypothesis] = Hypothesis.defaults) {
         self.name = name
         self.description = description
         self.runs = runs
         self.excluded = excluded
+        self.hypotheses = hypotheses
     }
 
     /// Reads experiment `name` with its runs, configurations, environments and metrics through `reader`. An
@@ -88,7 +113,7 @@ public struct ExperimentData: Sendable {
         // `query` binds nothing, so the name is written as an SQL literal; the connection is read-only anyway.
         let literal = "'" + name.replacing("'", with: "''") + "'"
         guard let experiment = try reader.query(
-            "SELECT id, description FROM experiments WHERE name = \(literal)").rows.first else {
+            "SELECT id, description, spec FROM experiments WHERE name = \(literal)").rows.first else {
             let known = try reader.query("SELECT name FROM experiments ORDER BY name").rows.compactMap { $0[0].string }
             throw ReportError("""
                 no experiment named '\(name)' in the database; \
@@ -96,6 +121,10 @@ public struct ExperimentData: Sendable {
                 """)
         }
         let experimentID = experiment[0].int!
+        let hypotheses: [Int: Hypothesis]
+        do { hypotheses = try Hypothesis.declared(inSpec: experiment[2].string ?? "") } catch {
+            throw ReportError("experiment '\(name)': its stored spec's \(error)")
+        }
         let inExperiment = "SELECT id FROM runs WHERE experiment_id = \(experimentID)"
 
         var leaves: [Int: [String: String]] = [:]
@@ -142,7 +171,8 @@ public struct ExperimentData: Sendable {
                                   diedAtStep: row[5].int, configuration: configuration,
                                   environment: environments[id], metrics: metrics[id] ?? [:]))
         }
-        return ExperimentData(name: name, description: experiment[1].string ?? "", runs: runs, excluded: excluded)
+        return ExperimentData(name: name, description: experiment[1].string ?? "", runs: runs, excluded: excluded,
+                              hypotheses: hypotheses)
     }
 
     /// A JSON leaf as text: strings as they are, numbers in Swift's shortest round-trip form, and `true`,

@@ -28,8 +28,15 @@ public struct ExperimentReport: Sendable, Encodable {
     public var costs: [Cost]
     /// Residual ÷ pure costs, per pure/residual pair.
     public var costRatios: [CostRatio]
+    /// The hypotheses of findings 1, 2 and 5 (declared in the spec, or the defaults), by finding number.
+    public var hypotheses: [Hypothesis]
     /// The findings the experiment tests, by number.
     public var findings: [Finding]
+    /// Whether top-5 error says anything: some configuration has more than `topFiveMinimumClasses` classes.
+    public var topFiveIsInformative: Bool
+
+    /// With this many classes or fewer, top-5 error is left out of charts and tables.
+    public static let topFiveMinimumClasses = 10
 
     /// The metrics whose curves a report aggregates (and charts).
     public static let curveMetrics = [Metric.validationTop1, Metric.validationTop5, Metric.trainLoss,
@@ -47,31 +54,30 @@ public struct ExperimentReport: Sendable, Encodable {
                 """)
         }
         let configurations = Configuration.group(data.runs)
+        topFiveIsInformative = configurations.contains { $0.settings.model.classes > Self.topFiveMinimumClasses }
         experiment = data.name
         description = data.description
         overview = Overview(data, configurations: configurations)
         self.configurations = configurations.map(ConfigurationSummary.init)
         curves = Self.curveMetrics.flatMap { metric in
-            configurations.map { MetricCurve(metric: metric, configuration: $0.label,
+            configurations.map { MetricCurve(metric: metric, configuration: $0.label, isResidual: $0.settings.isResidual,
                                              points: Aggregation.curve(metric, of: $0.runs)) }
         }
-        finalQuality = configurations.map(FinalQuality.init)
+        let lastK = data.hypotheses[2]?.lastK ?? Hypothesis.defaults[2]!.lastK
+        finalQuality = configurations.map { FinalQuality($0, lastK: lastK) }
         let levels = targets ?? TimeToTarget.defaultTargets(finalMeans: finalQuality.compactMap(\.finalTop1?.mean))
         self.targets = levels
         timeToTarget = configurations.flatMap { c in levels.map { TimeToTarget(c, target: $0) } }
         errorAreas = configurations.map(ErrorArea.init)
         let pairs = Pairs.pureResidual(configurations)
-        pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual) }
+        pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
         instability = configurations.map(Instability.init)
         costs = try configurations.map(Cost.init)
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
-        let validation = Dictionary(uniqueKeysWithValues: curves.filter { $0.metric == Metric.validationTop1 }
-            .map { ($0.configuration, $0.points) })
-        findings = Findings.evaluate(Findings.Inputs(
-            configurations: configurations, validationCurves: validation,
-            finals: Dictionary(uniqueKeysWithValues: finalQuality.map { ($0.configuration, $0) }),
-            costs: costByLabel))
+        hypotheses = data.hypotheses.keys.sorted().map { data.hypotheses[$0]! }
+        findings = Findings.evaluate(Findings.Inputs(configurations: configurations, costs: costByLabel,
+                                                     hypotheses: data.hypotheses))
     }
 
     /// The curve of `metric` for each configuration, in configuration order.
@@ -129,6 +135,8 @@ public struct MetricCurve: Sendable, Equatable, Encodable {
     public var metric: String
     /// The configuration's label.
     public var configuration: String
+    /// Whether the configuration's network is residual.
+    public var isResidual: Bool
     /// One point per step (see `Aggregation.curve`).
     public var points: [CurvePoint]
 }

@@ -9,24 +9,39 @@ public struct Finding: Sendable, Equatable, Encodable {
     public var title: String
     /// What the paper claims.
     public var claim: String
-    /// The verdict rule (`VerdictRules.descriptions`).
+    /// The verdict rule (`VerdictRules.descriptions`, or `VerdictRules.description(of:)` for a hypothesis).
     public var rule: String
     /// One judgement per comparison the experiment allows.
     public var judgements: [Judgement]
+    /// The statistics behind the judgements of a finding tested by a hypothesis (1, 2, 5), one per judgement.
+    public var comparisons: [Comparison]
     /// The combined verdict (`VerdictRules.combine`).
     public var verdict: Verdict
     /// What limits this finding's evidence beyond the caveats every finding shares (`Overview.caveats`: the
     /// scale of the runs and the recipe's departures from the paper).
     public var caveats: [String]
 
-    /// A finding with its verdict combined from `judgements`.
+    /// A finding with its verdict combined from `judgements`, under the rule `VerdictRules.descriptions` states.
     init(number: Int, title: String, claim: String, judgements: [Judgement], caveats: [String]) {
         self.number = number
         self.title = title
         self.claim = claim
         rule = VerdictRules.descriptions[number]!
         self.judgements = judgements
-        verdict = VerdictRules.combine(judgements.map(\.verdict))
+        comparisons = []
+        verdict = VerdictRules.combine(judgements)
+        self.caveats = caveats
+    }
+
+    /// A finding tested by `hypothesis`, with its verdict combined from the comparisons' judgements.
+    init(hypothesis: Hypothesis, title: String, claim: String, comparisons: [Comparison], caveats: [String]) {
+        number = hypothesis.finding
+        self.title = title
+        self.claim = claim
+        rule = VerdictRules.description(of: hypothesis)
+        judgements = comparisons.map(\.judgement)
+        self.comparisons = comparisons
+        verdict = VerdictRules.combine(judgements)
         self.caveats = caveats
     }
 }
@@ -36,12 +51,44 @@ enum Findings {
     /// The measurements a finding draws on, by configuration label.
     struct Inputs {
         var configurations: [Configuration]
-        /// Validation top-1 curves.
-        var validationCurves: [String: [CurvePoint]]
-        /// Final errors.
-        var finals: [String: FinalQuality]
         /// Costs.
         var costs: [String: Cost]
+        /// The hypotheses of findings 1, 2 and 5.
+        var hypotheses: [Int: Hypothesis]
+    }
+
+    /// The comparison of `other` against `reference` under `hypothesis`, with the per-run values of its metric.
+    static func compare(_ hypothesis: Hypothesis, reference: Configuration, other: Configuration,
+                        macRatio: Double?) -> Comparison {
+        let horizon = min(lastEvaluationEpoch(reference), lastEvaluationEpoch(other)) * VerdictRules.earlyFraction
+        func values(_ c: Configuration) -> [Double] {
+            c.runs.compactMap { run in
+                switch hypothesis.metric {
+                case .finalError: FinalQuality.final(Metric.validationTop1, of: run, lastK: hypothesis.lastK)
+                case .earlyError: earlyError(run, horizon: horizon)
+                }
+            }
+        }
+        return Comparison(hypothesis: hypothesis, reference: reference.label, referenceValues: values(reference),
+                          other: other.label, otherValues: values(other), macRatio: macRatio)
+    }
+
+    /// The latest epoch at which any of the configuration's runs evaluated (0 without evaluations).
+    static func lastEvaluationEpoch(_ configuration: Configuration) -> Double {
+        configuration.runs.compactMap { run in run.series(Metric.validationTop1).last.flatMap { run.epoch(atStep: $0.step) } }
+            .max() ?? 0
+    }
+
+    /// A run's `early-error`: its mean validation top-1 error over epochs up to `horizon` (trapezoids over its
+    /// evaluations there, divided by the epochs spanned), or its first evaluation's error when at most one lies
+    /// there; `nil` for a diverged run or one without evaluations.
+    static func earlyError(_ run: RunRecord, horizon: Double) -> Double? {
+        guard run.status != .diverged else { return nil }
+        let points = run.series(Metric.validationTop1).compactMap { point in
+            run.epoch(atStep: point.step).map { (x: $0, y: point.value) }
+        }
+        let early = points.filter { $0.x <= horizon }
+        return ErrorArea.normalizedArea(early)?.area ?? points.first?.y
     }
 
     /// The findings the configurations test, by number: 1 and 2 when a pure configuration has a residual
@@ -55,32 +102,32 @@ enum Findings {
         func subject(_ a: Configuration, _ b: Configuration) -> String { "\(a.label) vs \(b.label)" }
 
         if !pairs.isEmpty {
+            func comparisons(_ hypothesis: Hypothesis) -> [Comparison] {
+                pairs.map { pair in
+                    let ratio = inputs.costs[pair.pure.label].flatMap { p in
+                        inputs.costs[pair.residual.label].map { Double($0.macs) / Double(p.macs) }
+                    }
+                    return compare(hypothesis, reference: pair.pure, other: pair.residual, macRatio: ratio)
+                }
+            }
             findings.append(Finding(
-                number: 1, title: "Residual connections speed up training",
+                hypothesis: inputs.hypotheses[1]!, title: "Residual connections speed up training",
                 claim: """
                     Residual Inception networks train much faster than pure Inception networks of similar cost \
                     (v3 vs IR-v1, v4 vs IR-v2): lower validation error early in training.
                     """,
-                judgements: pairs.map { pair in
-                    VerdictRules.earlyTraining(subject: subject(pair.pure, pair.residual),
-                                               pure: inputs.validationCurves[pair.pure.label] ?? [],
-                                               residual: inputs.validationCurves[pair.residual.label] ?? [])
-                },
+                comparisons: comparisons(inputs.hypotheses[1]!),
                 caveats: ["""
                     The paper's curves span a long training; "early" here is the first third of these runs' \
                     budget.
                     """]))
             findings.append(Finding(
-                number: 2, title: "Final error about the same",
+                hypothesis: inputs.hypotheses[2]!, title: "Final error about the same",
                 claim: """
                     Fully trained, residual and pure networks reach about the same final error (within ~0.1 point \
                     in the paper: v3 21.2 % / IR-v1 21.3 %, v4 20.0 % / IR-v2 19.9 % top-1 on ILSVRC-2012).
                     """,
-                judgements: pairs.map { pair in
-                    VerdictRules.finalError(subject: subject(pair.pure, pair.residual),
-                                            pure: inputs.finals[pair.pure.label]?.finalTop1,
-                                            residual: inputs.finals[pair.residual.label]?.finalTop1)
-                },
+                comparisons: comparisons(inputs.hypotheses[2]!),
                 caveats: ["""
                     The paper's networks were fully trained; these runs stop at their budget, so equal errors here \
                     mean equal after that budget, not at convergence.
@@ -94,12 +141,10 @@ enum Findings {
         }
         if !scaling.isEmpty {
             findings.append(Finding(
-                number: 5, title: "Scaling does not hurt final accuracy",
+                hypothesis: inputs.hypotheses[5]!, title: "Scaling does not hurt final accuracy",
                 claim: "Scaling the residuals by 0.1–0.3 before the addition never seemed to hurt final accuracy.",
-                judgements: scaling.map { pair in
-                    VerdictRules.scalingHarm(subject: subject(pair.unscaled, pair.scaled),
-                                             unscaled: inputs.finals[pair.unscaled.label]?.finalTop1,
-                                             scaled: inputs.finals[pair.scaled.label]?.finalTop1)
+                comparisons: scaling.map { pair in
+                    compare(inputs.hypotheses[5]!, reference: pair.unscaled, other: pair.scaled, macRatio: nil)
                 },
                 caveats: ["""
                     Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \

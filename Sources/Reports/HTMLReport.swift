@@ -6,8 +6,8 @@
 /// Scripted behaviour (without JavaScript the page is the static report):
 /// - a bar of checkboxes, one per configuration (the charts' series labels), switches its curves and legend
 ///   entries on and off in every chart; clicking a legend entry does the same;
-/// - hovering a chart shows, for each visible series, the point nearest the pointer along x: the mean with the
-///   min–max range across seeds, at its x value.
+/// - hovering a chart shows, for each visible series, the point nearest the pointer along x: the mean with its
+///   band (the chart's interval across seeds), at its x value.
 ///
 /// What the script reads (the structure `SVGChart` documents): each `<g class="series">` and
 /// `<g class="legend-entry">` gets `data-label` (the series label), and each series `data-values`, its points as
@@ -17,7 +17,7 @@ extension ExperimentReport {
     public func html() -> String {
         var figures: [String: String] = [:]
         for spec in charts {
-            figures[spec.fileStem + ".svg"] = HTMLPage.figure(spec.chart(curves(of: spec.metric)), id: spec.fileStem)
+            figures[spec.fileStem + ".svg"] = HTMLPage.figure(chart(spec), id: spec.fileStem)
         }
         return HTMLPage.document(title: "Experiment \(experiment)", body: MarkdownHTML(figures: figures).render(markdown()))
     }

@@ -22,7 +22,7 @@ public struct Instability: Sendable, Equatable, Encodable {
     /// The last dead fraction each run showed (fraction).
     public var finalDeadFraction: Summary?
     /// The last residual-stream RMS of each run after the A, B and C stages (activation units), in that order;
-    /// `nil` for a stage no run recorded.
+    /// `nil` for a stage no run recorded, and for every stage of a pure network (it has no residual stream).
     public var finalStageRMS: [Summary?]
 
     /// The instability record of `configuration`'s runs.
@@ -39,6 +39,8 @@ public struct Instability: Sendable, Equatable, Encodable {
         let dead = runs.map { $0.series(Metric.prepoolDeadFraction).map(\.value) }
         maxDeadFraction = Summary(dead.compactMap { $0.max() })
         finalDeadFraction = Summary(dead.compactMap(\.last))
-        finalStageRMS = Metric.stageRMS.map { name in Summary(runs.compactMap { $0.series(name).last?.value }) }
+        finalStageRMS = Metric.stageRMS.map { name in
+            configuration.settings.isResidual ? Summary(runs.compactMap { $0.series(name).last?.value }) : nil
+        }
     }
 }

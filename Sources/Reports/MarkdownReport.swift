@@ -1,19 +1,64 @@
+import Statistics
+
 /// report.md: the verdicts, what was run, one section per finding with its evidence and caveats, then the
 /// curves, training speed, final quality, instability and cost they rest on, and the verdict rules. Charts are
 /// embedded as `![title](file.svg)` next to a link to their CSV. No timestamps: the same database gives the same
 /// bytes.
 extension ExperimentReport {
-    /// The charts this report draws, in order (specs whose metric no configuration recorded are skipped).
+    /// The charts this report draws, in order: those of `ChartSpec.all` with a charted curve that has points,
+    /// without top-5 error unless some configuration has more than `topFiveMinimumClasses` classes.
     public var charts: [ChartSpec] {
-        ChartSpec.all.filter { spec in curves(of: spec.metric).contains { !$0.points.isEmpty } }
+        ChartSpec.all.filter { spec in
+            (spec.metric != Metric.validationTop5 || topFiveIsInformative)
+                && chartedCurves(of: spec.metric).contains { !$0.points.isEmpty }
+        }
+    }
+
+    /// The curves a chart of `metric` draws: every configuration's, but residual-stream RMS only for residual
+    /// networks (a pure network has no residual stream).
+    func chartedCurves(of metric: String) -> [MetricCurve] {
+        curves(of: metric).filter { $0.isResidual || !Metric.stageRMS.contains(metric) }
+    }
+
+    /// The validation checkpoints the verdicts use, as markers in epochs: where finding 1's first third of
+    /// training ends, and where the last k evaluations of findings 2 and 5 begin (the earliest over the
+    /// configurations compared).
+    var verdictMarkers: [SVGChart.Marker] {
+        let validation = Dictionary(uniqueKeysWithValues: curves(of: Metric.validationTop1).map { ($0.configuration, $0.points) })
+        var markers: [SVGChart.Marker] = []
+        for finding in findings {
+            let compared = finding.comparisons.map { (validation[$0.reference] ?? [], validation[$0.other] ?? []) }
+            guard let h = finding.comparisons.first?.hypothesis else { continue }
+            switch h.metric {
+            case .earlyError:
+                for horizon in Set(compared.map { min($0.0.last?.epoch ?? 0, $0.1.last?.epoch ?? 0) }).sorted() {
+                    markers.append(.init(x: horizon * VerdictRules.earlyFraction, label: "finding \(h.finding): first third"))
+                }
+            case .finalError:
+                let starts = compared.flatMap { [$0.0, $0.1] }.compactMap { $0.dropLast(h.lastK - 1).last?.epoch }
+                if let start = starts.min() {
+                    markers.append(.init(x: start, label: "finding \(h.finding): last \(h.lastK)"))
+                }
+            }
+        }
+        // Findings 2 and 5 share a position when they share k; one marker, both named.
+        return Dictionary(grouping: markers, by: \.x).sorted { $0.key < $1.key }.map { x, group in
+            .init(x: x, label: group.map(\.label).joined(separator: ", "))
+        }
     }
 
     /// Every file of the report by name: report.md, report.html, and an SVG and a CSV per chart.
     public func files() -> [(name: String, contents: String)] {
         [("report.md", markdown()), ("report.html", html())] + charts.flatMap { spec in
-            let curves = curves(of: spec.metric)
-            return [(spec.fileStem + ".svg", spec.chart(curves).render()), (spec.fileStem + ".csv", spec.csv(curves))]
+            [(spec.fileStem + ".svg", chart(spec).render()),
+             (spec.fileStem + ".csv", spec.csv(chartedCurves(of: spec.metric)))]
         }
+    }
+
+    /// The chart `spec` draws for this report: its charted curves, with the verdicts' checkpoints marked on
+    /// validation top-1 error. The SVG file and report.html's inlined figure both draw this.
+    func chart(_ spec: ChartSpec) -> SVGChart {
+        spec.chart(chartedCurves(of: spec.metric), markers: spec.metric == Metric.validationTop1 ? verdictMarkers : [])
     }
 
     /// The markdown document.
@@ -51,7 +96,8 @@ extension ExperimentReport {
                 Rule: \(finding.rule)
 
                 \(finding.judgements.isEmpty ? "- no comparison possible\n"
-                    : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)** — \($0.evidence)\n" }.joined())
+                    : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)**\($0.votes ? "" : " (does not vote)") — \($0.evidence)\n" }.joined())\
+                \(finding.comparisons.isEmpty ? "" : "\n" + comparisonTable(finding).markdown())
                 \(finding.caveats.isEmpty ? "" : "Caveats:\n\n" + finding.caveats.map { "- \($0)\n" }.joined())
                 **Verdict: \(finding.verdict.rawValue).**
 
@@ -73,7 +119,8 @@ extension ExperimentReport {
             \(errorAreaTable.markdown())
             ## Final quality
 
-            Last and lowest validation error of each run; diverged runs are left out.
+            Final (mean of the last \(finalQuality.first?.lastK ?? 0) evaluations) and lowest validation error of each \
+            run; diverged runs are left out.
 
             \(finalQualityTable.markdown())
             \(pairedDifferences.isEmpty ? "" : "Paired by seed (same width and recipe):\n\n" + pairedDifferenceTable.markdown() + "\n")\
@@ -87,17 +134,39 @@ extension ExperimentReport {
             ## Cost
 
             Parameters and multiply-adds of the networks as configured; time per step is the median of the logged \
-            `step_time` over all runs of the configuration.
+            `step_time` over the runs of the configuration that ran alone (the only ones a verdict uses: the runner \
+            trained one run at a time) and, for information, over all its runs. \(occupancyText)
 
             \(costTable.markdown())
             \(costRatios.isEmpty ? "" : costRatioTable.markdown() + "\n")\
             ## Verdict rules
 
-            \(VerdictRules.descriptions.keys.sorted().map { "\($0). \(VerdictRules.descriptions[$0]!)\n" }.joined())
-            Pairs' verdicts combine into the finding's: reproduced when at least one pair reproduces it and none \
-            contradicts it, not reproduced in the opposite case, inconclusive otherwise.
+            Findings 1, 2 and 5 are tested as hypotheses declared in the experiment's spec before its runs (defaults \
+            where it declares none; docs/reports.md). Δ is a difference of means across seeds; the intervals are 95 % \
+            two-sided, Welch's t (unequal variances) and a percentile bootstrap (\(Bootstrap.defaultResamples) \
+            resamples, seed \(Comparison.bootstrapSeed)) beside it; verdicts use Welch's tests.
+
+            \(ruleTexts.map { "\($0.number). \($0.text)\n" }.joined())
+            \(VerdictRules.combination)
             """
         return md
+    }
+
+    /// Every finding's rule by number: the hypotheses' for 1, 2 and 5, the fixed rules otherwise.
+    var ruleTexts: [(number: Int, text: String)] {
+        (1...6).map { n in (n, hypotheses.first { $0.finding == n }.map(VerdictRules.description(of:))
+                                ?? VerdictRules.descriptions[n]!) }
+    }
+
+    /// How the runs shared the machine, and what that means for the timing verdict.
+    var occupancyText: String {
+        let alone = overview.occupancy[Occupancy.alone.rawValue] ?? 0
+        let shared = overview.occupancy[Occupancy.shared.rawValue] ?? 0
+        let unrecorded = overview.occupancy[Occupancy.unrecorded.rawValue] ?? 0
+        var text = "Of the \(overview.runs) runs, \(alone) ran alone, \(shared) ran as one of several worker processes "
+            + "sharing the machine, and \(unrecorded) did not record how they ran."
+        if alone == 0 { text += " No step time here can support a timing verdict." }
+        return text
     }
 
     /// The metrics of the training-speed charts.

@@ -30,6 +30,17 @@ enum NumberFormat {
     /// `meanStd` for an error summary, in percent.
     static func percentMeanStd(_ summary: Summary?) -> String { meanStd(summary, scale: 100, unit: "%") }
 
+    /// An interval of differences of fractions in percentage points: [−0.05, 0.01] → `[-5.00, +1.00] pt`.
+    static func interval(_ bounds: [Double]) -> String {
+        "[" + bounds.map { points($0).dropLast(3) }.joined(separator: ", ") + "] pt"
+    }
+
+    /// A p-value with three decimals, `< 0.001` below that.
+    static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : fixed(p, 3) }
+
+    /// `p = 0.017`, or `p < 0.001`.
+    static func pStatement(_ p: Double) -> String { p < 0.001 ? "p < 0.001" : "p = " + fixed(p, 3) }
+
     /// An optional value with `digits` decimals, or `–`.
     static func optional(_ value: Double?, _ digits: Int) -> String { value.map { fixed($0, digits) } ?? "–" }
 }

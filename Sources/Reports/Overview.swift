@@ -27,6 +27,9 @@ public struct Overview: Sendable, Equatable, Encodable {
     public var datasetChecksums: [String]
     /// Runs without a recorded environment.
     public var missingEnvironments: Int
+    /// How many runs ran alone, as one of several worker processes, or unrecorded (`RunRecord.occupancy`), by
+    /// the occupancy's name; occupancies without runs are absent.
+    public var occupancy: [String: Int]
     /// Caveats shared by every finding.
     public var caveats: [String]
 
@@ -78,6 +81,7 @@ public struct Overview: Sendable, Equatable, Encodable {
         swiftVersions = distinct(\.swiftVersion)
         datasetChecksums = distinct(\.datasetChecksum)
         missingEnvironments = data.runs.count - environments.count
+        occupancy = Dictionary(grouping: data.runs, by: \.occupancy.rawValue).mapValues(\.count)
         caveats = Self.caveats(configurations)
     }
 

@@ -1,4 +1,5 @@
 import Models
+import Statistics
 
 /// A table of text cells, printed as a markdown table (report.md) or as aligned columns (`--format text`).
 /// A `Sendable` value.
@@ -35,6 +36,28 @@ extension ExperimentReport {
                     rows: findings.map { ["\($0.number)", $0.title, $0.verdict.rawValue] })
     }
 
+    /// The statistics of a finding's comparisons: n per side, Δ, its Welch and bootstrap 95 % intervals, the
+    /// p-value of the hypothesis's test, the seeds its power needs, and whether the comparison votes.
+    func comparisonTable(_ finding: Finding) -> ReportTable {
+        let level = NumberFormat.fixed((1 - 2 * (finding.comparisons.first?.hypothesis.alpha ?? 0.05)) * 100, 0)
+        return ReportTable(header: ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
+                             "\(level) % CI (Welch; the test's)",
+                             "\(finding.comparisons.first?.hypothesis.test.rawValue ?? "test") p", "decision",
+                             "seeds needed per configuration", "votes"],
+                    rows: finding.comparisons.map { c in
+                        ["\(c.reference) vs \(c.other)",
+                         "\(c.referenceValues?.n ?? 0) / \(c.otherValues?.n ?? 0)",
+                         c.effect.map(NumberFormat.points) ?? "–",
+                         c.welchInterval.map(NumberFormat.interval) ?? "–",
+                         c.bootstrapInterval.map(NumberFormat.interval) ?? "–",
+                         c.decisionInterval.map(NumberFormat.interval) ?? "–",
+                         c.pValue.map(NumberFormat.pValue) ?? "–",
+                         c.decision?.rawValue ?? "no test",
+                         c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
+                         c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
+                    })
+    }
+
     /// What each configuration is and what became of its runs.
     var configurationTable: ReportTable {
         ReportTable(header: ["configuration", "model", "width", "scales", "lr", "warm-up", "seeds", "finished",
@@ -63,14 +86,17 @@ extension ExperimentReport {
                     })
     }
 
-    /// Final and best errors.
+    /// Final and best errors (top-5 only when `topFiveIsInformative`).
     var finalQualityTable: ReportTable {
-        ReportTable(header: ["configuration", "final val top-1", "best val top-1", "final val top-5", "test top-1",
-                             "diverged (left out)"],
-                    rows: finalQuality.map { f in
-                        [f.configuration, NumberFormat.percentMeanStd(f.finalTop1), NumberFormat.percentMeanStd(f.bestTop1),
-                         NumberFormat.percentMeanStd(f.finalTop5), NumberFormat.percentMeanStd(f.testTop1), "\(f.diverged)"]
-                    })
+        let k = finalQuality.first?.lastK ?? 0
+        let topFive = topFiveIsInformative
+        return ReportTable(header: ["configuration", "final val top-1 (mean of last \(k))", "best val top-1"]
+                               + (topFive ? ["final val top-5 (mean of last \(k))"] : []) + ["test top-1", "diverged (left out)"],
+                           rows: finalQuality.map { f in
+                               [f.configuration, NumberFormat.percentMeanStd(f.finalTop1), NumberFormat.percentMeanStd(f.bestTop1)]
+                                   + (topFive ? [NumberFormat.percentMeanStd(f.finalTop5)] : [])
+                                   + [NumberFormat.percentMeanStd(f.testTop1), "\(f.diverged)"]
+                           })
     }
 
     /// Residual − pure final validation top-1 error over matching seeds.
@@ -99,16 +125,18 @@ extension ExperimentReport {
     /// Parameters, multiply-adds and measured time per step.
     var costTable: ReportTable {
         ReportTable(header: ["configuration", "parameters", "MACs per image", "pre-pool channels", "batch",
-                             "median time per step (s)", "threads"],
+                             "runs alone", "median time per step, runs alone (s)", "median time per step, all runs (s)",
+                             "threads"],
                     rows: costs.map { c in
                         [c.configuration, grouped(c.parameters), grouped(c.macs), "\(c.prePoolChannels)", "\(c.batchSize)",
-                         NumberFormat.optional(c.medianStepTime, 4), c.threads.map(String.init).joined(separator: ",")]
+                         "\(c.runsAlone)/\(c.runs)", NumberFormat.optional(c.medianStepTime, 4),
+                         NumberFormat.optional(c.medianStepTimeAnyRun, 4), c.threads.map(String.init).joined(separator: ",")]
                     })
     }
 
     /// Residual ÷ pure costs.
     var costRatioTable: ReportTable {
-        ReportTable(header: ["pure", "residual", "parameters ratio", "MACs ratio", "time per step ratio"],
+        ReportTable(header: ["pure", "residual", "parameters ratio", "MACs ratio", "time per step ratio (runs alone)"],
                     rows: costRatios.map { r in
                         [r.pure, r.residual, NumberFormat.fixed(r.parameterRatio, 3), NumberFormat.fixed(r.macRatio, 3),
                          NumberFormat.optional(r.stepTimeRatio, 3)]

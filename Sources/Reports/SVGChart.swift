@@ -1,14 +1,15 @@
 import Foundation
 
-/// A line chart as a self-contained SVG 1.1 document: one line per series (the mean across seeds) over a
-/// shaded band (the range across seeds), axes with ticks and labelled units, a title, and a legend below the
-/// plot. No scripts, no external fonts (the generic `sans-serif` family), no CSS: it shows the same in a browser
+/// A line chart as a self-contained SVG 1.1 document: one line per series (the mean across seeds; dashed for
+/// `dashed` series) over a shaded band (an interval across seeds), vertical markers at named x positions, axes
+/// with ticks and labelled units, a title, and a legend below the plot. The y range covers `yRange` when given
+/// (lines beyond it are clipped at the plot's edge), else every band. No scripts, no external fonts (the generic `sans-serif` family), no CSS: it shows the same in a browser
 /// and in a markdown viewer. Output is a pure function of the value, with coordinates at two decimals.
 /// A `Sendable` value.
 ///
 /// Structure (for tools and tests): each series is a `<g class="series">` holding a `<path class="band">` and a
-/// `<path class="line">`; each legend entry is a `<g class="legend-entry">` whose `<text>` is the series label; a
-/// final `<g class="legend-note">` explains the band.
+/// `<path class="line">`; each marker is a `<g class="marker">`; each legend entry is a `<g class="legend-entry">`
+/// whose `<text>` is the series label; a final `<g class="legend-note">` explains the band.
 public struct SVGChart: Sendable, Equatable {
     /// One point of a series: `y` is drawn as the line, `low`…`high` as the band, all in axis units.
     public struct Point: Sendable, Equatable {
@@ -30,11 +31,26 @@ public struct SVGChart: Sendable, Equatable {
     public struct Series: Sendable, Equatable {
         public var label: String
         public var points: [Point]
+        /// Drawn dashed (pure networks) rather than solid (residual ones).
+        public var dashed: Bool
 
         /// A series; see the properties.
-        public init(label: String, points: [Point]) {
+        public init(label: String, points: [Point], dashed: Bool = false) {
             self.label = label
             self.points = points
+            self.dashed = dashed
+        }
+    }
+
+    /// A vertical line at `x` (axis units) with a short label at its top, such as the checkpoints a verdict uses.
+    public struct Marker: Sendable, Equatable {
+        public var x: Double
+        public var label: String
+
+        /// A marker; see the properties.
+        public init(x: Double, label: String) {
+            self.x = x
+            self.label = label
         }
     }
 
@@ -44,24 +60,32 @@ public struct SVGChart: Sendable, Equatable {
     public var xLabel: String
     /// The y axis label, with its unit.
     public var yLabel: String
-    /// What the line and band show, for the legend's last line.
+    /// What the line and band show, for the legend's last lines (one per line of the text).
     public var bandNote: String
     /// The series, in legend order.
     public var series: [Series]
+    /// Vertical markers, in drawing order.
+    public var markers: [Marker]
+    /// The y values the axis must cover; `nil`: every point's band.
+    public var yRange: ClosedRange<Double>?
 
     /// A chart; see the properties.
-    public init(title: String, xLabel: String, yLabel: String, bandNote: String, series: [Series]) {
+    public init(title: String, xLabel: String, yLabel: String, bandNote: String, series: [Series],
+                markers: [Marker] = [], yRange: ClosedRange<Double>? = nil) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.bandNote = bandNote
         self.series = series
+        self.markers = markers
+        self.yRange = yRange
     }
 
-    /// Line colours (Tableau 10), cycled; after ten series the dash pattern changes.
+    /// Line colours (Tableau 10), cycled.
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
                           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
-    static let dashes = ["", "6 3", "2 2"]
+    /// The dash pattern of dashed series.
+    static let dashPattern = "6 3"
 
     // Layout in pixels.
     private static let width = 760.0
@@ -74,10 +98,11 @@ public struct SVGChart: Sendable, Equatable {
     public func render() -> String {
         let points = series.flatMap(\.points)
         let xTicks = Self.ticks(min: min(0, points.map(\.x).min() ?? 0), max: points.map(\.x).max() ?? 1)
-        let yTicks = Self.ticks(min: points.map(\.low).min() ?? 0, max: points.map(\.high).max() ?? 1)
+        let yTicks = Self.ticks(min: yRange?.lowerBound ?? points.map(\.low).min() ?? 0,
+                                max: yRange?.upperBound ?? points.map(\.high).max() ?? 1)
         let xScale = Scale(domain: (xTicks.first!, xTicks.last!), pixels: (Self.plotLeft, Self.plotRight))
         let yScale = Scale(domain: (yTicks.first!, yTicks.last!), pixels: (Self.plotBottom, Self.plotTop))
-        let height = Self.legendTop + Self.legendLine * Double(series.count + 1) + 12
+        let height = Self.legendTop + Self.legendLine * Double(series.count + noteLines.count) + 12
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -91,8 +116,23 @@ public struct SVGChart: Sendable, Equatable {
 
             """
         svg += axes(xTicks: xTicks, yTicks: yTicks, x: xScale, y: yScale)
+        svg += """
+            <clipPath id="plot"><rect x="\(Self.plotLeft.coordinate)" y="\(Self.plotTop.coordinate)" \
+            width="\((Self.plotRight - Self.plotLeft).coordinate)" height="\((Self.plotBottom - Self.plotTop).coordinate)"/></clipPath>
+
+            """
         for (index, series) in series.enumerated() {
             svg += draw(series, index: index, x: xScale, y: yScale)
+        }
+        for marker in markers {
+            let x = xScale(marker.x).coordinate
+            svg += """
+                <g class="marker"><line x1="\(x)" y1="\(Self.plotTop.coordinate)" x2="\(x)" \
+                y2="\(Self.plotBottom.coordinate)" stroke="#555555" stroke-width="1" stroke-dasharray="2 3"/>
+                <text x="\(x)" y="\((Self.plotTop - 4).coordinate)" text-anchor="middle" fill="#555555" \
+                font-size="10">\(escape(marker.label))</text></g>
+
+                """
         }
         svg += legend()
         return svg + "</svg>\n"
@@ -144,11 +184,11 @@ public struct SVGChart: Sendable, Equatable {
         let upper = series.points.map { "\(x($0.x).coordinate),\(y($0.high).coordinate)" }
         let lower = series.points.reversed().map { "\(x($0.x).coordinate),\(y($0.low).coordinate)" }
         let line = series.points.map { "\(x($0.x).coordinate),\(y($0.y).coordinate)" }
-        var svg = "<g class=\"series\">\n"
+        var svg = "<g class=\"series\" clip-path=\"url(#plot)\">\n"
         svg += "<path class=\"band\" d=\"\(Self.path(upper + lower))Z\" fill=\"\(color)\" fill-opacity=\"0.18\" "
             + "stroke=\"none\"/>\n"
         svg += "<path class=\"line\" d=\"\(Self.path(line))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\""
-            + "\(Self.dash(index))/>\n"
+            + "\(Self.dash(series))/>\n"
         if series.points.count <= Self.markerLimit {
             for point in series.points {
                 svg += "<circle cx=\"\(x(point.x).coordinate)\" cy=\"\(y(point.y).coordinate)\" r=\"2.5\" "
@@ -167,21 +207,28 @@ public struct SVGChart: Sendable, Equatable {
             svg += """
                 <g class="legend-entry">
                 <line x1="\(Self.plotLeft.coordinate)" y1="\(y.coordinate)" x2="\((Self.plotLeft + 28).coordinate)" \
-                y2="\(y.coordinate)" stroke="\(color)" stroke-width="2"\(Self.dash(index))/>
+                y2="\(y.coordinate)" stroke="\(color)" stroke-width="2"\(Self.dash(series))/>
                 <text x="\((Self.plotLeft + 36).coordinate)" y="\((y + 4).coordinate)">\(escape(series.label))</text>
                 </g>
 
                 """
         }
         let y = Self.legendTop + Self.legendLine * Double(series.count)
-        return svg + """
+        svg += """
             <g class="legend-note">
             <rect x="\(Self.plotLeft.coordinate)" y="\((y - 6).coordinate)" width="28" height="12" fill="#888888" \
             fill-opacity="0.18"/>
-            <text x="\((Self.plotLeft + 36).coordinate)" y="\((y + 4).coordinate)">\(escape(bandNote))</text>
-            </g>
 
             """
+        for (index, line) in noteLines.enumerated() {
+            svg += "<text x=\"\((Self.plotLeft + 36).coordinate)\" y=\"\((y + 4 + Self.legendLine * Double(index)).coordinate)\">"
+                + "\(escape(line))</text>\n"
+        }
+        return svg + "</g>\n"
+    }
+
+    /// The lines of `bandNote` (split at newlines).
+    private var noteLines: [String] { bandNote.split(separator: "\n").map(String.init)
     }
 
     /// `M a L b L c …` through `points` (already formatted `x,y`); empty for no points.
@@ -189,10 +236,9 @@ public struct SVGChart: Sendable, Equatable {
         points.enumerated().map { ($0.offset == 0 ? "M" : "L") + $0.element }.joined(separator: " ")
     }
 
-    /// The `stroke-dasharray` attribute of series number `index`, or nothing.
-    private static func dash(_ index: Int) -> String {
-        let pattern = dashes[(index / palette.count) % dashes.count]
-        return pattern.isEmpty ? "" : " stroke-dasharray=\"\(pattern)\""
+    /// The `stroke-dasharray` attribute of a dashed series, or nothing.
+    private static func dash(_ series: Series) -> String {
+        series.dashed ? " stroke-dasharray=\"\(dashPattern)\"" : ""
     }
 
     /// Round tick values covering `min`…`max`: about five steps of 1, 2, 2.5 or 5 × 10ᵏ, starting and ending on a

@@ -17,6 +17,8 @@ public struct Judgement: Sendable, Equatable, Encodable {
     public var verdict: Verdict
     /// The numbers that decided it.
     public var evidence: String
+    /// Whether it counts in the finding's verdict (a pair that is not cost-matched is shown but does not vote).
+    public var votes = true
 }
 
 /// Runs of a group and how many of them became unstable (died or diverged). A `Sendable` value.
@@ -42,32 +44,20 @@ public struct RunCount: Sendable, Equatable {
 /// The verdict rules, one function per finding of architecture.md §7, each over plain numbers so that tests can
 /// build cases that pass, fail and are inconclusive. The report prints `VerdictRules.descriptions` verbatim.
 public enum VerdictRules {
-    /// The minimum number of seeds per configuration for a comparison of means.
+    /// The minimum number of seeds per configuration for a comparison of means (Welch's test needs a variance).
     public static let minimumSeeds = 2
-    /// Finding 1 looks at the validation checkpoints in this leading fraction of the shorter training span.
+    /// `early-error` (finding 1's default metric) averages the validation error over this leading fraction of
+    /// the shorter configuration's training.
     public static let earlyFraction = 1.0 / 3.0
-    /// Findings 2 and 5: the smallest difference of final errors that counts (one percentage point).
-    public static let finalTolerance = 0.01
-    /// Finding 6: residual ÷ pure multiply-adds in this range counts as "about the same cost".
+    /// Finding 6, and the default window in which a pair votes on findings 1 and 2: residual ÷ pure
+    /// multiply-adds in this range counts as "about the same cost".
     public static let comparableCost = 0.8...1.25
     /// Finding 6: pure ÷ residual time per step at or above this counts as "significantly slower in practice".
     public static let slowerInPractice = 1.1
 
-    /// The rules as the report states them, by finding number.
+    /// The rules of the findings without a hypothesis, as the report states them, by finding number (findings 1,
+    /// 2 and 5 are stated by `description(of:)` from their hypotheses).
     public static let descriptions: [Int: String] = [
-        1: """
-            At each validation checkpoint in the first third of training (epoch ≤ ⅓ of the shorter run; the first \
-            common checkpoint if none falls there) that both configurations evaluated with at least \(minimumSeeds) \
-            seeds, the residual configuration wins when its mean validation top-1 error is lower than the pure \
-            one's by more than the sum of their standard deviations across seeds, and loses when it is higher by \
-            that margin. Reproduced when it wins at a majority of these checkpoints, not reproduced when it loses \
-            at a majority, inconclusive otherwise or with fewer than \(minimumSeeds) seeds.
-            """,
-        2: """
-            With Δ = residual − pure mean final validation top-1 error and tolerance max(1 pt, 2 × pooled standard \
-            deviation across seeds): reproduced when |Δ| ≤ tolerance, not reproduced otherwise, inconclusive with \
-            fewer than \(minimumSeeds) seeds (not diverged) in either configuration.
-            """,
         3: """
             Among residual runs, unscaled (every scale 1) against scaled (scales below 1), a run being unstable when \
             its network died (died_at_step) or it diverged: reproduced when the unscaled share of unstable runs \
@@ -81,71 +71,53 @@ public enum VerdictRules {
             warm-up did (warm-up prevented it); inconclusive otherwise, e.g. when nothing was unstable without \
             warm-up either.
             """,
-        5: """
-            For each scaled configuration against the unscaled one with the same model and recipe, with \
-            Δ = scaled − unscaled mean final validation top-1 error and tolerance max(1 pt, 2 × pooled standard \
-            deviation): scaling hurt when Δ > tolerance. Reproduced when no pair shows harm, not reproduced when \
-            one does, inconclusive with fewer than \(minimumSeeds) seeds.
-            """,
         6: """
             For each pure/residual pair: the costs are comparable when residual ÷ pure multiply-adds is within \
             \(comparableCost.lowerBound)–\(comparableCost.upperBound); for Inception-v4 pairs the paper also says \
             v4 is "significantly slower in practice", taken as pure ÷ residual median time per step ≥ \
             \(slowerInPractice). A pair reproduces the finding when its costs are comparable and (for v4) v4 is \
             slower; it does not when the costs are not comparable or v4 is not slower; it is inconclusive when a \
-            step time is missing.
+            step time is missing. Step times count only from runs that ran alone (`RunRecord.occupancy`: the \
+            runner trained one run at a time); without them the time part is inconclusive.
             """,
     ]
 
-    /// How the pairs' verdicts make the finding's: reproduced when at least one is and none is not reproduced;
-    /// not reproduced when at least one is not and none is reproduced; inconclusive otherwise (no pairs, all
-    /// inconclusive, or pairs disagreeing).
-    public static func combine(_ verdicts: [Verdict]) -> Verdict {
-        let reproduced = verdicts.contains(.reproduced)
-        let notReproduced = verdicts.contains(.notReproduced)
-        switch (reproduced, notReproduced) {
-        case (true, false): return .reproduced
-        case (false, true): return .notReproduced
-        default: return .inconclusive
+    /// The rule of a finding tested by a hypothesis (1, 2, 5), from the hypothesis.
+    public static func description(of h: Hypothesis) -> String {
+        let delta = h.finding == 5 ? "Δ = scaled − unscaled" : "Δ = residual − pure"
+        let claim = switch h.test {
+        case .superiority: "shown when Welch's one-sided test rejects Δ ≥ 0 at α (the other is lower); refuted "
+            + "when it rejects Δ ≤ −margin instead (an advantage as large as the margin is excluded)"
+        case .equivalence: "shown when both one-sided tests (TOST) reject |Δ| ≥ margin at α; refuted when a "
+            + "one-sided test shows Δ beyond ±margin"
+        case .nonInferiority: "shown when Welch's one-sided test rejects Δ ≥ margin at α (not worse by the "
+            + "margin); refuted when it shows Δ > margin"
         }
+        let pairs = h.costWindow.map { window in
+            " Only pairs whose residual ÷ pure multiply-adds lie within \(NumberFormat.fixed(window.lowerBound, 2))–"
+                + "\(NumberFormat.fixed(window.upperBound, 2)) vote; the others are shown as not cost-matched."
+        } ?? ""
+        return """
+            \(h.text). Per configuration pair, with \(delta) of the per-run values: \(claim); equivalently, by \
+            where Welch's \(NumberFormat.fixed((1 - 2 * h.alpha) * 100, 0)) % interval of Δ lies. A shown claim \
+            reproduces the finding, a refuted one does not; otherwise it is inconclusive, with the seeds per \
+            configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power would need at the observed pooled \
+            standard deviation, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
+            """
     }
 
-    /// Finding 1 (residual trains faster) for one pair, from the two configurations' validation top-1 curves.
-    public static func earlyTraining(subject: String, pure: [CurvePoint], residual: [CurvePoint]) -> Judgement {
-        let residualByStep = Dictionary(residual.map { ($0.step, $0) }, uniquingKeysWith: { first, _ in first })
-        let common = pure.compactMap { p in residualByStep[p.step].map { (pure: p, residual: $0) } }
-            .filter { $0.pure.value.n >= minimumSeeds && $0.residual.value.n >= minimumSeeds }
-        guard let first = common.first, let pureEnd = pure.last?.epoch, let residualEnd = residual.last?.epoch else {
-            return Judgement(subject: subject, verdict: .inconclusive, evidence: """
-                no validation checkpoint evaluated by both with at least \(minimumSeeds) seeds
-                """)
-        }
-        let horizon = min(pureEnd, residualEnd) * earlyFraction
-        let early = common.filter { max($0.pure.epoch, $0.residual.epoch) <= horizon }
-        let checkpoints = early.isEmpty ? [first] : early
-        var wins = 0, losses = 0
-        let details = checkpoints.map { point -> String in
-            let gap = point.pure.value.mean - point.residual.value.mean
-            let margin = point.pure.value.std + point.residual.value.std
-            if gap > margin { wins += 1 } else if -gap > margin { losses += 1 }
-            return """
-                epoch \(NumberFormat.fixed(point.pure.epoch, 2)): pure \(NumberFormat.percent(point.pure.value.mean)), \
-                residual \(NumberFormat.percent(point.residual.value.mean)), residual − pure \
-                \(NumberFormat.points(-gap)) (margin \(NumberFormat.fixed(margin * 100, 2)) pt)
-                """
-        }
-        let verdict: Verdict = 2 * wins > checkpoints.count ? .reproduced
-            : 2 * losses > checkpoints.count ? .notReproduced : .inconclusive
-        return Judgement(subject: subject, verdict: verdict, evidence: """
-            residual lower beyond the margin at \(wins) of \(checkpoints.count) early checkpoints, higher at \
-            \(losses) (\(details.joined(separator: "; ")))
-            """)
-    }
+    /// How the combination rule reads in the report.
+    public static let combination = """
+        A finding's verdict needs its voting comparisons to agree: reproduced when every one of them reproduces \
+        it, not reproduced when every one does not, inconclusive otherwise (none votes, one is inconclusive, or \
+        they disagree). One comparison cannot carry a finding against the others.
+        """
 
-    /// Finding 2 (same final error) for one pair, from the final validation top-1 errors across seeds.
-    public static func finalError(subject: String, pure: Summary?, residual: Summary?) -> Judgement {
-        sameFinalError(subject: subject, reference: pure, other: residual, names: ("pure", "residual"),
-                       harmOnly: false)
+    /// The finding's verdict from its judgements (`combination`): only voting judgements count, and they must
+    /// agree: reproduced (or not reproduced) when every one of them says so, inconclusive otherwise.
+    public static func combine(_ judgements: [Judgement]) -> Verdict {
+        let verdicts = Set(judgements.filter(\.votes).map(\.verdict))
+        return verdicts.count == 1 ? verdicts.first! : .inconclusive
     }
 
     /// Finding 3 (unscaled residual networks become unstable, scaled ones do not).
@@ -178,12 +150,6 @@ public enum VerdictRules {
         return Judgement(subject: subject, verdict: verdict, evidence: evidence)
     }
 
-    /// Finding 5 (scaling does not hurt final accuracy) for one unscaled/scaled pair.
-    public static func scalingHarm(subject: String, unscaled: Summary?, scaled: Summary?) -> Judgement {
-        sameFinalError(subject: subject, reference: unscaled, other: scaled, names: ("unscaled", "scaled"),
-                       harmOnly: true)
-    }
-
     /// Finding 6 (comparable cost; v4 slower in practice) for one pair. `slowerClaim` is true for the
     /// Inception-v4 pairs.
     public static func cost(subject: String, ratio: CostRatio, slowerClaim: Bool) -> Judgement {
@@ -202,26 +168,8 @@ public enum VerdictRules {
             evidence += "; pure ÷ residual time per step \(NumberFormat.fixed(slower, 2))"
         } else {
             verdict = .inconclusive
-            evidence += "; no measured time per step"
+            evidence += "; no time per step from runs that ran alone"
         }
         return Judgement(subject: subject, verdict: verdict, evidence: evidence)
-    }
-
-    /// The shared rule of findings 2 and 5: Δ = other − reference mean, tolerance max(1 pt, 2 × pooled std);
-    /// with `harmOnly`, only Δ > tolerance fails, otherwise |Δ| > tolerance does.
-    private static func sameFinalError(subject: String, reference: Summary?, other: Summary?,
-                                       names: (String, String), harmOnly: Bool) -> Judgement {
-        let shown = "\(names.0) \(NumberFormat.percentMeanStd(reference)), \(names.1) \(NumberFormat.percentMeanStd(other))"
-        guard let reference, let other, reference.n >= minimumSeeds, other.n >= minimumSeeds else {
-            return Judgement(subject: subject, verdict: .inconclusive,
-                             evidence: shown + "; fewer than \(minimumSeeds) seeds")
-        }
-        let delta = other.mean - reference.mean
-        let tolerance = max(finalTolerance, 2 * Summary.pooledStd(reference, other))
-        let fails = harmOnly ? delta > tolerance : abs(delta) > tolerance
-        return Judgement(subject: subject, verdict: fails ? .notReproduced : .reproduced, evidence: """
-            \(shown); \(names.1) − \(names.0) \(NumberFormat.points(delta)), tolerance \
-            \(NumberFormat.fixed(tolerance * 100, 2)) pt
-            """)
     }
 }

@@ -16,6 +16,7 @@ enum ConfigSchema {
             model: .inceptionResNetV2, prePoolBatchNorm: true, residualScaleMode: .layerscale, residualScaleInit: 0.1,
             residualBranchInitScale: 0.1, residualBranchLearningRateMultiplier: 0.1))
         c.gradientClip = 1
+        c.batchNormRecomputeBatches = 1
         c.data.directory = ""
         c.data.validationCount = 0
         return .encoding(c)
@@ -33,6 +34,7 @@ enum ConfigSchema {
     private static let populated = {
         var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2))
         c.data.validationCount = 0
+        c.batchNormRecomputeBatches = 1
         return c
     }()
 

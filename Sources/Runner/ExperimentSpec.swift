@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import Yams
 
 /// An experiment as written in `Experiments/*.yaml` (format: `Experiments/README.md`): a name, a description,
@@ -25,9 +26,13 @@ public struct ExperimentSpec: Sendable, Equatable {
     public var axes: [Axis]
     /// Extra runs: partial configurations merged over `base`, each crossed with the axes it does not set.
     public var runs: [ConfigValue]
+    /// The findings' hypotheses, declared before the runs (`hypotheses:`), by finding number; the defaults
+    /// (`Hypothesis.defaults`) where the spec declares none. Reports read them from the spec stored with the
+    /// experiment.
+    public var hypotheses: [Int: Hypothesis]
 
     /// The top-level fields of a spec.
-    static let fields = ["name", "description", "base", "grid", "runs"]
+    static let fields = ["name", "description", "base", "grid", "runs", "hypotheses"]
 
     /// Reads and parses the spec at `path`.
     public init(contentsOf path: String) throws(SpecError) {
@@ -79,6 +84,9 @@ public struct ExperimentSpec: Sendable, Equatable {
         try ConfigSchema.check(self.base, at: "", writtenAt: "base", file: file)
         axes = try Self.axes(top["grid"], file: file)
         runs = try Self.runs(top["runs"], file: file)
+        do { hypotheses = try Hypothesis.declared(inSpec: yaml) } catch {
+            throw SpecError(file: file, location: error.location, problem: error.problem)
+        }
     }
 
     private static func axes(_ grid: ConfigValue?, file: String) throws(SpecError) -> [Axis] {

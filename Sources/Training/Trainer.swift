@@ -28,6 +28,11 @@ public final class Trainer {
     private let schedule: LearningRateSchedule
     private var trainLoader: BatchLoader
     private let validation, test: BatchLoader
+    /// The training split in order and unaugmented: the fixed batches `recomputeBatchNormStatistics` runs.
+    private let statisticsBatches: BatchLoader
+    /// The network's BatchNorm and Dropout layers, for `recomputeBatchNormStatistics`.
+    private let batchNorms: [BatchNorm]
+    private let dropouts: [Dropout]
     private let images: TensorView
     private var labels: [Int32]
     private let checkpointURL: URL?
@@ -102,11 +107,15 @@ public final class Trainer {
                                   mode: .training, seed: config.seed)
         validation = BatchLoader(imageSet: held, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
         test = BatchLoader(imageSet: dataset.test, preprocessing: pre, batchSize: config.batchSize, mode: .evaluation)
+        statisticsBatches = BatchLoader(imageSet: training, preprocessing: pre, batchSize: config.batchSize,
+                                        mode: .evaluation)
         stepsPerEpoch = trainLoader.batchesPerEpoch
         totalSteps = config.budget.steps(perEpoch: stepsPerEpoch)
 
         model = try Model(config.model, seed: config.seed)
         network = model.network
+        batchNorms = Self.layers(of: BatchNorm.self, in: model.root)
+        dropouts = Self.layers(of: Dropout.self, in: model.root)
         switch config.optimizer {
         case .rmsprop:
             optimizer = RMSProp(parameters: network.parameters, decay: Float(config.rmspropDecay),
@@ -164,6 +173,10 @@ public final class Trainer {
                     secondsRemaining: Double(totalSteps - step) * interval.seconds / Double(interval.steps)))
                 interval = Interval()
             }
+            if let batches = config.batchNormRecomputeBatches,
+               step % config.evaluateEvery == 0 || step == totalSteps {
+                recomputeBatchNormStatistics(batches: batches)
+            }
             if step % config.evaluateEvery == 0 || step == totalSteps {
                 let metrics = evaluate(validation, prefix: "val")
                 observer.record(step: step, wallTime: wallTime, metrics: metrics)
@@ -200,6 +213,33 @@ public final class Trainer {
     }
 
     private var epoch: Double { Double(step) / Double(stepsPerEpoch) }
+
+    /// Sets every BatchNorm layer's moving mean and variance to the plain mean of its batch statistics over the
+    /// first `batches` batches of `statisticsBatches` (forward passes in training mode, no update of the
+    /// weights): batch i (from 0) enters with weight 1/(i+1) through the layers' decay i/(i+1), which is
+    /// restored afterwards, as are the dropout generators, so that training goes on exactly as without.
+    private func recomputeBatchNormStatistics(batches: Int) {
+        let decays = batchNorms.map(\.decay)
+        let generators = dropouts.map(\.generator)
+        var loader = statisticsBatches
+        loader.position = BatchPosition(epoch: 0, batch: 0)
+        for i in 0..<min(batches, loader.batchesPerEpoch) {
+            for layer in batchNorms { layer.decay = Float(i) / Float(i + 1) }
+            let n = labels.withUnsafeMutableBufferPointer { l in
+                loader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count), labels: l)
+            }
+            guard n > 0 else { break }
+            network.forward(TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage),
+                            mode: .training)
+        }
+        for (layer, decay) in zip(batchNorms, decays) { layer.decay = decay }
+        for (layer, generator) in zip(dropouts, generators) { layer.generator = generator }
+    }
+
+    /// Every layer of type `T` in `layer`'s tree, depth first.
+    private static func layers<T>(of type: T.Type, in layer: any Layer) -> [T] {
+        ((layer as? T).map { [$0] } ?? []) + layer.children.flatMap { layers(of: type, in: $0.layer) }
+    }
 
     /// Loss, top-1 and top-5 error of the whole split in inference mode (moving BatchNorm statistics, no dropout).
     /// Images with a non-finite logit count as wrong (`ClassRank`), the loss is then NaN (stored as NULL), and a

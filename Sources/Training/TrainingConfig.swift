@@ -105,6 +105,12 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
     public var logEvery = 20
     /// Validation runs every `evaluateEvery` steps and at the end.
     public var evaluateEvery = 200
+    /// Before each evaluation, every BatchNorm layer's moving statistics are recomputed as the plain mean of its
+    /// batch statistics over this many fixed training batches (the first of the training split, in order,
+    /// unaugmented; the same for every run), so that evaluations do not swing with the moving averages; nil: off
+    /// (the moving averages as trained). Cost: that many forward passes per evaluation, about a third of a training
+    /// step each. Training itself is unchanged. *Not in the paper.*
+    public var batchNormRecomputeBatches: Int?
     /// A checkpoint is written every `checkpointEvery` steps, on a stop request and at the end.
     public var checkpointEvery = 200
     /// The pre-pool layer counts as dead when at least this fraction of its channels output only zeros…
@@ -137,6 +143,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
                     "positive step counts")
         try require(deadChannelThreshold > 0 && deadChannelThreshold <= 1, "dead-threshold", "a fraction in (0, 1]")
         try require(deadPatience >= 1, "dead-patience", "at least 1")
+        try require(batchNormRecomputeBatches.map { $0 >= 1 } ?? true, "bn-recompute", "at least 1 batch")
         try require(data.pad >= 0 && data.cropPadding >= 0, "pad/crop", "zero or more pixels")
         try require(["standardized", "unit", "symmetric"].contains(data.normalization), "normalization",
                     "one of standardized, unit, symmetric")

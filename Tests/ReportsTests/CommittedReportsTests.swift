@@ -4,7 +4,8 @@ import ResultsStore
 import Testing
 
 /// The reports committed under results/ are what `inception-lab report` makes of the committed database: every
-/// file of every experiment with a `results/<experiment>/report.md`, byte for byte.
+/// file of every experiment with a `results/<experiment>/report.md`, byte for byte; and results/README.md starts
+/// with what `inception-lab report --overview` makes of it.
 struct CommittedReportsTests {
     static let results = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -25,6 +26,17 @@ struct CommittedReportsTests {
                 let committed = try String(contentsOf: directory.appendingPathComponent(file.name), encoding: .utf8)
                 #expect(committed == file.contents, "\(experiment)/\(file.name) differs from its regeneration")
             }
+        }
+    }
+
+    @Test func readmeStartsWithTheOverviewOfTheCommittedDatabase() throws {
+        let reader = try ResultsReader(path: Self.results.appendingPathComponent("lab.sqlite").path)
+        let overview = try ResultsOverview(reader: reader)
+        let readme = try String(contentsOf: Self.results.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.hasPrefix(overview.markdown()), "results/README.md: regenerate with `inception-lab report --overview`")
+        for report in overview.reports {
+            #expect(FileManager.default.fileExists(atPath: Self.results.appendingPathComponent("\(report.experiment)/report.md").path),
+                    "\(report.experiment) has no committed report")
         }
     }
 }

@@ -18,7 +18,7 @@ struct NonFiniteMetricTests {
             let series = try #require(data.runs.first).series(Metric.validationTop1)
             #expect(series.map(\.step) == Array(stride(from: 30, through: 240, by: 30)))
             let configuration = try #require(Configuration.group(data.runs).first)
-            let quality = FinalQuality(configuration)
+            let quality = FinalQuality(configuration, lastK: 1)
             #expect(quality.finalTop1?.mean == 0.5 - 0.24)
             #expect(quality.bestTop1?.min == 0.5 - 0.24)
         }

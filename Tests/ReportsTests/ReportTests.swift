@@ -14,8 +14,11 @@ import Testing
             // Pairs: v4 with the scaled and with the unscaled residual network.
             #expect(verdicts[1]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
             #expect(verdicts[1]?.verdict == .reproduced)
-            // Scaled: the same final error; unscaled (one diverged seed left out): 0.5 pt higher, within tolerance.
-            #expect(verdicts[2]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
+            // Final error = mean of the last 3 evaluations (steps 240–300), where v4 (τ = 60 steps) is still 0.89 pt
+            // above the scaled network (τ = 30): within ±1 pt, but not shown with these seeds. The unscaled network
+            // (seeds 0 and 1; seed 2 diverged) ends 1 pt higher, which cancels that gap: equivalence shown.
+            #expect(verdicts[2]?.judgements.map(\.verdict) == [.inconclusive, .reproduced])
+            #expect(verdicts[2]?.verdict == .inconclusive)
             #expect(verdicts[3]?.verdict == .reproduced)
             #expect(verdicts[3]?.judgements.first?.evidence == "unstable (died or diverged): unscaled 2/3, scaled 0/3")
             #expect(verdicts[5]?.verdict == .reproduced)
@@ -25,6 +28,24 @@ import Testing
             #expect(report.overview.caveats.first?.hasPrefix("Scale: width α 0.125; budget epochs 3; dataset fashion-mnist")
                     == true)
             #expect(verdicts[3]?.caveats.last?.contains("the widest pre-pool layer has 268 channels") == true)
+        }
+    }
+
+    @Test func stepTimesCountOnlyFromRunsThatRanAlone() throws {
+        let workers = residualExperiment.map { run in
+            var run = run
+            run.commandLine = "inception-lab run test.yaml --threads 1 --worker"
+            return run
+        }
+        try withDatabase(runs: workers) { path in
+            let report = try report(path)
+            #expect(report.costs.allSatisfy { $0.medianStepTime == nil && $0.runsAlone == 0 && $0.medianStepTimeAnyRun != nil })
+            let cost = try #require(report.findings.first { $0.number == 6 })
+            #expect(cost.verdict == .inconclusive)
+            #expect(cost.judgements.first?.evidence.hasSuffix("no time per step from runs that ran alone") == true)
+            #expect(report.markdown().contains("Of the 9 runs, 0 ran alone, 9 ran as one of several worker processes "
+                                               + "sharing the machine, and 0 did not record how they ran. No step time "
+                                               + "here can support a timing verdict."))
         }
     }
 
@@ -55,7 +76,7 @@ import Testing
             let v4 = report.costs[0]
             #expect(v4.model == "inception-v4" && v4.medianStepTime == 0.6 && v4.threads == [2] && v4.parameters > 0)
             #expect(report.costRatios.count == 2 && abs((report.costRatios[0].stepTimeRatio ?? 0) - 0.4 / 0.6) < 1e-12)
-            #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0050) < 1e-4)
+            #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0089) < 1e-4)
             #expect(report.pairedDifferences[1].seeds == [0, 1])
         }
     }
@@ -64,7 +85,9 @@ import Testing
         try withDatabase(runs: residualExperiment) { path in
             let report = try report(path)
             let files = Dictionary(uniqueKeysWithValues: report.files().map { ($0.name, $0.contents) })
-            #expect(files.count == 2 + 2 * 10)   // report.md, report.html, an SVG and a CSV per chart
+            // 10 classes: no top-5 charts (8 charts left, each an SVG and a CSV).
+            #expect(!report.topFiveIsInformative && report.charts.allSatisfy { $0.metric != Metric.validationTop5 })
+            #expect(files.count == 2 + 2 * 8)   // report.md, report.html, an SVG and a CSV per chart
             for spec in report.charts {
                 let svg = try #require(files[spec.fileStem + ".svg"])
                 let collector = ElementCollector()
@@ -72,18 +95,33 @@ import Testing
                 parser.delegate = collector
                 #expect(parser.parse(), "\(spec.fileStem).svg is not well-formed XML")
                 #expect(collector.root == "svg" && !collector.elements.contains("script"))
-                #expect(collector.classes["line", default: 0] == 3 && collector.classes["band", default: 0] == 3)
-                #expect(collector.classes["legend-entry", default: 0] == 3)
-                #expect(collector.texts.contains("inception-resnet-v2-paper scale 0.2"))
+                // Residual-stream RMS only for the two residual configurations; the pure one drawn dashed.
+                let lines = Metric.stageRMS.contains(spec.metric) ? 2 : 3
+                #expect(collector.classes["line", default: 0] == lines && collector.classes["band", default: 0] == lines)
+                #expect(collector.classes["legend-entry", default: 0] == lines)
+                #expect(collector.dashedLines == lines - 2, "\(spec.fileStem)")
+                #expect(collector.texts.contains("inception-resnet-v2-paper scale 0.2 (n=3)"))
+                #expect(collector.texts.contains("band: 95 % confidence interval of the mean (Student t)"))
                 #expect(collector.texts.contains(spec.axis == .epoch ? "epoch" : "training time (s)"))
+                // The verdicts' checkpoints on the validation error against epochs.
+                let markers = spec.metric == Metric.validationTop1 && spec.axis == .epoch ? 2 : 0
+                #expect(collector.classes["marker", default: 0] == markers, "\(spec.fileStem)")
                 let csv = try #require(files[spec.fileStem + ".csv"])
                 #expect(csv.hasPrefix("configuration,step,epoch,wall_time_s,n,mean"))
                 #expect(files["report.md"]!.contains("![\(spec.title)](\(spec.fileStem).svg)"))
             }
             let csv = files["val_top1_error-by-epoch.csv"]!.split(separator: "\n")
-            #expect(csv[0] == "configuration,step,epoch,wall_time_s,n,mean_percent,std_percent,min_percent,max_percent")
+            #expect(csv[0] == "configuration,step,epoch,wall_time_s,n,mean_percent,std_percent,min_percent,max_percent,"
+                    + "ci95_low_percent,ci95_high_percent")
             #expect(csv.count == 1 + 3 * 10)
         }
+    }
+
+    /// The 95 % interval of a mean of 3 values with mean 2 and standard deviation 1 is 2 ± 4.3027 / √3.
+    @Test func bandIsTheConfidenceIntervalOfTheMean() {
+        let interval = ChartSpec.confidenceInterval(Summary([1, 2, 3])!)
+        #expect(abs(interval.upperBound - (2 + 4.302652729749462 / 3.0.squareRoot())) < 1e-9)
+        #expect(ChartSpec.confidenceInterval(Summary([5])!) == 5...5)
     }
 
     @Test func regeneratingGivesIdenticalBytes() throws {
@@ -92,7 +130,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: directory) }
             let first = try ReportWriter.write(report(path), to: directory.appendingPathComponent("a").path)
             let second = try ReportWriter.write(report(path), to: directory.appendingPathComponent("b").path)
-            #expect(first.count == second.count && first.count == 22)
+            #expect(first.count == second.count && first.count == 18)
             for (a, b) in zip(first, second) {
                 #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)), "\(a)")
             }
@@ -125,12 +163,14 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     var elements: Set<String> = []
     var classes: [String: Int] = [:]
     var texts: [String] = []
+    var dashedLines = 0
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
         if root == nil { root = name }
         elements.insert(name)
         if let value = attributes["class"] { classes[value, default: 0] += 1 }
+        if attributes["class"] == "line" && attributes["stroke-dasharray"] != nil { dashedLines += 1 }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

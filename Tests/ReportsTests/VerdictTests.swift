@@ -2,41 +2,61 @@ import Testing
 @testable import Reports
 
 @Suite struct VerdictTests {
-    /// A curve with one point per (epoch, values across seeds); step = epoch × 100.
-    func curve(_ points: [(Double, [Double])]) -> [CurvePoint] {
-        points.map { CurvePoint(step: Int($0.0 * 100), epoch: $0.0, wallTime: $0.0 * 60, value: Summary($0.1)!) }
+    func compare(_ finding: Int, _ reference: [Double], _ other: [Double], macRatio: Double? = 1) -> Comparison {
+        Comparison(hypothesis: Hypothesis.defaults[finding]!, reference: "a", referenceValues: reference,
+                   other: "b", otherValues: other, macRatio: macRatio)
     }
 
-    let pure = [(0.5, [0.50, 0.52, 0.48]), (1.0, [0.40, 0.41, 0.39]), (1.5, [0.30, 0.31, 0.29]),
-                (3.0, [0.20, 0.21, 0.19]), (6.0, [0.15, 0.16, 0.14])]
-
-    @Test func earlyTrainingRule() {
-        let faster = [(0.5, [0.30, 0.31, 0.29]), (1.0, [0.25, 0.26, 0.24]), (1.5, [0.29, 0.30, 0.28]),
-                      (3.0, [0.20, 0.21, 0.19]), (6.0, [0.15, 0.16, 0.14])]
-        // Early = epoch ≤ 2: residual lower by 20, 15 and 1 pt with a margin of 2 pt: wins 2 of 3.
-        let win = VerdictRules.earlyTraining(subject: "a vs b", pure: curve(pure), residual: curve(faster))
-        #expect(win.verdict == .reproduced)
-        #expect(win.evidence.hasPrefix("residual lower beyond the margin at 2 of 3 early checkpoints, higher at 0"))
-        let lose = VerdictRules.earlyTraining(subject: "", pure: curve(faster), residual: curve(pure))
-        #expect(lose.verdict == .notReproduced)
-        let noisy = pure.map { ($0.0, [$0.1[0] - 0.01, $0.1[0] + 0.2, $0.1[0] - 0.2]) }
-        #expect(VerdictRules.earlyTraining(subject: "", pure: curve(pure), residual: curve(noisy)).verdict == .inconclusive)
-        let oneSeed = faster.map { ($0.0, [$0.1[0]]) }
-        let single = VerdictRules.earlyTraining(subject: "", pure: curve(pure), residual: curve(oneSeed))
-        #expect(single.verdict == .inconclusive && single.evidence.contains("at least 2 seeds"))
+    @Test func superiorityOfEarlyError() {
+        // Residual 10 pt lower with a spread of 1 pt: shown (Welch one-sided p far below 0.05).
+        let faster = compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29])
+        #expect(faster.verdict == .reproduced && faster.decision == .shown)
+        #expect(faster.evidence.contains("Δ -10.00 pt, 95 % CI (Welch, ν = 4.0) [-12.27, -7.73] pt"))
+        #expect(faster.evidence.contains("superiority p < 0.001, opposite p = 1.000"))
+        // Residual 10 pt higher: an advantage of 2 pt (the margin) is excluded.
+        #expect(compare(1, [0.30, 0.31, 0.29], [0.40, 0.41, 0.39]).verdict == .notReproduced)
+        // Lower by 5 pt but with a spread of 15 pt: undecided, and the report says how many seeds would decide.
+        let noisy = compare(1, [0.40, 0.55, 0.25], [0.35, 0.50, 0.20])
+        #expect(noisy.verdict == .inconclusive && noisy.evidence.contains("too few seeds for 80 % power: needs"))
+        let single = compare(1, [0.40], [0.30, 0.31])
+        #expect(single.verdict == .inconclusive && single.evidence.contains("fewer than 2 seeds on a side"))
     }
 
-    @Test func finalErrorRule() {
-        let same = VerdictRules.finalError(subject: "", pure: Summary([0.150, 0.152, 0.148]),
-                                           residual: Summary([0.155, 0.157, 0.153]))
-        #expect(same.verdict == .reproduced && same.evidence.contains("residual − pure +0.50 pt, tolerance 1.00 pt"))
-        let apart = VerdictRules.finalError(subject: "", pure: Summary([0.15, 0.15]), residual: Summary([0.13, 0.13]))
-        #expect(apart.verdict == .notReproduced)
-        // A wide spread widens the tolerance to 2 × pooled std.
-        let spread = VerdictRules.finalError(subject: "", pure: Summary([0.10, 0.20]), residual: Summary([0.13, 0.23]))
-        #expect(spread.verdict == .reproduced)
-        #expect(VerdictRules.finalError(subject: "", pure: Summary([0.15]), residual: Summary([0.15, 0.16])).verdict
-                == .inconclusive)
+    @Test func equivalenceOfFinalErrorHasAFixedMargin() {
+        #expect(compare(2, [0.150, 0.152, 0.148], [0.153, 0.155, 0.151]).verdict == .reproduced)
+        #expect(compare(2, [0.150, 0.151, 0.149], [0.130, 0.131, 0.129]).verdict == .notReproduced)
+        // The old rule's tolerance grew to 2 × the pooled std (14 pt here) and passed this; a fixed ±1 pt
+        // margin cannot be shown with such noise.
+        #expect(compare(2, [0.10, 0.20], [0.13, 0.23]).verdict == .inconclusive)
+        // σ = 1 pt, margin 1 pt: TOST at α = 0.05 needs 18 seeds per configuration for 80 % power (PowerTests).
+        let underpowered = compare(2, [0.14, 0.15, 0.16], [0.145, 0.155, 0.165])
+        #expect(underpowered.verdict == .inconclusive && underpowered.seedsNeeded == 18)
+        #expect(underpowered.evidence.hasSuffix("too few seeds for 80 % power: needs 18 seeds per configuration"))
+    }
+
+    @Test func nonInferiorityOfScaling() {
+        #expect(compare(5, [0.150, 0.151, 0.149], [0.149, 0.150, 0.148]).verdict == .reproduced)
+        #expect(compare(5, [0.150, 0.151, 0.149], [0.200, 0.201, 0.199]).verdict == .notReproduced)
+        #expect(compare(5, [0.15, 0.16], [0.10, 0.30]).verdict == .inconclusive)
+    }
+
+    /// residual-scaling's scale 0.3 against unscaled: the one-sided test at 5 % clears the 1-pt margin (its 90 %
+    /// interval ends below +1 pt) although the 95 % interval reaches past it.
+    @Test func decisionsReadOffTheNinetyPercentInterval() throws {
+        let c = compare(5, [0.15616666666666668, 0.1565], [0.15183333333333335, 0.15566666666666665])
+        #expect(c.decision == .shown)
+        let decisive = try #require(c.decisionInterval), wide = try #require(c.welchInterval)
+        #expect(decisive[1] < 0.01 && wide[1] > 0.01 && wide[0] < decisive[0])
+        #expect(c.evidence.contains("the test's 90 % CI [-1.44, +0.93] pt"))
+    }
+
+    @Test func onlyCostMatchedPairsVote() {
+        let unmatched = compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 0.71)
+        #expect(!unmatched.votes && unmatched.judgement.evidence.hasPrefix("not cost-matched (multiply-adds ratio 0.71"))
+        #expect(compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 1.16).votes)
+        #expect(!compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: nil).votes)
+        // Finding 5 compares a model with itself: no window.
+        #expect(compare(5, [0.15, 0.16], [0.15, 0.16], macRatio: nil).votes)
     }
 
     @Test func instabilityRule() {
@@ -62,15 +82,6 @@ import Testing
         #expect(judge((3, 3), (0, 0)) == .inconclusive)
     }
 
-    @Test func scalingHarmRule() {
-        #expect(VerdictRules.scalingHarm(subject: "", unscaled: Summary([0.20, 0.21]), scaled: Summary([0.15, 0.16]))
-            .verdict == .reproduced)
-        #expect(VerdictRules.scalingHarm(subject: "", unscaled: Summary([0.15, 0.16]), scaled: Summary([0.20, 0.21]))
-            .verdict == .notReproduced)
-        #expect(VerdictRules.scalingHarm(subject: "", unscaled: nil, scaled: Summary([0.20, 0.21])).verdict
-                == .inconclusive)
-    }
-
     @Test func costRule() {
         func ratio(macs: Double, time: Double?) -> CostRatio {
             CostRatio(pure: "v4", residual: "ir", parameterRatio: 1, macRatio: macs, stepTimeRatio: time)
@@ -86,10 +97,19 @@ import Testing
                 == .reproduced)
     }
 
-    @Test func pairsCombine() {
-        #expect(VerdictRules.combine([.reproduced, .inconclusive]) == .reproduced)
-        #expect(VerdictRules.combine([.notReproduced, .inconclusive]) == .notReproduced)
-        #expect(VerdictRules.combine([.reproduced, .notReproduced]) == .inconclusive)
+    @Test func votingComparisonsMustAgree() {
+        func judgement(_ verdict: Verdict, votes: Bool = true) -> Judgement {
+            Judgement(subject: "", verdict: verdict, evidence: "", votes: votes)
+        }
+        #expect(VerdictRules.combine([judgement(.reproduced), judgement(.reproduced)]) == .reproduced)
+        #expect(VerdictRules.combine([judgement(.reproduced), judgement(.inconclusive)]) == .inconclusive)
+        #expect(VerdictRules.combine([judgement(.notReproduced), judgement(.notReproduced)]) == .notReproduced)
+        #expect(VerdictRules.combine([judgement(.notReproduced), judgement(.inconclusive)]) == .inconclusive)
+        #expect(VerdictRules.combine([judgement(.reproduced), judgement(.notReproduced)]) == .inconclusive)
+        // A pair that is not cost-matched cannot carry the finding, nor block it.
+        #expect(VerdictRules.combine([judgement(.reproduced, votes: false), judgement(.inconclusive)]) == .inconclusive)
+        #expect(VerdictRules.combine([judgement(.notReproduced, votes: false), judgement(.reproduced)]) == .reproduced)
+        #expect(VerdictRules.combine([judgement(.reproduced, votes: false)]) == .inconclusive)
         #expect(VerdictRules.combine([]) == .inconclusive)
     }
 }

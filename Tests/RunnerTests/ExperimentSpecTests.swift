@@ -1,5 +1,6 @@
 import Foundation
 import Runner
+import Reports
 import Testing
 import Training
 
@@ -43,6 +44,12 @@ struct ExperimentSpecTests {
         #expect(a.runs.map(\.config.canonicalJSON) == b.runs.map(\.config.canonicalJSON))
     }
 
+    @Test func hypothesesAreDeclaredInTheSpec() throws {
+        let spec = try ExperimentSpec(yaml: "name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {margin: 0.5}}",
+                                      file: "x.yaml")
+        #expect(spec.hypotheses[2]?.margin == 0.005 && spec.hypotheses[1] == Hypothesis.defaults[1])
+    }
+
     @Test func duplicateRunsAreKeptOnce() throws {
         let plan = try Fixture.plan(Fixture.spec(extra: "runs:\n  - {seed: 1}"))
         #expect(plan.runs.count == 2)
@@ -74,6 +81,8 @@ struct ExperimentSpecTests {
          "given twice (line 5); give each field once"),
         ("name: x\nname: y\nbase: {model: {model: inception-v3}}", "name", "given twice (line 2)"),
         ("name: x\nbase: {model: {model: inception-v3, width: 1, width: 2}}", "base.model.width", "given twice"),
+        ("name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {test: same}}", "hypotheses.finding2.test",
+         "expected one of superiority, equivalence, non-inferiority"),
     ])
     func refusesMalformedStructure(yaml: String, location: String, problem: String) {
         #expect {

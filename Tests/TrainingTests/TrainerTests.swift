@@ -81,6 +81,33 @@ struct TrainerTests {
         #expect(straight.metrics["prepool_dead_fraction"]?.count == 6)
     }
 
+    /// Recomputing the BatchNorm statistics before each evaluation leaves training exactly as it was, and makes the
+    /// evaluations independent of the moving averages: with it, two runs that differ only in their BatchNorm decay
+    /// (which training never reads) evaluate identically, while without it they do not.
+    @Test func recomputedBatchNormStatisticsReplaceTheMovingAverages() throws {
+        func run(decay: Double, recompute: Int?) throws -> RecordingObserver {
+            var c = Self.config()
+            c.model.batchNormDecay = decay
+            c.batchNormRecomputeBatches = recompute
+            let observer = RecordingObserver()
+            _ = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: observer).run(resume: false)
+            return observer
+        }
+        let plain = try run(decay: 0.99, recompute: nil)
+        let recomputed = try run(decay: 0.99, recompute: 3)
+        let otherDecay = try run(decay: 0.5, recompute: 3)
+        #expect(recomputed.metrics["train_loss"] == plain.metrics["train_loss"])
+        #expect(recomputed.metrics["grad_norm"] == plain.metrics["grad_norm"])
+        #expect(recomputed.metrics["val_top1_error"]?.keys.sorted() == [4, 8, 12])
+        #expect(recomputed.metrics["val_loss"] != plain.metrics["val_loss"])
+        #expect(otherDecay.metrics["val_loss"] == recomputed.metrics["val_loss"])
+        #expect(otherDecay.metrics["test_loss"] == recomputed.metrics["test_loss"])
+        #expect(try run(decay: 0.5, recompute: nil).metrics["val_loss"] != plain.metrics["val_loss"])
+        var invalid = Self.config()
+        invalid.batchNormRecomputeBatches = 0
+        #expect(throws: TrainingError.self) { try invalid.validate() }
+    }
+
     /// A crash (no chance to checkpoint) after the step-5 checkpoint, in the middle of a logging interval: the run
     /// resumed from that checkpoint re-records steps 6… exactly as the original did.
     @Test func resumeFromAnEarlierCheckpointMidIntervalRecordsTheSameMetrics() throws {

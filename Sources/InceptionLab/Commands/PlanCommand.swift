@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ResultsStore
 import Runner
 
-/// `inception-lab plan SPEC [--db PATH]`: the runs a spec expands to, their state in the database, and the
-/// compute and wall time the remaining ones need.
+/// `inception-lab plan SPEC [--db PATH]`: the runs a spec expands to, their state in the database, the
+/// compute and wall time the remaining ones need, and the seeds per configuration its hypotheses need
+/// (`PowerPlan`).
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -14,7 +16,9 @@ struct PlanCommand: ParsableCommand {
             image. Wall time uses the training throughput that finished runs of the same model and width measured \
             in the database, else \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper \
             at width 0.125 with 2 OpenBLAS threads on a 2-vCPU AMD EPYC). The total is for --workers processes \
-            running the runs side by side, at the measured (or assumed) speed each.
+            running the runs side by side, at the measured (or assumed) speed each. Power: for each hypothesis \
+            of the spec (findings 1, 2, 5; docs/reports.md), the seeds per configuration its test needs at the \
+            declared power, from the standard deviation of the experiment's finished runs in the database.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
@@ -69,6 +73,12 @@ struct PlanCommand: ParsableCommand {
             print("no measurement for \(assumed.sorted().joined(separator: ", ")): assumed "
                   + "\(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s")
         }
+        let known = try reader.map { try $0.query("SELECT name FROM experiments").rows.compactMap { $0[0].string } } ?? []
+        let data = try reader.flatMap { reader in
+            known.contains(plan.spec.name) ? try ExperimentData.load(from: reader, experiment: plan.spec.name) : nil
+        }
+        print("\npower (seeds per configuration for the spec's hypotheses):")
+        for line in try PowerPlan.lines(hypotheses: plan.spec.hypotheses, data: data) { print(line) }
     }
 }
 

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import Reports
 
-/// `inception-lab report SPEC|EXPERIMENT`: the experiment's report, from the results database alone.
+/// `inception-lab report SPEC|EXPERIMENT`: the experiment's report, from the results database alone;
+/// `inception-lab report --overview`: the generated part of results/README.md (`ResultsOverview`).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -11,7 +13,9 @@ struct ReportCommand: ParsableCommand {
             --format files (the default) writes report.md with SVG charts and their CSV, and report.html (the same \
             report as one page: charts inline, hover for values, configurations switched on and off) into --out \
             (default results/<experiment>/); text prints the same numbers; json prints everything for scripts. \
-            Regenerating from the same database gives identical bytes.
+            Regenerating from the same database gives identical bytes. --overview instead writes the summary of \
+            every experiment in the database into --out (default results/README.md), keeping what follows its \
+            hand-written marker line.
             """)
 
     /// The three outputs.
@@ -20,7 +24,10 @@ struct ReportCommand: ParsableCommand {
     }
 
     @Argument(help: ArgumentHelp("An experiment's spec (.yaml/.yml) or name.", valueName: "spec-or-experiment"))
-    var experiment: String
+    var experiment: String?
+
+    @Flag(help: "Write the overview of every experiment (results/README.md) instead of one report.")
+    var overview = false
 
     @OptionGroup var database: DatabaseOption
 
@@ -37,12 +44,16 @@ struct ReportCommand: ParsableCommand {
     var targets: [Double] = []
 
     func validate() throws {
+        guard (experiment == nil) == overview else {
+            throw ValidationError("name an experiment (or its spec), or give --overview, but not both")
+        }
         guard targets.allSatisfy({ $0 > 0 && $0 <= 100 }) else {
             throw ValidationError("targets are percentages in (0, 100]")
         }
     }
 
     func run() throws {
+        guard let experiment else { return try writeOverview() }
         let name = try ReportWriter.experimentName(experiment)
         let data = try ExperimentData.load(from: database.openReader(), experiment: name)
         let report = try ExperimentReport(data, targets: targets.isEmpty ? nil : targets.sorted(by: >).map { $0 / 100 })
@@ -57,5 +68,21 @@ struct ReportCommand: ParsableCommand {
             print("wrote \(paths.count) files to \(directory): "
                   + report.findings.map { "finding \($0.number) \($0.verdict.rawValue)" }.joined(separator: ", "))
         }
+    }
+
+    /// `--overview`: the generated part of results/README.md, merged with the hand-written part of the file at
+    /// `--out` (printed instead with `--format text`).
+    private func writeOverview() throws {
+        let overview = try ResultsOverview(reader: database.openReader())
+        guard format == .files else { return print(overview.markdown(), terminator: "") }
+        let path = out ?? "results/README.md"
+        let existing = try? String(contentsOfFile: path, encoding: .utf8)
+        do {
+            try Data(overview.merged(into: existing).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ReportError("cannot write the overview to \(path): \(error.localizedDescription)")
+        }
+        print("wrote \(path): \(overview.reports.count) experiments"
+              + (existing?.contains(ResultsOverview.handWrittenMarker) == true ? ", hand-written notes kept" : ""))
     }
 }

@@ -51,6 +51,9 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Record training metrics every N steps.") var logEvery = 20
     @Option(help: "Evaluate on the validation split every N steps.") var evalEvery = 200
+    @Option(help: ArgumentHelp("Before each evaluation, recompute the BatchNorm statistics over N fixed training "
+                               + "batches (N forward passes per evaluation; default: off).", valueName: "N"))
+    var bnRecompute: Int?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery = 200
     @Option(help: "Fraction of dead pre-pool channels that counts as dead.") var deadThreshold = 0.99
     @Option(help: "Consecutive dead probes before the run is marked as having died.") var deadPatience = 3
@@ -159,6 +162,7 @@ struct TrainCommand: ParsableCommand {
         c.budget = steps.map { .steps($0) } ?? .epochs(epochs ?? 1)
         c.logEvery = logEvery
         c.evaluateEvery = evalEvery
+        c.batchNormRecomputeBatches = bnRecompute
         c.checkpointEvery = checkpointEvery
         c.deadChannelThreshold = deadThreshold
         c.deadPatience = deadPatience

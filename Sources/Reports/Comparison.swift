@@ -1,0 +1,126 @@
+import Statistics
+
+/// One comparison a hypothesis makes: the per-run values of two configurations, the effect with its 95 %
+/// intervals, the p-value of the hypothesis's test, and the seeds per configuration its power needs. Δ is
+/// other − reference (residual − pure, scaled − unscaled), in the metric's unit (fraction). A `Sendable` value.
+public struct Comparison: Sendable, Equatable, Encodable {
+    /// The finding's number.
+    public var finding: Int
+    /// The reference configuration's label (pure, unscaled).
+    public var reference: String
+    /// The other configuration's label (residual, scaled).
+    public var other: String
+    /// The metric, test and margin.
+    public var hypothesis: Hypothesis
+    /// The reference's per-run values across seeds.
+    public var referenceValues: Summary?
+    /// The other's per-run values across seeds.
+    public var otherValues: Summary?
+    /// Δ = mean(other) − mean(reference); `nil` without values on both sides.
+    public var effect: Double?
+    /// Welch's 95 % confidence interval of Δ; `nil` with fewer than 2 values on a side.
+    public var welchInterval: [Double]?
+    /// Welch's (1 − 2α) confidence interval of Δ (90 % at α = 0.05): every decision reads off it (shown when it
+    /// lies below 0 for superiority, within ±margin for equivalence, below the margin for non-inferiority).
+    public var decisionInterval: [Double]?
+    /// Welch's degrees of freedom.
+    public var degreesOfFreedom: Double?
+    /// The percentile bootstrap 95 % interval of Δ (`Bootstrap.differenceOfMeans`, seed `bootstrapSeed`).
+    public var bootstrapInterval: [Double]?
+    /// The p-value of the hypothesis's test (small: the claim is shown).
+    public var pValue: Double?
+    /// The p-value of the opposite claim (small: the claim is refuted).
+    public var refutationPValue: Double?
+    /// What the test decides at the hypothesis's α; `nil` with fewer than 2 values on a side.
+    public var decision: Decision?
+    /// The pooled standard deviation of the two sides' values (fraction); `nil` with fewer than 2 values on a side.
+    public var pooledStd: Double?
+    /// Seeds per configuration for the hypothesis's power at the pooled standard deviation observed here;
+    /// `nil` when not computable (fewer than 2 values on a side) or beyond `Power.largestGroup`.
+    public var seedsNeeded: Int?
+    /// Residual ÷ pure multiply-adds for findings 1 and 2, else `nil`.
+    public var macRatio: Double?
+    /// Whether the comparison votes on the finding: its multiply-adds ratio lies in the hypothesis's cost window
+    /// (always, when the hypothesis has none).
+    public var votes: Bool
+
+    /// The seed of every bootstrap interval in the reports.
+    public static let bootstrapSeed: UInt64 = 2016
+
+    /// The comparison of `otherValues` against `referenceValues` (one value per run) under `hypothesis`.
+    public init(hypothesis: Hypothesis, reference: String, referenceValues: [Double], other: String,
+                otherValues: [Double], macRatio: Double?) {
+        finding = hypothesis.finding
+        self.reference = reference
+        self.other = other
+        self.hypothesis = hypothesis
+        self.referenceValues = Summary(referenceValues)
+        self.otherValues = Summary(otherValues)
+        self.macRatio = macRatio
+        votes = hypothesis.costWindow.map { window in macRatio.map(window.contains) ?? false } ?? true
+        effect = self.otherValues.flatMap { o in self.referenceValues.map { o.mean - $0.mean } }
+        bootstrapInterval = Bootstrap.differenceOfMeans(reference: referenceValues, other: otherValues,
+                                                        seed: Self.bootstrapSeed).map { [$0.lowerBound, $0.upperBound] }
+        guard let a = self.referenceValues?.moments, let b = self.otherValues?.moments,
+              let welch = WelchTest(reference: a, other: b) else { return }
+        let interval = welch.confidenceInterval(level: 0.95)
+        welchInterval = [interval.lowerBound, interval.upperBound]
+        let decisive = welch.confidenceInterval(level: 1 - 2 * hypothesis.alpha)
+        decisionInterval = [decisive.lowerBound, decisive.upperBound]
+        degreesOfFreedom = welch.degreesOfFreedom
+        pValue = welch.pValue(hypothesis.test, margin: hypothesis.margin)
+        refutationPValue = welch.refutationPValue(hypothesis.test, margin: hypothesis.margin)
+        decision = welch.decide(hypothesis.test, margin: hypothesis.margin, alpha: hypothesis.alpha)
+        let pooled = Summary.pooledStd(self.referenceValues!, self.otherValues!)
+        pooledStd = pooled
+        seedsNeeded = Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: pooled,
+                                          alpha: hypothesis.alpha, target: hypothesis.power)
+    }
+
+    /// The comparison's verdict: `shown` reproduces, `refuted` does not, anything else is inconclusive.
+    public var verdict: Verdict {
+        switch decision {
+        case .shown?: .reproduced
+        case .refuted?: .notReproduced
+        case .undecided?, nil: .inconclusive
+        }
+    }
+
+    /// The numbers as one sentence: both sides, Δ with its intervals, the p-values, and, when the test did not
+    /// decide, the seeds it would need.
+    public var evidence: String {
+        var text = "\(reference) \(NumberFormat.percentMeanStd(referenceValues)), "
+            + "\(other) \(NumberFormat.percentMeanStd(otherValues))"
+        guard let effect else { return text + "; no values to compare" }
+        text += "; Δ \(NumberFormat.points(effect))"
+        guard let welchInterval, let decisionInterval, let pValue, let refutationPValue, let degreesOfFreedom else {
+            return text + "; fewer than 2 seeds on a side: no test (needs at least 2 seeds per configuration)"
+        }
+        text += ", 95 % CI (Welch, ν = \(NumberFormat.fixed(degreesOfFreedom, 1))) "
+            + NumberFormat.interval(welchInterval)
+        if let bootstrapInterval { text += ", bootstrap \(NumberFormat.interval(bootstrapInterval))" }
+        text += "; the test's \(NumberFormat.fixed((1 - 2 * hypothesis.alpha) * 100, 0)) % CI "
+            + NumberFormat.interval(decisionInterval)
+        text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
+            + NumberFormat.pStatement(refutationPValue)
+        let seeds = seedsNeeded.map { "\($0) seeds per configuration" } ?? "more than \(Power.largestGroup) seeds per configuration"
+        let n = min(referenceValues!.n, otherValues!.n)
+        if decision == .undecided {
+            text += n < (seedsNeeded ?? Int.max)
+                ? "; too few seeds for \(NumberFormat.fixed(hypothesis.power * 100, 0)) % power: needs \(seeds)"
+                : "; the seeds reach \(NumberFormat.fixed(hypothesis.power * 100, 0)) % power (\(seeds)), yet neither side is shown"
+        }
+        return text
+    }
+
+    /// The comparison as a judgement of its finding.
+    var judgement: Judgement {
+        var evidence = self.evidence
+        if !votes, let window = hypothesis.costWindow {
+            evidence = "not cost-matched (multiply-adds ratio \(NumberFormat.optional(macRatio, 2)), outside "
+                + "\(NumberFormat.fixed(window.lowerBound, 2))–\(NumberFormat.fixed(window.upperBound, 2))): does not "
+                + "vote; " + evidence
+        }
+        return Judgement(subject: "\(reference) vs \(other)", verdict: verdict, evidence: evidence, votes: votes)
+    }
+}

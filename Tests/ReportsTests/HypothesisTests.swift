@@ -1,0 +1,35 @@
+import Testing
+@testable import Reports
+
+@Suite struct HypothesisTests {
+    @Test func specsOverrideTheDefaultsFieldByField() throws {
+        #expect(try Hypothesis.declared(inSpec: "name: x\nbase: {}\n") == Hypothesis.defaults)
+        let declared = try Hypothesis.declared(inSpec: """
+            name: x
+            hypotheses:
+              finding2: {margin: 0.5, lastK: 5}
+              finding1: {metric: final-error, test: equivalence, alpha: 0.01, power: 0.9, costWindow: [0.9, 1.1]}
+            """)
+        #expect(declared[2]!.margin == 0.005 && declared[2]!.lastK == 5 && declared[2]!.test == .equivalence)
+        #expect(declared[1]!.metric == .finalError && declared[1]!.test == .equivalence && declared[1]!.alpha == 0.01)
+        #expect(declared[1]!.power == 0.9 && declared[1]!.costWindow == 0.9...1.1 && declared[1]!.margin == 0.02)
+        #expect(declared[5] == Hypothesis.defaults[5])
+    }
+
+    @Test func badDeclarationsNameThePlaceAndTheFix() {
+        func problem(_ hypotheses: String) -> String? {
+            do { _ = try Hypothesis.declared(inSpec: "name: x\nhypotheses: \(hypotheses)\n"); return nil } catch {
+                return error.description
+            }
+        }
+        #expect(problem("{finding3: {margin: 1}}") == "hypotheses.finding3: unknown finding; hypotheses can be declared as finding1, finding2, finding5")
+        #expect(problem("{2: {margin: 1}}") == "hypotheses.2: unknown finding; hypotheses can be declared as finding1, finding2, finding5")
+        #expect(problem("{finding2: {margn: 1}}")?.hasPrefix("hypotheses.finding2.margn: unknown field; a hypothesis has metric, test") == true)
+        #expect(problem("{finding2: {test: equal}}") == "hypotheses.finding2.test: expected one of superiority, equivalence, non-inferiority")
+        #expect(problem("{finding2: {margin: -1}}")?.hasPrefix("hypotheses.finding2.margin: expected a margin in percentage points") == true)
+        #expect(problem("{finding2: {lastK: 0}}")?.hasPrefix("hypotheses.finding2.lastK: expected a whole number") == true)
+        #expect(problem("{finding5: {costWindow: [0.8, 1.25]}}")?.contains("applies to findings 1 and 2 only") == true)
+        #expect(problem("{finding1: {costWindow: [1.25, 0.8]}}")?.contains("expected [low, high]") == true)
+        #expect(problem("[1, 2]")?.hasPrefix("hypotheses: expected a mapping of finding1") == true)
+    }
+}
