@@ -33,7 +33,7 @@ struct MergeCommand: ParsableCommand {
             do {
                 for run in try store.merge(shard: shard, timing: Trainer.timingMetrics) {
                     counts[run.action, default: 0] += 1
-                    let before = run.databaseStatus.map { " (was \($0.rawValue))" } ?? ""
+                    let before = run.databaseStatus.map { " (the database had it \($0.rawValue))" } ?? ""
                     print("\(shard): run \(run.name) (\(run.runKey)) \(run.shardStatus.rawValue) at step "
                           + "\(run.shardStep): \(run.action.rawValue)\(before)")
                 }
