@@ -43,22 +43,9 @@ private func log(_ line: String) {
 /// aside).
 @Suite("A sweep on a real Slurm cluster")
 struct SlurmEndToEndTests {
-    static let spec = """
-        name: cluster-e2e
-        description: submit, preempt, requeue and merge on a real Slurm (4 tiny runs)
-        base:
-          model: {model: inception-resnet-v2-paper, width: 0.0625, repeats: [1, 1, 1], residualScales: [0.2, 0.2, 0.2]}
-          data: {name: synthetic, validationCount: 200}
-          batchSize: 16
-          budget: {steps: 200}
-          learningRate: 0.01
-          logEvery: 10
-          evaluateEvery: 50
-          checkpointEvery: 10
-        grid:
-          seed: [1, 2, 3, 4]
-
-        """
+    /// Experiments/cluster-smoke.yaml: 4 runs of about 10 s on one core.
+    static let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Experiments/cluster-smoke.yaml")
 
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-e2e-\(UUID().uuidString)")
     let lab = inceptionLabExecutable().path
@@ -103,13 +90,13 @@ struct SlurmEndToEndTests {
         let started = Date()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.spec.write(to: directory.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
-        let shards = directory.appendingPathComponent("results/shards/cluster-e2e")
+        try FileManager.default.copyItem(at: Self.spec, to: directory.appendingPathComponent("cluster-smoke.yaml"))
+        let shards = directory.appendingPathComponent("results/shards/cluster-smoke")
 
         // 1. Submit: 4 tasks, 1 CPU each, at most 2 at a time.
-        log(try inceptionLab(["submit", "tiny.yaml", "--slurm", "--cpus-per-task", "1", "--max-parallel", "2",
+        log(try inceptionLab(["submit", "cluster-smoke.yaml", "--slurm", "--cpus-per-task", "1", "--max-parallel", "2",
                               "--time", "10:00"]).trimmingCharacters(in: .newlines))
-        let job = try String(contentsOf: directory.appendingPathComponent("results/slurm/cluster-e2e/job-id"),
+        let job = try String(contentsOf: directory.appendingPathComponent("results/slurm/cluster-smoke/job-id"),
                              encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let plan = try String(contentsOf: shards.appendingPathComponent("plan.tsv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
@@ -155,7 +142,7 @@ struct SlurmEndToEndTests {
             return states.isEmpty
         }) else { return }
         let shardFiles = try FileManager.default.contentsOfDirectory(atPath: shards.path)
-            .filter { $0.hasSuffix(".sqlite") }.sorted().map { "results/shards/cluster-e2e/\($0)" }
+            .filter { $0.hasSuffix(".sqlite") }.sorted().map { "results/shards/cluster-smoke/\($0)" }
         #expect(shardFiles.count == 4)
         log(try inceptionLab(["merge"] + shardFiles).split(separator: "\n").last.map(String.init) ?? "")
         let db = directory.appendingPathComponent("results/lab.sqlite").path
@@ -179,7 +166,7 @@ struct SlurmEndToEndTests {
 
         // The same spec on this machine, one thread per run as on the cluster (two workers of one thread each).
         log("the same spec by `inception-lab run` on this machine")
-        try inceptionLab(["run", "tiny.yaml", "--db", "single/lab.sqlite", "--workers", "2", "--threads", "2"])
+        try inceptionLab(["run", "cluster-smoke.yaml", "--db", "single/lab.sqlite", "--workers", "2", "--threads", "2"])
         let single = directory.appendingPathComponent("single/lab.sqlite").path
         let merged = try metrics(db), alone = try metrics(single)
         #expect(merged.count == alone.count && merged.count > 4 * 100)
@@ -209,7 +196,7 @@ struct SlurmEndToEndTests {
 
     /// The experiment's JSON report without its timing fields (`wallTime`, `medianStepTime`).
     func report(_ path: String) throws -> NSDictionary {
-        let json = try inceptionLab(["report", "tiny.yaml", "--format", "json", "--db", path])
+        let json = try inceptionLab(["report", "cluster-smoke.yaml", "--format", "json", "--db", path])
         func strip(_ value: Any) -> Any {
             if let object = value as? [String: Any] {
                 return object.filter { !["wallTime", "medianStepTime"].contains($0.key) }.mapValues(strip)
