@@ -82,7 +82,7 @@ public struct SlurmScript: Sendable, Equatable {
             \(options.map { "#SBATCH \($0)" }.joined(separator: "\n"))
             set -euo pipefail
             key=$(awk -F'\\t' -v task="$SLURM_ARRAY_TASK_ID" '$1 == task { print $2 }' \(path(layout.planFile)))
-            echo "task $SLURM_ARRAY_TASK_ID (job $SLURM_JOB_ID, restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): run $key"
+            echo "task ${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID (restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): run $key"
             # A job step, so that scancel --signal=TERM, preemption and the time limit reach the run itself.
             exec srun --cpus-per-task="$SLURM_CPUS_PER_TASK" \(executable) run \(path(layout.specFile)) \\
                 --run-key "$key" --db "\(shards)/$key.sqlite" --threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed

@@ -56,3 +56,49 @@ struct CrashRecoveryTests {
         #expect(try reader.run(1).run.status == .killed)
     }
 }
+
+@Suite("A cluster task killed with SIGKILL")
+struct ShardTakeoverTests {
+    /// A task's `run --shard 0/4 … --stale-after 0` killed outright (a lost node) leaves its run `running` in its
+    /// shard; the same command again, as a requeued task, takes the run over at once and resumes it from its
+    /// last periodic checkpoint.
+    @Test(.timeLimit(.minutes(2)))
+    func theRequeuedTaskResumesARunLeftRunning() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takeover-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Experiments/cluster-smoke.yaml").path
+        let shard = dir.appendingPathComponent("shard.sqlite").path
+        func task() throws -> Process {
+            let process = Process()
+            process.executableURL = inceptionLabExecutable()
+            process.arguments = ["run", spec, "--shard", "0/4", "--db", shard, "--threads", "1",
+                                 "--stale-after", "0"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let first = try task()
+        var checkpointStep = 0
+        let deadline = Date().addingTimeInterval(60)
+        while checkpointStep < 20 && Date() < deadline && first.isRunning {
+            Thread.sleep(forTimeInterval: 0.1)
+            guard FileManager.default.fileExists(atPath: shard), let reader = try? ResultsReader(path: shard),
+                  let table = try? reader.query("SELECT max(step) FROM events WHERE kind = 'checkpoint'") else { continue }
+            checkpointStep = table.rows.first?.first?.int ?? 0
+        }
+        #expect(first.isRunning, "the task ended on its own")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(try ResultsReader(path: shard).run(1).run.status == .running)
+
+        let second = try task()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        let run = try ResultsReader(path: shard).run(1)
+        #expect(run.run.status == .finished && run.run.name.hasSuffix("-s1"))
+        #expect(run.events.contains { $0.kind == "killed" })
+        #expect(run.events.contains { $0.kind == "resumed" && ($0.step ?? 0) >= checkpointStep })
+    }
+}

@@ -122,7 +122,8 @@ struct SlurmEndToEndTests {
         // scancel may report "Job/step already completing" when the run checkpointed and exited before its retry;
         // the signal was delivered all the same, which the run's state below proves.
         if scancel.status != 0 {
-            log("scancel exited with status \(scancel.status) \(scancel.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+            log("scancel exited with status \(scancel.status) (the task was already completing) "
+                + scancel.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard try wait(upTo: 60, "the preempted run to be marked killed", {
             try shardRun(shard)?.status != "running" && tasks(job)[preempted.task] == nil
@@ -160,7 +161,8 @@ struct SlurmEndToEndTests {
         let events = try reader.query("""
             SELECT e.kind, e.step FROM events AS e JOIN runs AS r ON r.id = e.run_id WHERE r.run_key = ? ORDER BY e.id
             """.replacingOccurrences(of: "?", with: "'\(preempted.key)'")).rows.map { "\($0[0].string!)@\($0[1].int ?? -1)" }
-        log("events of the preempted run: \(events.joined(separator: ", "))")
+        log("events of the preempted run, checkpoints aside: "
+            + events.filter { !$0.hasPrefix("checkpoint@") }.joined(separator: ", "))
         #expect(events.contains("resumed@\(killedAt.step)"), "the requeued task did not resume from its checkpoint")
         #expect(events.filter { $0.hasPrefix("running@") } == ["running@0", "running@\(killedAt.step)"])
 

@@ -46,7 +46,8 @@ struct MergeCommand: ParsableCommand {
               + [ShardRunMerge.Action.added, .updated, .unchanged].map { "\(counts[$0] ?? 0) runs \($0.rawValue)" }
                 .joined(separator: ", "))
         if !refused.isEmpty {
-            throw QueryError("\(refused.count) shards not merged (see above): \(refused.joined(separator: ", "))")
+            fflush(nil)   // the lines above come before the error
+            throw QueryError("not merged (see above): \(refused.joined(separator: ", "))")
         }
     }
 }

@@ -43,8 +43,15 @@ struct StatusCommand: ParsableCommand {
             var lines: [String] = []
             for shard in shards {
                 let file = shard.lastPathComponent
-                guard let store else { lines.append("  \(file)"); continue }
                 do {
+                    guard let store else {
+                        // Without a database yet, merging would add every run of every shard.
+                        _ = try ResultsStore(path: shard.path)   // migrated first, as for any reader
+                        for row in try ResultsReader(path: shard.path).query("SELECT name, status, step FROM runs").rows {
+                            lines.append("  \(file): run \(row[0].string!) \(row[1].string!) at step \(row[2].int!)")
+                        }
+                        continue
+                    }
                     for run in try store.merge(shard: shard.path, timing: Trainer.timingMetrics, dryRun: true)
                     where run.action != .unchanged {
                         lines.append("  \(file): run \(run.name) \(run.shardStatus.rawValue) at step \(run.shardStep), "
@@ -56,7 +63,8 @@ struct StatusCommand: ParsableCommand {
             }
             let directory = ShardLayout.relative(layout.shardDirectory,
                                                  to: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            print("shards in \(directory)/: \(shards.count), \(lines.count) not merged yet"
+            let unmerged = Set(lines.map { $0.split(separator: ":")[0] }).count
+            print("shards in \(directory)/: \(shards.count), \(unmerged) not merged yet"
                   + (lines.isEmpty ? "" : " (inception-lab merge \(directory)/*.sqlite --into \(database.path)):"))
             lines.forEach { print($0) }
         }
@@ -71,7 +79,7 @@ struct StatusCommand: ParsableCommand {
                   + "\(ShardLayout.relative(layout.slurmDirectory, to: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))/)")
         }
         for state in Set(tasks.map(\.state)).sorted() {
-            let ids = tasks.filter { $0.state == state }.map(\.task)
+            let ids = tasks.filter { $0.state == state }.map(\.task).sorted()
             print("Slurm job \(job): \(ids.count) \(state): \(ids.joined(separator: " "))")
         }
     }
