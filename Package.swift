@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
-        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore"]),
+        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore", "Training"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
