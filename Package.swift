@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
-        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore", "TensorBoard"]),
+        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore", "Training", "TensorBoard"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models", "Statistics"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],

@@ -6,7 +6,8 @@ struct InceptionLab: ParsableCommand {
         commandName: "inception-lab",
         abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.",
         subcommands: [ListModels.self, Summary.self, TrainCommand.self, PlanCommand.self, RunCommand.self,
-                      StatusCommand.self, ReportCommand.self, RunsCommand.self, ShowCommand.self, MetricsCommand.self,
-                      SQLCommand.self, CompareCommand.self, TensorBoardCommand.self, Forward.self, BenchCommand.self,
-                      ExportCommand.self, PredictCommand.self, EvaluateCommand.self])
+                      SubmitCommand.self, MergeCommand.self, StatusCommand.self, ReportCommand.self, RunsCommand.self,
+                      ShowCommand.self, MetricsCommand.self, SQLCommand.self, CompareCommand.self,
+                      TensorBoardCommand.self, Forward.self, BenchCommand.self, ExportCommand.self, PredictCommand.self,
+                      EvaluateCommand.self])
 }

@@ -25,13 +25,14 @@ public struct ExperimentPlan {
         self.runs = runs
     }
 
-    /// Registers the experiment (its spec text and description) and queues every run not yet in the database;
-    /// returns the experiment's id and each run's insertion, in plan order. Finished, running or killed runs are
-    /// left as they are.
+    /// Registers the experiment (its spec text and description) and queues every selected run not yet in the
+    /// database; returns the experiment's id and each selected run's insertion, in plan order. Finished, running
+    /// or killed runs are left as they are.
     @discardableResult
-    public func insert(into store: ResultsStore) throws -> (experimentID: Int, runs: [RunInsertion]) {
+    public func insert(into store: ResultsStore, selection: RunSelection = .all) throws
+        -> (experimentID: Int, runs: [RunInsertion]) {
         let id = try store.experiment(named: spec.name, spec: spec.text, description: spec.description)
-        return (id, try runs.map { try store.insertRun($0.newRun(experimentID: id)) })
+        return (id, try selection.runs(of: self).map { try store.insertRun($0.newRun(experimentID: id)) })
     }
 
     private static func plannedRun(_ point: GridPoint, varying: Set<String>, datasets: DatasetProvider,

@@ -37,6 +37,9 @@ public final class RunQueue {
     public let executor: RunExecutor
     /// See `defaultStaleThreshold`; seconds.
     public var staleThreshold = RunQueue.defaultStaleThreshold
+    /// When set, the queue claims only these runs (a `RunSelection`'s), in this order; else any of the
+    /// experiment's.
+    public var runIDs: [Int]?
     /// Told when a run is claimed, before it trains.
     public var onClaim: ((Run) -> Void)?
     /// Told about each run's training progress.
@@ -73,16 +76,24 @@ public final class RunQueue {
         return reports
     }
 
-    /// The next run to work on: a killed run of the experiment (oldest first; one that another process claims
-    /// first is skipped), else the oldest queued one; nil when there is none.
+    /// The next run to work on: a killed run of the experiment (oldest first, or in `runIDs` order; one that
+    /// another process claims first is skipped), else the oldest queued one (or the first queued of `runIDs`);
+    /// nil when there is none.
     func claim() throws -> Run? {
-        let killed = try ResultsReader(path: store.path)
-            .runs(RunFilter(status: .killed, experiment: experimentName)).rows.compactMap { $0[0].int }
-        for id in killed {
-            // The claim is one transaction that refuses a run no longer killed: losing the race is not an error.
+        let reader = try ResultsReader(path: store.path)
+        func ids(_ status: RunStatus) throws -> [Int] {
+            let found = try reader.runs(RunFilter(status: status, experiment: experimentName)).rows.compactMap { $0[0].int }
+            return runIDs.map { $0.filter(found.contains) } ?? found
+        }
+        // A claim is one transaction that refuses a run no longer killed or queued: losing a race is not an error.
+        for id in try ids(.killed) {
             if let run = try? store.claimRun(id) { return run }
         }
-        return try store.claimNextRun(experimentID: experimentID)
+        guard runIDs != nil else { return try store.claimNextRun(experimentID: experimentID) }
+        for id in try ids(.queued) {
+            if let run = try? store.claimRun(id) { return run }
+        }
+        return nil
     }
 
     private func execute(_ run: Run, stop: StopFlag) -> Report {

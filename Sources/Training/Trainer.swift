@@ -19,6 +19,10 @@ import Models
 /// masks of seeded generators, so a run resumed from a checkpoint records exactly the metrics (timings aside) of
 /// one never interrupted.
 public final class Trainer {
+    /// The metrics that measure the machine rather than the training: two executions of one run record the same
+    /// values of every other metric, and different values of these.
+    public static let timingMetrics: Set<String> = ["step_time", "images_per_second"]
+
     public let config: TrainingConfig
     public let model: Model
     public let stepsPerEpoch: Int

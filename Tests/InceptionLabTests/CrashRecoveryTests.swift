@@ -9,6 +9,31 @@ func inceptionLabExecutable() -> URL {
     return testBinary.deletingLastPathComponent().appendingPathComponent("inception-lab")
 }
 
+/// Starts `inception-lab ARGUMENTS` in a child process, its output discarded.
+func startInceptionLab(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = inceptionLabExecutable()
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+/// The step of the last checkpoint recorded in the database at `db`, polled every 0.1 s until it reaches `step`,
+/// `process` ends or `seconds` pass: everything recorded up to that step has been committed.
+func checkpointStep(in db: String, reaching step: Int, while process: Process, seconds: Double) -> Int {
+    var checkpointStep = 0
+    let deadline = Date().addingTimeInterval(seconds)
+    while checkpointStep < step && Date() < deadline && process.isRunning {
+        Thread.sleep(forTimeInterval: 0.1)
+        guard FileManager.default.fileExists(atPath: db), let reader = try? ResultsReader(path: db),
+              let table = try? reader.query("SELECT max(step) FROM events WHERE kind = 'checkpoint'") else { continue }
+        checkpointStep = table.rows.first?.first?.int ?? 0
+    }
+    return checkpointStep
+}
+
 @Suite("A training process killed with SIGKILL")
 struct CrashRecoveryTests {
     /// Trains a tiny model on synthetic data in a child process, kills it with SIGKILL once a checkpoint has been
@@ -20,26 +45,13 @@ struct CrashRecoveryTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("lab.sqlite").path
-        let process = Process()
-        process.executableURL = inceptionLabExecutable()
-        process.arguments = ["train", "--dataset", "synthetic", "--model", "inception-resnet-v2-paper",
-                             "--width", "0.0625", "--repeats", "1,1,1", "--steps", "100000", "--batch", "16",
-                             "--log-every", "1", "--eval-every", "100000", "--checkpoint-every", "5",
-                             "--threads", "1", "--db", db, "--tensorboard", dir.appendingPathComponent("tb").path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-
+        let process = try startInceptionLab([
+            "train", "--dataset", "synthetic", "--model", "inception-resnet-v2-paper", "--width", "0.0625",
+            "--repeats", "1,1,1", "--steps", "100000", "--batch", "16", "--log-every", "1", "--eval-every", "100000",
+            "--checkpoint-every", "5", "--threads", "1", "--db", db,
+            "--tensorboard", dir.appendingPathComponent("tb").path])
         // Wait for the second checkpoint: everything recorded up to its step has been committed.
-        var checkpointStep = 0
-        let deadline = Date().addingTimeInterval(90)
-        while checkpointStep < 10 && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.1)
-            guard FileManager.default.fileExists(atPath: db),
-                  let reader = try? ResultsReader(path: db),
-                  let table = try? reader.query("SELECT max(step) FROM events WHERE kind = 'checkpoint'") else { continue }
-            checkpointStep = table.rows.first?.first?.int ?? 0
-        }
+        let checkpointStep = checkpointStep(in: db, reaching: 10, while: process, seconds: 90)
         #expect(process.isRunning, "the training process ended on its own")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -88,5 +100,35 @@ struct CrashRecoveryTests {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+    }
+}
+
+@Suite("A cluster task killed with SIGKILL")
+struct ShardTakeoverTests {
+    /// A task's `run --shard 0/4 … --stale-after 0` killed outright (a lost node) leaves its run `running` in its
+    /// shard; the same command again, as a requeued task, takes the run over at once and resumes it from its
+    /// last periodic checkpoint.
+    @Test(.timeLimit(.minutes(2)))
+    func theRequeuedTaskResumesARunLeftRunning() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takeover-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Experiments/cluster-smoke.yaml").path
+        let shard = dir.appendingPathComponent("shard.sqlite").path
+        let task = ["run", spec, "--shard", "0/4", "--db", shard, "--threads", "1", "--stale-after", "0"]
+        let first = try startInceptionLab(task)
+        let checkpointStep = checkpointStep(in: shard, reaching: 20, while: first, seconds: 60)
+        #expect(first.isRunning, "the task ended on its own")
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(try ResultsReader(path: shard).run(1).run.status == .running)
+
+        let second = try startInceptionLab(task)
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+        let run = try ResultsReader(path: shard).run(1)
+        #expect(run.run.status == .finished && run.run.name.hasSuffix("-s1"))
+        #expect(run.events.contains { $0.kind == "killed" })
+        #expect(run.events.contains { $0.kind == "resumed" && ($0.step ?? 0) >= checkpointStep })
     }
 }

@@ -5,8 +5,8 @@ import ResultsStore
 import Runner
 import Training
 
-/// `inception-lab run SPEC [--workers N] [--db PATH] [--threads T]`: queues an experiment's runs (idempotently)
-/// and executes the queued ones.
+/// `inception-lab run SPEC [--workers N] [--db PATH] [--threads T] [--shard I/N | --run-key KEY]`: queues an
+/// experiment's runs (idempotently) and executes the queued ones, or only a share of them.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -16,7 +16,9 @@ struct RunCommand: ParsableCommand {
             spec adds only its new runs. Ctrl-C checkpoints the current run and marks it killed; the same command \
             resumes it first, then continues the queue. A run left `running` by a crashed process is marked killed \
             once its heartbeat is older than --stale-after seconds, and resumed. Several processes (or --workers) \
-            may share one database: each run is claimed by exactly one of them.
+            may share one database: each run is claimed by exactly one of them. --shard I/N or --run-key KEY \
+            queues and executes only part of the spec (docs/cluster.md): N copies of the command started by a \
+            scheduler, each with its own --db, run every run exactly once; `inception-lab merge` collects them.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
@@ -30,27 +32,41 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Put the experiment's failed runs back in the queue first.") var retryFailed = false
     @Option(help: ArgumentHelp("Also write TensorBoard events live into DIR/<run name>/.", valueName: "dir"))
     var tensorboard: String?
+    @Option(help: ArgumentHelp("Only share I of N (0 ≤ I < N): the runs at positions I, I+N, … of the plan.",
+                               valueName: "I/N"))
+    var shard: String?
+    @Option(help: ArgumentHelp("Only the run with this key (`inception-lab plan SPEC` lists them).", valueName: "key"))
+    var runKey: String?
     @Flag(help: .hidden) var worker = false
 
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if staleAfter <= 10 { throw ValidationError("--stale-after must exceed the 10-second heartbeat interval") }
+        if staleAfter != 0 && staleAfter <= 10 {
+            throw ValidationError("--stale-after must exceed the 10-second heartbeat interval, or be 0 for a database "
+                                  + "that only this process writes (any run left running in it is dead)")
+        }
+        if staleAfter == 0 && workers > 1 {
+            throw ValidationError("--stale-after 0 would let each worker mark the others' runs dead; use it with one worker")
+        }
     }
 
     func run() throws {
         let datasets = DatasetProvider()
         let plan = try experiment.plan(datasets: datasets)
         let store = try ResultsStore(path: db)
-        let (experimentID, insertions) = try plan.insert(into: store)
+        let selection = try RunSelection(shard: shard, runKey: runKey)
+        let (experimentID, insertions) = try plan.insert(into: store, selection: selection)
         let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
                              checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db), datasets: datasets,
                              tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
         queue.staleThreshold = staleAfter
+        if selection != .all { queue.runIDs = insertions.map(\.id) }
         let log = worker ? "[worker \(ProcessInfo.processInfo.processIdentifier)] " : ""
         if !worker {
             let new = insertions.filter(\.inserted).count
-            say("experiment \(plan.spec.name): \(plan.runs.count) runs, \(new) newly queued; database \(db)")
+            let selected = selection == .all ? "" : ", \(insertions.count) selected"
+            say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database \(db)")
             if retryFailed {
                 for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
             }
@@ -65,7 +81,8 @@ struct RunCommand: ParsableCommand {
         if workers > 1 {
             let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--threads",
                                               String(max(1, total / workers)), "--stale-after", String(staleAfter),
-                                              "--worker"] + (tensorboard.map { ["--tensorboard", $0] } ?? []),
+                                              "--worker"] + selectionArguments
+                                              + (tensorboard.map { ["--tensorboard", $0] } ?? []),
                                   count: workers)
             try pool.run(stop: stop)
         } else {
@@ -73,6 +90,11 @@ struct RunCommand: ParsableCommand {
             work(queue, stop: stop, log: log)
         }
         if !worker { try printCounts(experiment: plan.spec.name, stopped: stop.isSet) }
+    }
+
+    /// `--shard` and `--run-key` as given, for the workers.
+    private var selectionArguments: [String] {
+        (shard.map { ["--shard", $0] } ?? []) + (runKey.map { ["--run-key", $0] } ?? [])
     }
 
     /// Works through the queue in this process, one line per claimed and ended run.
