@@ -65,8 +65,9 @@ struct ReportCommand: ParsableCommand {
         case .files:
             let directory = out ?? "results/\(name)"
             let paths = try ReportWriter.write(report, to: directory)
+            let verdicts = report.findings.map { "finding \($0.number) \($0.verdict.rawValue)" }
             print("wrote \(paths.count) files to \(directory): "
-                  + report.findings.map { "finding \($0.number) \($0.verdict.rawValue)" }.joined(separator: ", "))
+                  + (verdicts.isEmpty ? "no finding this experiment's runs can test" : verdicts.joined(separator: ", ")))
         }
     }
 
