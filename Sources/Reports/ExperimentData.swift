@@ -41,12 +41,13 @@ public struct RunRecord: Sendable {
     /// Whether the run had the machine to itself among its runner's processes, as its recorded command line
     /// tells: `alone` for `inception-lab run` training in its own process (one worker: with `--workers` above 1
     /// the runner trains only in worker processes), `shared` for a worker process (`--worker`, started only
-    /// with two or more), `unrecorded` otherwise (`train`, or no environment). Other load on the machine is
-    /// not recorded.
+    /// with two or more) or a share of a sweep (`--shard`, `--run-key`: a scheduler's task, such as a Slurm array
+    /// task, which may share its node with the sweep's other tasks), `unrecorded` otherwise (`train`, or no
+    /// environment). Other load on the machine is not recorded.
     public var occupancy: Occupancy {
         let words = environment?.commandLine.split(separator: " ") ?? []
         guard words.count >= 2, words[1] == "run" else { return .unrecorded }
-        return words.contains("--worker") ? .shared : .alone
+        return words.contains { ["--worker", "--shard", "--run-key"].contains($0) } ? .shared : .alone
     }
 
     /// The series of metric `name`, empty when the run did not record it.
@@ -74,7 +75,7 @@ public struct RunRecord: Sendable {
 public enum Occupancy: String, Sendable, Equatable, Encodable {
     /// Its runner trained one run at a time.
     case alone
-    /// It was one of two or more worker processes.
+    /// It was one of two or more worker processes, or a scheduler's task.
     case shared
     /// Its command line does not tell.
     case unrecorded

@@ -163,8 +163,8 @@ extension ExperimentReport {
         let alone = overview.occupancy[Occupancy.alone.rawValue] ?? 0
         let shared = overview.occupancy[Occupancy.shared.rawValue] ?? 0
         let unrecorded = overview.occupancy[Occupancy.unrecorded.rawValue] ?? 0
-        var text = "Of the \(overview.runs) runs, \(alone) ran alone, \(shared) ran as one of several worker processes "
-            + "sharing the machine, and \(unrecorded) did not record how they ran."
+        var text = "Of the \(overview.runs) runs, \(alone) ran alone, \(shared) ran as one of several processes of their "
+            + "sweep (workers or scheduler tasks) sharing the machine, and \(unrecorded) did not record how they ran."
         if alone == 0 { text += " No step time here can support a timing verdict." }
         return text
     }

@@ -27,8 +27,8 @@ public struct Overview: Sendable, Equatable, Encodable {
     public var datasetChecksums: [String]
     /// Runs without a recorded environment.
     public var missingEnvironments: Int
-    /// How many runs ran alone, as one of several worker processes, or unrecorded (`RunRecord.occupancy`), by
-    /// the occupancy's name; occupancies without runs are absent.
+    /// How many runs ran alone, as one of several processes of their sweep, or unrecorded
+    /// (`RunRecord.occupancy`), by the occupancy's name; occupancies without runs are absent.
     public var occupancy: [String: Int]
     /// Caveats shared by every finding.
     public var caveats: [String]

@@ -31,10 +31,11 @@ import Testing
         }
     }
 
-    @Test func stepTimesCountOnlyFromRunsThatRanAlone() throws {
+    @Test(arguments: ["--threads 1 --worker", "--shard 0/4 --threads 1", "--run-key 0123456789abcdef"])
+    func stepTimesCountOnlyFromRunsThatRanAlone(sharing: String) throws {
         let workers = residualExperiment.map { run in
             var run = run
-            run.commandLine = "inception-lab run test.yaml --threads 1 --worker"
+            run.commandLine = "inception-lab run test.yaml \(sharing)"
             return run
         }
         try withDatabase(runs: workers) { path in
@@ -43,8 +44,9 @@ import Testing
             let cost = try #require(report.findings.first { $0.number == 6 })
             #expect(cost.verdict == .inconclusive)
             #expect(cost.judgements.first?.evidence.hasSuffix("no time per step from runs that ran alone") == true)
-            #expect(report.markdown().contains("Of the 9 runs, 0 ran alone, 9 ran as one of several worker processes "
-                                               + "sharing the machine, and 0 did not record how they ran. No step time "
+            #expect(report.markdown().contains("Of the 9 runs, 0 ran alone, 9 ran as one of several processes of "
+                                               + "their sweep (workers or scheduler tasks) sharing the machine, and 0 "
+                                               + "did not record how they ran. No step time "
                                                + "here can support a timing verdict."))
         }
     }
