@@ -1,21 +1,34 @@
 import CBLAS
+import CDNNL
 
-/// Row-major single-precision GEMM, `C = alpha · op(A) · op(B) + beta · C`, through OpenBLAS.
+/// Row-major single-precision GEMM, `C = alpha · op(A) · op(B) + beta · C`, through the task's `Backend`.
 ///
 /// `op(A)` is `m × k` and `op(B)` is `k × n`; `lda`, `ldb`, `ldc` are row strides in floats, which lets A, B or C
 /// be a strided channel slice of an NHWC tensor (rows = pixels).
 ///
-/// Small products run on one OpenBLAS thread whatever `BLASThreads.count` says (see `BLASThreads.threads(m:n:k:)`).
+/// Small products run on one thread whatever `BLASThreads.count` says (see `BLASThreads.threads(m:n:k:)`).
 @inline(__always)
 public func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    BLASThreads.use(BLASThreads.threads(m: m, n: n, k: k))
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    let threads = BLASThreads.threads(m: m, n: n, k: k)
+    switch Backend.current {
+    case .openblas:
+        BLASThreads.use(threads)
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    case .onednn:
+        omp_set_num_threads(Int32(threads))
+        let status = dnnl_sgemm(transposeA ? tChar : nChar, transposeB ? tChar : nChar, Int64(m), Int64(n), Int64(k),
+                                alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+        precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) on \(m)×\(n)×\(k)")
+    }
 }
 
-/// OpenBLAS's thread pool.
+private let nChar = CChar(UInt8(ascii: "N")), tChar = CChar(UInt8(ascii: "T"))
+
+/// The threads of the backends' GEMMs: OpenBLAS's thread pool, or oneDNN's OpenMP threads (set per call on the
+/// calling thread, which costs a store).
 ///
 /// `set(_:)` fixes the number of threads a large GEMM may use; `gemm` runs products below
 /// `parallelThreshold` multiply-adds, or with fewer than 8 rows or columns, on one thread (OpenBLAS's own cut-off is
@@ -46,7 +59,7 @@ public enum BLASThreads {
         requested > 1 && m * n * k >= parallelThreshold && min(m, n) >= 8 ? requested : 1
     }
 
-    /// Tells OpenBLAS to use `count` threads if it is not already doing so.
+    /// Tells OpenBLAS to use `count` threads if it is not already doing so (OpenBLAS's count is process-wide).
     @inline(__always)
     static func use(_ count: Int) {
         if count != current {
@@ -54,7 +67,4 @@ public enum BLASThreads {
             openblas_set_num_threads(Int32(count))
         }
     }
-
-    /// OpenBLAS's build configuration string (version, kernel target, threading model).
-    public static var configuration: String { String(cString: openblas_get_config()) + " core=" + String(cString: openblas_get_corename()) }
 }

@@ -1,0 +1,8 @@
+// oneDNN (Debian: libdnnl-dev, OpenMP threading) and the two OpenMP calls that size its thread pool. Debian's
+// oneDNN ships no pkg-config file; libgomp comes with the C compiler (libgcc-12-dev).
+#include <oneapi/dnnl/dnnl.h>
+
+/// Sets the number of OpenMP threads of the following parallel regions of the calling thread (OpenMP API).
+void omp_set_num_threads(int count);
+/// The number of OpenMP threads a parallel region would use (OpenMP API).
+int omp_get_max_threads(void);
