@@ -67,6 +67,6 @@ let package = Package(
         .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models", "Engine"]),
     ]
 )

@@ -8,7 +8,8 @@ extension Backend: ExpressibleByArgument {}
 /// its workers.
 struct ComputeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Matrix products through openblas or onednn (default: the faster on this processor, "
-                               + "onednn when oneDNN runs AVX-512, else openblas; here \(Backend.preferred))."))
+                               + "onednn when oneDNN runs AVX-512 and OpenBLAS does not, else openblas; here "
+                               + "\(Backend.preferred))."))
     var backend: Backend?
 
     @Option(help: "Threads of the matrix products (default: the library's own choice, the number of cores).")

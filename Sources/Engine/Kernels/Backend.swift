@@ -19,10 +19,12 @@ public enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The backend of the calling task: the one scoped by `withBackend`, else the process's.
     public static var current: Backend { scoped ?? selected }
 
-    /// The faster backend on this processor. oneDNN when its JIT runs AVX-512 (`OneDNN.hasAVX512`), where it
-    /// measured 2–2.6× OpenBLAS's Haswell kernels on Inception's GEMM shapes (docs/performance.md); OpenBLAS
-    /// otherwise, where both have AVX2 kernels and OpenBLAS is the tested reference.
-    public static var preferred: Backend { OneDNN.hasAVX512 ? .onednn : .openblas }
+    /// The faster backend here: oneDNN when its JIT runs AVX-512 and OpenBLAS does not (an AVX-512 processor whose
+    /// OpenBLAS runs older kernels, as `OPENBLAS_CORETYPE=Haswell` makes it), where issue 12 measured its `sgemm`
+    /// at 2–2.6× OpenBLAS's on Inception's GEMM shapes; OpenBLAS otherwise: with AVX-512 kernels on both sides
+    /// whole training steps measured alike on one thread, and OpenBLAS's threads held up better on a busy machine
+    /// (docs/performance.md), and on AVX2-only processors OpenBLAS stays the tested reference.
+    public static var preferred: Backend { OneDNN.hasAVX512 && !OpenBLAS.hasAVX512Kernels ? .onednn : .openblas }
 
     /// Makes `backend` the process's backend (its threads: `BLASThreads`).
     public static func select(_ backend: Backend) { selected = backend }
@@ -35,7 +37,7 @@ public enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     /// What runs the products: the library, its version and build or the instruction set it chose.
     public var library: String {
         switch self {
-        case .openblas: String(cString: openblas_get_config()) + " core=" + String(cString: openblas_get_corename())
+        case .openblas: String(cString: openblas_get_config()) + " core=" + OpenBLAS.core
         case .onednn: OneDNN.version + " isa=" + OneDNN.isa + " threading=OpenMP"
         }
     }
@@ -70,5 +72,17 @@ public enum OneDNN {
     public static var version: String {
         let v = dnnl_version().pointee
         return "oneDNN \(v.major).\(v.minor).\(v.patch)"
+    }
+}
+
+/// What the installed OpenBLAS reports about itself.
+public enum OpenBLAS {
+    /// The kernel set OpenBLAS chose at load time (`Haswell`, `SkylakeX`, `Cooperlake`, `Zen`, …), which
+    /// `OPENBLAS_CORETYPE` overrides.
+    public static var core: String { String(cString: openblas_get_corename()) }
+
+    /// Whether that kernel set uses AVX-512 (OpenBLAS 0.3.21's SkylakeX, Cooperlake and SapphireRapids targets).
+    public static var hasAVX512Kernels: Bool {
+        ["skylakex", "cooperlake", "sapphirerapids"].contains(core.lowercased())
     }
 }
