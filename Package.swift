@@ -16,10 +16,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
-        // C shims over the system libraries (Debian: libopenblas-dev, libsqlite3-dev, zlib1g-dev, libjpeg62-turbo-dev,
-        // libpng-dev).
+        // C shims over the system libraries (Debian: libopenblas-dev, libdnnl-dev, libsqlite3-dev, zlib1g-dev,
+        // libjpeg62-turbo-dev, libpng-dev). Debian's oneDNN has no pkg-config file: its module map links it by name.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
@@ -34,7 +35,7 @@ let package = Package(
         // Direct convolution kernels in C: vector code compiled for AVX2+FMA and for the baseline, chosen at run
         // time (Swift here emits SSE only unless the whole module is tied to one CPU).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Engine", dependencies: ["CBLAS", "CKernels"], swiftSettings: optimizedInDebug),
+        .target(name: "Engine", dependencies: ["CBLAS", "CDNNL", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
@@ -73,7 +74,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
                     swiftSettings: optimizedInDebug),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models",
-                                                        "Reports", "TensorBoard"]),
+                                                        "Reports", "TensorBoard", "Engine"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
     ]
 )

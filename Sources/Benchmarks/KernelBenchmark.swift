@@ -1,10 +1,11 @@
 import Engine
 
-/// Convolution throughput against plain `cblas_sgemm` on Inception-shaped layers (issue: `bench kernels`).
+/// Convolution throughput against plain `gemm` on Inception-shaped layers (issue: `bench kernels`), on the calling
+/// task's `Backend`.
 ///
 /// For each case the convolution's forward pass and its backward pass (weight and input gradients; weight only
 /// for the first layer, whose input gradient a network never needs) are timed over a batch, and a plain row-major
-/// `cblas_sgemm` of the forward GEMM's `M × N × K` is timed in the same run. GFLOP/s count `2 · M · N · K`
+/// `gemm` of the forward GEMM's `M × N × K` on the same backend is timed in the same run. GFLOP/s count `2 · M · N · K`
 /// floating-point operations per GEMM (forward: one; backward: two, or one without the input gradient).
 public enum KernelBenchmark {
     /// One convolution shape.
@@ -21,6 +22,8 @@ public enum KernelBenchmark {
     /// A measured case.
     public struct Result: Sendable, Codable {
         public var name: String
+        /// The backend that ran the case (`Backend`'s raw value).
+        public var backend: String
         public var batch: Int
         /// GEMM dimensions of the forward pass: `M = batch·oh·ow`, `N = cout`, `K = kh·kw·cin`.
         public var m, n, k: Int
@@ -67,7 +70,7 @@ public enum KernelBenchmark {
         let forward = stopwatch.median { conv.forward(x, into: y, mode: .training) }
         let backward = stopwatch.median { conv.backward(dy, into: dx, accumulate: false) }
         let backwardGEMMs = c.inputGradient ? 2.0 : 1.0
-        return Result(name: c.name, batch: batch, m: m, n: n, k: k,
+        return Result(name: c.name, backend: Backend.current.rawValue, batch: batch, m: m, n: n, k: k,
                       forwardGFLOPS: flops / forward / 1e9,
                       backwardGFLOPS: backwardGEMMs * flops / backward / 1e9,
                       sgemmGFLOPS: stopwatch.sgemmGFLOPS(m: m, n: n, k: k))

@@ -4,14 +4,17 @@ import ResultsStore
 
 extension RunEnvironment {
     /// The environment of this process: the git revision of the working directory (with `-dirty` when it has
-    /// uncommitted changes; `unknown` outside a checkout), host, CPU model from /proc/cpuinfo, OpenBLAS's thread
-    /// count and configuration, the compiler's Swift version, the dataset checksum and the command line.
+    /// uncommitted changes; `unknown` outside a checkout), host, CPU model from /proc/cpuinfo, the GEMM threads and
+    /// library (`blasConfig`: the backend's `library`), the compiler's Swift version, the dataset checksum and the
+    /// command line. `extraJSON` holds `extra` plus `backend` and oneDNN's `onednn_isa` (the instruction set its JIT
+    /// chose, recorded whichever backend ran).
     public static func current(datasetChecksum: String, extra: [String: String] = [:]) -> RunEnvironment {
-        let extraJSON = (try? JSONSerialization.data(withJSONObject: extra, options: [.sortedKeys]))
+        let fields = extra.merging(["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa]) { $1 }
+        let extraJSON = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return RunEnvironment(
             codeRevision: gitRevision(), host: ProcessInfo.processInfo.hostName, cpuModel: cpuModel(),
-            threads: BLASThreads.count, blasConfig: BLASThreads.configuration, swiftVersion: compilerVersion,
+            threads: BLASThreads.count, blasConfig: Backend.current.library, swiftVersion: compilerVersion,
             datasetChecksum: datasetChecksum, commandLine: CommandLine.arguments.joined(separator: " "),
             extraJSON: extraJSON)
     }

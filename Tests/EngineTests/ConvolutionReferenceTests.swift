@@ -1,7 +1,8 @@
 import Engine
 import Testing
 
-/// Conv2D against naive loops written straight from the definition, forward and backward, on random shapes.
+/// Conv2D against naive loops written straight from the definition, forward and backward, on random shapes, on
+/// every backend.
 @Suite("Conv2D against a naive reference")
 struct ConvolutionReferenceTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -37,8 +38,12 @@ struct ConvolutionReferenceTests {
         Case(input: Shape(6, 9, 3), out: 8, kernel: (1, 7), stride: 1, padding: .same, bias: false),
     ]
 
-    @Test(arguments: cases)
-    func matchesNaiveLoops(_ t: Case) {
+    @Test(arguments: cases, Backend.allCases)
+    func matchesNaiveLoops(_ t: Case, on backend: Backend) {
+        Backend.withBackend(backend) { check(t) }
+    }
+
+    func check(_ t: Case) {
         let batch = 3
         var rng = RandomGenerator(seed: 21)
         let conv = Conv2D(input: t.input, outputChannels: t.out, kernel: t.kernel, stride: t.stride,

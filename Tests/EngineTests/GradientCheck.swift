@@ -15,6 +15,8 @@ import Testing
 /// deepest path; the test's noise floor is that bound with `k = 10` (about 0.01–0.1 here). The error is
 /// `|analytic − numeric| / max(|analytic|, |numeric|, floor)`; below 1e-2 separates a correct gradient (measured
 /// ≲ 3e-3) from a wrong one (a missing term, or a factor off by ≳ 5 %, on derivatives of order 0.1–20).
+///
+/// `verify` checks the layer on every `Backend`.
 struct GradientCheck {
     var h: Float = 1e-3
     var tolerance = 1e-2
@@ -74,10 +76,13 @@ struct GradientCheck {
         }
     }
 
-    /// Expects every relative error below the tolerance.
+    /// Expects every relative error below the tolerance, with the products run by each backend in turn.
     func verify(_ layer: any Layer, inputScale: Float = 1, sourceLocation: SourceLocation = #_sourceLocation) {
-        for (name, error) in errors(of: layer, inputScale: inputScale) {
-            #expect(error < tolerance, "gradient of \(name): relative error \(error)", sourceLocation: sourceLocation)
+        for backend in Backend.allCases {
+            for (name, error) in Backend.withBackend(backend, { errors(of: layer, inputScale: inputScale) }) {
+                #expect(error < tolerance, "\(backend): gradient of \(name): relative error \(error)",
+                        sourceLocation: sourceLocation)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Engine
 import Foundation
 import Models
 import Testing
@@ -128,6 +129,19 @@ struct TrainerTests {
         #expect(outcome.status == .finished)
         let after5 = original.deterministicMetrics.mapValues { $0.filter { $0.key > 5 } }.filter { !$0.value.isEmpty }
         #expect(resumed.deterministicMetrics == after5)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func sameBackendThreadsAndSeedGiveBitIdenticalMetrics(on backend: Backend) throws {
+        let runs = try (0..<2).map { _ in
+            let observer = RecordingObserver()
+            _ = try Backend.withBackend(backend) {
+                try Trainer(config: Self.config(steps: 6), dataset: Self.dataset, checkpoint: nil, observer: observer)
+                    .run(resume: false)
+            }
+            return observer.deterministicMetrics
+        }
+        #expect(!runs[0].isEmpty && runs[0] == runs[1])
     }
 
     @Test func resumeRefusesAnotherConfiguration() throws {

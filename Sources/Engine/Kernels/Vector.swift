@@ -1,4 +1,4 @@
-import Dispatch
+import CDNNL
 import Foundation
 
 /// Eight-lane vector access to float memory, and a traversal that lets elementwise kernels run on long rows.
@@ -93,10 +93,12 @@ struct RowChunks {
     }
 }
 
-/// Runs `body(chunk)` for every chunk of `0 ..< chunks`, spread over `ElementwiseThreads.count` threads when the
-/// kernel touches at least `ElementwiseThreads.minimumFloats` floats. Threads claim chunks one at a time, so a
-/// helper thread that the scheduler starts late (the second vCPU is often busy) leaves its share to the calling
-/// thread instead of holding it up. Which thread runs a chunk never changes what the chunk computes.
+/// Runs `body(chunk)` for every chunk of `0 ..< chunks`, spread over `ElementwiseThreads.count` OpenMP threads
+/// (the team oneDNN's products run on, so the process has one pool) when the kernel touches at least
+/// `ElementwiseThreads.minimumFloats` floats. Threads claim chunks one at a time, so a helper thread that the
+/// scheduler starts late (the second vCPU is often busy) leaves its share to the calling thread instead of holding
+/// it up. Which thread runs a chunk never changes what the chunk computes. A chunk never calls `gemm`, so thread
+/// pools are never nested.
 @inline(__always)
 func forEachChunk(_ chunks: Int, floats: Int, _ body: (Int) -> Void) {
     let threads = min(ElementwiseThreads.count, chunks)
@@ -105,11 +107,20 @@ func forEachChunk(_ chunks: Int, floats: Int, _ body: (Int) -> Void) {
         return
     }
     withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(body), claims = ChunkClaims(chunks)
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            while let i = claims.next() { box.value(i) }
+        var work = ChunkWork(body: body, claims: ChunkClaims(chunks))
+        withUnsafeMutablePointer(to: &work) { work in
+            GOMP_parallel({ data in
+                let work = data!.assumingMemoryBound(to: ChunkWork.self).pointee
+                while let i = work.claims.next() { work.body(i) }
+            }, work, UInt32(threads), 0)
         }
     }
+}
+
+/// What the threads of `forEachChunk` share: the kernel and the next unclaimed chunk.
+private struct ChunkWork {
+    let body: (Int) -> Void
+    let claims: ChunkClaims
 }
 
 /// Hands out `0 ..< count` one number at a time to whichever thread asks.
@@ -138,12 +149,6 @@ public enum ElementwiseThreads {
     nonisolated(unsafe) private static var threads = 1
     public static var count: Int { threads }
     public static func set(_ count: Int) { threads = max(1, count) }
-}
-
-/// Hands a non-Sendable value to `concurrentPerform`; the callers' chunks touch disjoint memory.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// Adds chunks `1 ..< chunks` of `width` floats each into chunk 0, in chunk order.

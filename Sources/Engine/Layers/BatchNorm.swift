@@ -8,7 +8,7 @@
 ///
 /// Kernels run over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
 /// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) that run on two threads when
-/// `BLASThreads.set(2)` asked for them; results are bit-identical whatever the thread count.
+/// `ElementwiseThreads.set(2)` asks for them; results are bit-identical whatever the thread count.
 public final class BatchNorm: Layer {
     public let inputShape: Shape
     public var outputShape: Shape { inputShape }

@@ -24,18 +24,16 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: "Images per forward pass.")
     var batch = 8
 
-    @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).")
-    var threads: Int?
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
 
     func validate() throws {
         if let crop, !(crop > 0 && crop <= 1) { throw ValidationError("--crop must be in (0, 1], not \(crop)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// The network with the weights loaded, wrapped for classification.
     func classifier() throws -> ImageClassifier {
-        if let threads { BLASThreads.set(threads) }
+        compute.apply()
         let model = try Model(try modelOptions.config(model: self.model), seed: 0)
         let timm = try TimmWeights(for: model.config)
         try timm.load(from: URL(fileURLWithPath: weights), into: model)

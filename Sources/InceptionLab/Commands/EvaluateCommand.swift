@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Pretrained
 
@@ -38,6 +39,8 @@ struct EvaluateCommand: ParsableCommand {
         }
         let model, weights, data: String
         let cropFraction: Double
+        /// The backend that ran the products and its library (`Backend.library`).
+        let backend, library: String
         let images, top1Correct, top5Correct: Int
         let top1Error, top5Error: Double
         let published: [Reference]
@@ -73,14 +76,14 @@ struct EvaluateCommand: ParsableCommand {
         if json {
             print(try jsonString(Result(
                 model: config.model.rawValue, weights: options.weights, data: data, cropFraction: classifier.transform.cropFraction,
-                images: tally.count, top1Correct: tally.top1Correct, top5Correct: tally.top5Correct,
+                backend: Backend.current.rawValue, library: Backend.current.library, images: tally.count, top1Correct: tally.top1Correct, top5Correct: tally.top5Correct,
                 top1Error: tally.top1Error, top5Error: tally.top5Error,
                 published: published.map { .init(source: $0.source, top1Error: $0.top1Error, top5Error: $0.top5Error,
                                                   note: $0.note) })))
             return
         }
         print("\(config.model) with \(options.weights), crop fraction \(classifier.transform.cropFraction), \(tally.count) images "
-              + "in \(Set(samples.map(\.label)).count) classes from \(data)")
+              + "in \(Set(samples.map(\.label)).count) classes from \(data); " + ComputeOptions.summary)
         let rows = [("measured here", tally.top1Error, tally.top5Error, "single crop, \(tally.count) images")]
             + published.map { ($0.source, $0.top1Error, $0.top5Error, $0.note) }
         let width = rows.map(\.0.count).max()!

@@ -24,8 +24,7 @@ struct Forward: ParsableCommand {
     @Option(help: "Number of forward passes.")
     var passes: Int = 2
 
-    @Option(help: "OpenBLAS threads (default: OpenBLAS's own choice).")
-    var threads: Int?
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
 
     @Option(help: "Seed of the weights and the images.")
     var seed: UInt64 = 0
@@ -33,11 +32,10 @@ struct Forward: ParsableCommand {
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        compute.apply()
         let clock = ContinuousClock()
         let config = try options.config(model: model)
         var built: Model?
@@ -51,7 +49,7 @@ struct Forward: ParsableCommand {
         for i in 0..<x.count { x.base[i] = Float(rng.nextNormal()) }
 
         print("\(config.model)  width \(config.width)  input \(config.inputShape)  batch \(batch)  "
-              + "OpenBLAS threads \(BLASThreads.count)")
+              + ComputeOptions.summary)
         print("parameters \(grouped(model.parameterCount)), \(millions(model.macs)) M MACs per image")
         print(String(format: "build: %.2f s, resident after build %@ MB", buildTime.seconds,
                      afterBuild.residentMB))

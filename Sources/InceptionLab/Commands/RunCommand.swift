@@ -25,7 +25,10 @@ struct RunCommand: ParsableCommand {
     static let defaultDatabase = "results/lab.sqlite"
     @Option(help: "The results database.") var db = RunCommand.defaultDatabase
     @Option(help: "Worker processes, each claiming runs from the queue.") var workers = 1
-    @Option(help: "OpenBLAS threads in total, shared among the workers (default: the number of cores).")
+    @Option(help: ArgumentHelp("Matrix products through openblas or onednn (default: the faster on this processor, "
+                               + "here \(Backend.preferred)); recorded in each run's environment."))
+    var backend: Backend?
+    @Option(help: "Threads of the matrix products in total, shared among the workers (default: the number of cores).")
     var threads: Int?
     @Option(help: "Seconds without a heartbeat after which a running run is presumed dead.")
     var staleAfter = RunQueue.defaultStaleThreshold
@@ -78,14 +81,16 @@ struct RunCommand: ParsableCommand {
         let stop = StopFlag()
         stop.installSignalHandlers()
         let total = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let backend = backend ?? Backend.preferred
         if workers > 1 {
-            let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--threads",
+            let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--backend", backend.rawValue, "--threads",
                                               String(max(1, total / workers)), "--stale-after", String(staleAfter),
                                               "--worker"] + selectionArguments
                                               + (tensorboard.map { ["--tensorboard", $0] } ?? []),
                                   count: workers)
             try pool.run(stop: stop)
         } else {
+            Backend.select(backend)
             BLASThreads.set(total)
             work(queue, stop: stop, log: log)
         }

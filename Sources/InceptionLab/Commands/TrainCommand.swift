@@ -59,7 +59,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Consecutive dead probes before the run is marked as having died.") var deadPatience = 3
     @Option(help: "Seed of weights, dropout and data order.") var seed: UInt64 = 0
 
-    @Option(help: "OpenBLAS threads (default: OpenBLAS's choice).") var threads: Int?
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
     @Option(help: "Results database.") var db = "results/lab.sqlite"
     @Option(help: "Run name (default: MODEL-wWIDTH-sSEED).") var name: String?
     @Flag(help: "Continue this configuration's killed run from its checkpoint.") var resume = false
@@ -69,12 +69,11 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if epochs != nil && steps != nil { throw ValidationError("give --epochs or --steps, not both") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if noDb && tensorboard != nil { throw ValidationError("--tensorboard needs the database; drop --no-db") }
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        compute.apply()
         let data = try DatasetSpec(name: dataset, directory: dataDir).load()
         let config = try trainingConfig(for: data)
         let stop = StopFlag()

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Engine
+
+extension Backend: ExpressibleByArgument {}
+
+/// How one process computes: the GEMM backend and its threads. Shared by every command that runs a network
+/// (`train`, `bench`, `forward`, `predict`, `evaluate`); `run` takes `--backend` too and divides its threads among
+/// its workers.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Matrix products through openblas or onednn (default: the faster on this processor, "
+                               + "onednn when oneDNN runs AVX-512 and OpenBLAS does not, else openblas; here "
+                               + "\(Backend.preferred))."))
+    var backend: Backend?
+
+    @Option(help: "Threads of the matrix products (default: the library's own choice, the number of cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    /// Selects the backend and its threads for this process.
+    func apply() {
+        Backend.select(backend ?? Backend.preferred)
+        if let threads { BLASThreads.set(threads) }
+    }
+
+    /// `backend onednn (oneDNN 2.6.3 isa=…), 2 threads`: what the process computes with, for the commands' output.
+    static var summary: String {
+        "backend \(Backend.current) (\(Backend.current.library)), \(BLASThreads.count) threads"
+    }
+}
