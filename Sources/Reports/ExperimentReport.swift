@@ -40,7 +40,7 @@ public struct ExperimentReport: Sendable, Encodable {
 
     /// The metrics whose curves a report aggregates (and charts).
     public static let curveMetrics = [Metric.validationTop1, Metric.validationTop5, Metric.trainLoss,
-                                      Metric.prepoolDeadFraction] + Metric.stageRMS
+                                      Metric.prepoolDeadFraction] + Metric.stageRMS + Metric.learnedScale
 
     /// Analyses `data`. `targets` (fractions) replace the default targets of the training-speed table
     /// (`TimeToTarget.defaultTargets`). An experiment without included runs is an error.

@@ -49,10 +49,12 @@ public struct RunConfiguration: Sendable, Hashable {
     /// Whether the network has residual blocks.
     public var isResidual: Bool { model.model.isResidual }
 
-    /// Whether the network is residual with every residual scale 1 and none learned (no scaling before the
-    /// addition).
+    /// Whether the network is residual with every residual scale 1, none learned, and its branches' last
+    /// convolutions at their plain initialisation and learning rate (no scaling before the addition, nor its
+    /// reparametrisation).
     public var isUnscaledResidual: Bool {
-        guard let s = model.residualScales, !model.residualScaleMode.isLearned else { return false }
+        guard let s = model.residualScales, !model.residualScaleMode.isLearned, model.residualBranchInitScale == 1,
+              model.residualBranchLearningRateMultiplier == 1 else { return false }
         return s.a == 1 && s.b == 1 && s.c == 1
     }
 
@@ -73,6 +75,11 @@ public struct RunConfiguration: Sendable, Hashable {
     /// configurations to be compared as "the same recipe".
     func settings(excluding prefixes: [String]) -> [String: String] {
         settings.filter { entry in !prefixes.contains { entry.key.hasPrefix($0) } }
+    }
+
+    /// The settings except those at exactly the paths `keys`.
+    func settings(excludingKeys keys: Set<String>) -> [String: String] {
+        settings.filter { !keys.contains($0.key) }
     }
 
     /// The subset of `TrainingConfig` a report reads.
