@@ -132,6 +132,7 @@ extension ExperimentReport {
             at consecutive probes (`died_at_step`); it diverged when its loss or a gradient became non-finite.
 
             \(instabilityTable.markdown())
+            \(scalingDeadShare.isEmpty ? "" : scalingDeadShareText + "\n\n" + scalingDeadShareTable.markdown() + "\n")\
             \(embed(charts.filter { !speedMetrics.contains($0.metric) }))\
             ## Cost
 
@@ -153,6 +154,15 @@ extension ExperimentReport {
             \(VerdictRules.combination)
             """
         return md
+    }
+
+    /// What the table of `scalingDeadShare` shows.
+    var scalingDeadShareText: String {
+        guard let h = scalingDeadShare.first?.hypothesis else { return "" }
+        return "Does each scaling (fixed, learned or reparametrised) prevent the partial death? The final dead "
+            + "share of the pre-pool channels (mean of the last \(h.lastK) probes) of each scaled configuration "
+            + "against the unscaled one, with Δ = unscaled − scaled, tested against finding 3's margin of "
+            + NumberFormat.fixed(h.margin * 100, 0) + " pt (Welch, α = \(NumberFormat.fixed(h.alpha, 2)))."
     }
 
     /// Every finding's rule by number: the fixed rule (3, 4, 6), then the hypothesis's (1, 2, 5, and the

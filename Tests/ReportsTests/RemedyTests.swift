@@ -55,4 +55,40 @@ import Testing
         #expect(three.judgements.count == 2 && three.verdict == .inconclusive)
         #expect(four.judgements.map(\.verdict) == [.reproduced, .inconclusive])
     }
+
+    /// Fixed scaling against the unscaled network on the final dead share: 1 % against 50 % lowers it by more
+    /// than the 10-point margin; the table says so in words, and the labels name the remedies.
+    @Test func scalingThatPreventsThePartialDeathIsShownInTheInstabilitySection() throws {
+        let unscaled = [0.50, 0.45, 0.55].enumerated().map { seed, dead in
+            FixtureRun(model: "inception-resnet-v2-paper", scale: 1, seed: seed, deadFraction: dead,
+                       validation: decay(final: 0.2, tau: 60))
+        }
+        let scaled = [0.01, 0.02, 0.0].enumerated().map { seed, dead in
+            FixtureRun(model: "inception-resnet-v2-paper", scale: 0.1, seed: seed, deadFraction: dead,
+                       validation: decay(final: 0.2, tau: 60))
+        }
+        let batchNorm = (0..<2).map { seed in
+            FixtureRun(model: "inception-resnet-v2-paper", scale: 1, seed: seed, deadFraction: 0.5,
+                       prePoolBatchNorm: true, validation: decay(final: 0.2, tau: 60))
+        }
+        let analysed = try withDatabase(experiment: "scaling", runs: unscaled + scaled + batchNorm) { path in
+            try report(path, experiment: "scaling")
+        }
+        let c = try #require(analysed.scalingDeadShare.first)
+        #expect(analysed.scalingDeadShare.count == 1 && c.reference == "inception-resnet-v2-paper scale 0.1")
+        #expect(abs(c.effect! - 0.49) < 1e-9 && c.decision == .refuted)
+        #expect(analysed.markdown().contains("| lowers it by more than 10 pt | "))
+        #expect(analysed.configurations.map(\.label).contains("inception-resnet-v2-paper scale 1.0 extra BatchNorm"))
+    }
+
+    @Test func scalesTextNamesLearnedScalesAndTheReparametrisedBranch() throws {
+        func text(_ model: String) throws -> String {
+            try RunConfiguration(json: #"{"model":{"model":"inception-resnet-v2-paper","width":0.5,"# + model + "}}",
+                                 settings: [:]).scalesText
+        }
+        #expect(try text(#""residualScaleMode":"layerscale","residualScaleInit":0.1"#) == "1.0, layerscale from 0.1")
+        #expect(try text(#""residualScaleMode":"rezero""#) == "1.0, rezero from 0.0")
+        #expect(try text(#""residualBranchInitScale":0.1,"residualBranchLearningRateMultiplier":0.1"#)
+                == "1.0, branch init ×0.1 rate ×0.1")
+    }
 }
