@@ -27,8 +27,8 @@ public struct ChartSpec: Sendable, Equatable {
     public var fitsAfterFirst: Bool
 
     /// Every chart a report draws (those whose metric no run recorded are skipped): the validation errors and
-    /// training loss against epochs and time, the pre-pool dead fraction and the residual-stream RMS per stage
-    /// against epochs.
+    /// training loss against epochs and time, the pre-pool dead fraction, the residual-stream RMS per stage and
+    /// the learned residual scales per stage (LayerScale, ReZero) against epochs.
     public static let all: [ChartSpec] = {
         let speed: [(String, String, String, Double)] = [
             (Metric.validationTop1, "Validation top-1 error", "%", 100),
@@ -38,6 +38,7 @@ public struct ChartSpec: Sendable, Equatable {
         let probes: [(String, String, String, Double)] = [
             (Metric.prepoolDeadFraction, "Dead channels of the last pre-pool layer", "%", 100),
         ] + zip(Metric.stageRMS, ["A", "B", "C"]).map { ($0, "Residual-stream RMS after stage \($1)", "", 1) }
+            + zip(Metric.learnedScale, ["A", "B", "C"]).map { ($0, "Learned residual scale mean |γ| of stage \($1)", "", 1) }
         return speed.flatMap { entry in
             [Axis.epoch, .time].map {
                 ChartSpec(metric: entry.0, axis: $0, quantity: entry.1, unit: entry.2, scale: entry.3, fitsAfterFirst: true)

@@ -52,7 +52,7 @@ public struct Configuration: Sendable {
     }
 
     /// Labels for `configurations`: the model; `w` and the width when widths differ; `scale` for residual
-    /// networks; `lr` when learning rates differ; the warm-up when there is one; then, for configurations that
+    /// networks; `lr` when learning rates differ; the remedies (extra BatchNorm, warm-up) when there are any; then, for configurations that
     /// would still share a label, every setting on which they differ (`path=value`).
     static func labels(for configurations: [RunConfiguration]) -> [String] {
         func varies(_ value: (RunConfiguration) -> String) -> Bool { Set(configurations.map(value)).count > 1 }
@@ -63,7 +63,7 @@ public struct Configuration: Sendable {
             if widthVaries { parts.append("w\(c.model.width)") }
             if c.isResidual { parts.append("scale \(c.scalesText)") }
             if rateVaries { parts.append("lr \(c.learningRate)") }
-            if c.warmupSteps > 0 { parts.append(c.warmupText) }
+            if c.remedyText != "none" { parts.append(c.remedyText) }
             return parts.joined(separator: " ")
         }
         return labels.indices.map { index in

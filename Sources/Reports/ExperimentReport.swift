@@ -24,6 +24,10 @@ public struct ExperimentReport: Sendable, Encodable {
     public var pairedDifferences: [PairedDifference]
     /// Died and diverged runs, dead fractions and residual-stream RMS, per configuration.
     public var instability: [Instability]
+    /// Each scaled configuration (fixed, learned or reparametrised scales) against its unscaled partner on the
+    /// final pre-pool dead share, under finding 3's hypothesis with Δ = unscaled − scaled: how far the scaling
+    /// lowers it, and whether by more than the margin (it prevents the partial death) or by less.
+    public var scalingDeadShare: [Comparison]
     /// Parameters, multiply-adds and time per step, per configuration.
     public var costs: [Cost]
     /// Residual ÷ pure costs, per pure/residual pair.
@@ -40,7 +44,7 @@ public struct ExperimentReport: Sendable, Encodable {
 
     /// The metrics whose curves a report aggregates (and charts).
     public static let curveMetrics = [Metric.validationTop1, Metric.validationTop5, Metric.trainLoss,
-                                      Metric.prepoolDeadFraction] + Metric.stageRMS
+                                      Metric.prepoolDeadFraction] + Metric.stageRMS + Metric.learnedScale
 
     /// Analyses `data`. `targets` (fractions) replace the default targets of the training-speed table
     /// (`TimeToTarget.defaultTargets`). An experiment without included runs is an error.
@@ -72,6 +76,10 @@ public struct ExperimentReport: Sendable, Encodable {
         let pairs = Pairs.pureResidual(configurations)
         pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
         instability = configurations.map(Instability.init)
+        let deadShare = data.hypotheses[3] ?? Hypothesis.defaults[3]!
+        scalingDeadShare = Pairs.unscaledScaled(configurations).map { pair in
+            Findings.compare(deadShare, reference: pair.scaled, other: pair.unscaled, macRatio: nil)
+        }
         costs = try configurations.map(Cost.init)
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
@@ -96,7 +104,7 @@ public struct ConfigurationSummary: Sendable, Equatable, Encodable {
     public var scales: String
     /// Learning rate after warm-up.
     public var learningRate: Double
-    /// Warm-up (`none` or `warm-up N steps at LR`).
+    /// Remedies beyond scaling (`RunConfiguration.remedyText`: `none`, `extra BatchNorm`, `warm-up N steps at LR`).
     public var warmup: String
     /// The seeds that ran, increasing.
     public var seeds: [Int]
@@ -119,7 +127,7 @@ public struct ConfigurationSummary: Sendable, Equatable, Encodable {
         width = s.model.width
         scales = s.scalesText
         learningRate = s.learningRate
-        warmup = s.warmupText
+        warmup = s.remedyText
         seeds = configuration.seeds
         finished = configuration.runs.filter { $0.status == .finished }.count
         diverged = configuration.runs.filter { $0.status == .diverged }.count

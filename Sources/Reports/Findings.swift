@@ -33,6 +33,16 @@ public struct Finding: Sendable, Equatable, Encodable {
         self.caveats = caveats
     }
 
+    /// A finding counted by its rule (`judgements`) and also tested by `hypothesis` (`comparisons`, judged first),
+    /// with its verdict combined from all of them.
+    init(number: Int, hypothesis: Hypothesis, title: String, claim: String, comparisons: [Comparison],
+         judgements: [Judgement], caveats: [String]) {
+        self.init(number: number, title: title, claim: claim, judgements: comparisons.map(\.judgement) + judgements,
+                  caveats: caveats)
+        if !comparisons.isEmpty { rule += " " + VerdictRules.description(of: hypothesis) }
+        self.comparisons = comparisons
+    }
+
     /// A finding tested by `hypothesis`, with its verdict combined from the comparisons' judgements.
     init(hypothesis: Hypothesis, title: String, claim: String, comparisons: [Comparison], caveats: [String]) {
         number = hypothesis.finding
@@ -53,7 +63,7 @@ enum Findings {
         var configurations: [Configuration]
         /// Costs.
         var costs: [String: Cost]
-        /// The hypotheses of findings 1, 2 and 5.
+        /// The hypotheses of findings 1–5.
         var hypotheses: [Int: Hypothesis]
     }
 
@@ -66,6 +76,7 @@ enum Findings {
                 switch hypothesis.metric {
                 case .finalError: FinalQuality.final(Metric.validationTop1, of: run, lastK: hypothesis.lastK)
                 case .earlyError: earlyError(run, horizon: horizon)
+                case .finalDeadFraction: FinalQuality.final(Metric.prepoolDeadFraction, of: run, lastK: hypothesis.lastK)
                 }
             }
         }
@@ -92,12 +103,19 @@ enum Findings {
     }
 
     /// The findings the configurations test, by number: 1 and 2 when a pure configuration has a residual
-    /// partner of the same width and recipe; 3 and 5 when a residual model ran both unscaled and scaled; 4 when
-    /// an unscaled residual configuration used warm-up; 6 when at least two models ran.
+    /// partner of the same width and recipe; 3 when a residual model ran both unscaled and scaled, or unscaled
+    /// with and without an extra BatchNorm or a lower learning rate; 4 when an unscaled residual configuration
+    /// used warm-up; 5 when a residual model ran both unscaled and scaled; 6 when at least two models ran.
     static func evaluate(_ inputs: Inputs) -> [Finding] {
         let configurations = inputs.configurations
         let pairs = Pairs.pureResidual(configurations)
         let scaling = Pairs.unscaledScaled(configurations)
+        let remedies = Pairs.remedies(configurations)
+        func remedyComparisons(finding: Int) -> [Comparison] {
+            remedies.filter { $0.remedy.finding == finding }.map { triple in
+                compare(inputs.hypotheses[finding]!, reference: triple.treated, other: triple.unscaled, macRatio: nil)
+            }
+        }
         var findings: [Finding] = []
         func subject(_ a: Configuration, _ b: Configuration) -> String { "\(a.label) vs \(b.label)" }
 
@@ -133,10 +151,10 @@ enum Findings {
                     mean equal after that budget, not at convergence.
                     """]))
         }
-        if !scaling.isEmpty {
-            findings.append(instabilityFinding(inputs, scaling: scaling))
+        if !scaling.isEmpty || !remedyComparisons(finding: 3).isEmpty {
+            findings.append(instabilityFinding(inputs, scaling: scaling, remedies: remedyComparisons(finding: 3)))
         }
-        if let warmup = warmupFinding(inputs) {
+        if let warmup = warmupFinding(inputs, remedies: remedyComparisons(finding: 4)) {
             findings.append(warmup)
         }
         if !scaling.isEmpty {
@@ -179,9 +197,10 @@ enum Findings {
         return findings
     }
 
-    /// Finding 3: per residual model, its unscaled runs against its scaled runs (runs without warm-up only).
-    private static func instabilityFinding(_ inputs: Inputs,
-                                           scaling: [(unscaled: Configuration, scaled: Configuration)]) -> Finding {
+    /// Finding 3: per residual model, its unscaled runs against its scaled runs (runs without warm-up only),
+    /// after the comparisons of each remedy (`remedies`, under the hypothesis of finding 3).
+    private static func instabilityFinding(_ inputs: Inputs, scaling: [(unscaled: Configuration, scaled: Configuration)],
+                                           remedies: [Comparison]) -> Finding {
         let models = ModelName.allCases.filter { model in scaling.contains { $0.unscaled.settings.model.model == model } }
         let judgements = models.map { model in
             let residual = inputs.configurations.filter {
@@ -199,14 +218,14 @@ enum Findings {
         let widest = inputs.costs.values.map(\.prePoolChannels).max() ?? 0
         let steps = inputs.configurations.flatMap(\.runs).map(\.step).max() ?? 0
         return Finding(
-            number: 3, title: "Unscaled wide residual networks die",
+            number: 3, hypothesis: inputs.hypotheses[3]!, title: "Unscaled wide residual networks die",
             claim: """
                 Without scaling, residual variants with more than ~1000 filters became unstable and "died" early \
                 in training (the last layer before average pooling produced only zeros after a few tens of \
                 thousands of iterations); a lower learning rate and extra BatchNorm did not prevent it, scaling \
                 the residuals by 0.1–0.3 did.
                 """,
-            judgements: judgements,
+            comparisons: remedies, judgements: judgements,
             caveats: ["""
                 The paper's instability appeared after tens of thousands of iterations with more than 1000 \
                 filters; here the widest pre-pool layer has \(widest) channels and the longest run \(steps) steps, \
@@ -214,9 +233,10 @@ enum Findings {
                 """])
     }
 
-    /// Finding 4, when an unscaled residual configuration used warm-up: per model, unscaled runs without and
-    /// with warm-up.
-    private static func warmupFinding(_ inputs: Inputs) -> Finding? {
+    /// Finding 4, when an unscaled residual configuration used warm-up: the comparisons of each warm-up
+    /// configuration with its unscaled partner (`remedies`, under the hypothesis of finding 4), then per model
+    /// the unscaled runs without and with warm-up.
+    private static func warmupFinding(_ inputs: Inputs, remedies: [Comparison]) -> Finding? {
         let unscaled = inputs.configurations.filter(\.settings.isUnscaledResidual)
         let models = ModelName.allCases.filter { model in
             unscaled.contains { $0.settings.model.model == model && $0.settings.warmupSteps > 0 }
@@ -232,12 +252,12 @@ enum Findings {
                                        with: count(runs.filter { $0.configuration.warmupSteps > 0 }))
         }
         return Finding(
-            number: 4, title: "Warm-up is not enough",
+            number: 4, hypothesis: inputs.hypotheses[4]!, title: "Warm-up is not enough",
             claim: """
                 He et al.'s two-phase training (a low-learning-rate warm-up, then the high rate) was not enough to \
                 keep very wide residual networks from dying.
                 """,
-            judgements: judgements,
+            comparisons: remedies, judgements: judgements,
             caveats: ["""
                 The paper's statement concerns networks with very high filter counts; at small widths there may be \
                 nothing for warm-up to prevent.

@@ -7,7 +7,8 @@ public struct Instability: Sendable, Equatable, Encodable {
     public var scales: String
     /// Its learning rate after warm-up.
     public var learningRate: Double
-    /// Its warm-up (`none` or `warm-up N steps at LR`).
+    /// Its remedies beyond scaling (`RunConfiguration.remedyText`: `none`, `extra BatchNorm`, `warm-up N steps
+    /// at LR`).
     public var warmup: String
     /// Runs of the configuration.
     public var runs: Int
@@ -31,7 +32,7 @@ public struct Instability: Sendable, Equatable, Encodable {
         self.configuration = configuration.label
         scales = configuration.settings.scalesText
         learningRate = configuration.settings.learningRate
-        warmup = configuration.settings.warmupText
+        warmup = configuration.settings.remedyText
         self.runs = runs.count
         diedAtSteps = runs.compactMap(\.diedAtStep).sorted()
         divergedAtSteps = runs.filter { $0.status == .diverged }.map(\.step).sorted()

@@ -34,6 +34,8 @@ extension ExperimentReport {
                 for horizon in Set(compared.map { min($0.0.last?.epoch ?? 0, $0.1.last?.epoch ?? 0) }).sorted() {
                     markers.append(.init(x: horizon * VerdictRules.earlyFraction, label: "finding \(h.finding): first third"))
                 }
+            case .finalDeadFraction:
+                continue
             case .finalError:
                 let starts = compared.flatMap { [$0.0, $0.1] }.compactMap { $0.dropLast(h.lastK - 1).last?.epoch }
                 if let start = starts.min() {
@@ -130,6 +132,7 @@ extension ExperimentReport {
             at consecutive probes (`died_at_step`); it diverged when its loss or a gradient became non-finite.
 
             \(instabilityTable.markdown())
+            \(scalingDeadShare.isEmpty ? "" : scalingDeadShareText + "\n\n" + scalingDeadShareTable.markdown() + "\n")\
             \(embed(charts.filter { !speedMetrics.contains($0.metric) }))\
             ## Cost
 
@@ -141,8 +144,9 @@ extension ExperimentReport {
             \(costRatios.isEmpty ? "" : costRatioTable.markdown() + "\n")\
             ## Verdict rules
 
-            Findings 1, 2 and 5 are tested as hypotheses declared in the experiment's spec before its runs (defaults \
-            where it declares none; docs/reports.md). Δ is a difference of means across seeds; the intervals are 95 % \
+            Findings 1, 2 and 5, and the remedies of findings 3 and 4, are tested as hypotheses declared in the \
+            experiment's spec before its runs (defaults where it declares none; docs/reports.md); findings 3 and 4 \
+            also count unstable runs. Δ is a difference of means across seeds; the intervals are 95 % \
             two-sided, Welch's t (unequal variances) and a percentile bootstrap (\(Bootstrap.defaultResamples) \
             resamples, seed \(Comparison.bootstrapSeed)) beside it; verdicts use Welch's tests.
 
@@ -152,10 +156,22 @@ extension ExperimentReport {
         return md
     }
 
-    /// Every finding's rule by number: the hypotheses' for 1, 2 and 5, the fixed rules otherwise.
+    /// What the table of `scalingDeadShare` shows.
+    var scalingDeadShareText: String {
+        guard let h = scalingDeadShare.first?.hypothesis else { return "" }
+        return "Does each scaling (fixed, learned or reparametrised) prevent the partial death? The final dead "
+            + "share of the pre-pool channels (mean of the last \(h.lastK) probes) of each scaled configuration "
+            + "against the unscaled one, with Δ = unscaled − scaled, tested against finding 3's margin of "
+            + NumberFormat.fixed(h.margin * 100, 0) + " pt (Welch, α = \(NumberFormat.fixed(h.alpha, 2)))."
+    }
+
+    /// Every finding's rule by number: the fixed rule (3, 4, 6), then the hypothesis's (1, 2, 5, and the
+    /// remedies of 3 and 4), joined by a space.
     var ruleTexts: [(number: Int, text: String)] {
-        (1...6).map { n in (n, hypotheses.first { $0.finding == n }.map(VerdictRules.description(of:))
-                                ?? VerdictRules.descriptions[n]!) }
+        (1...6).map { n in
+            (n, [VerdictRules.descriptions[n], hypotheses.first { $0.finding == n }.map(VerdictRules.description(of:))]
+                .compactMap { $0 }.joined(separator: " "))
+        }
     }
 
     /// How the runs shared the machine, and what that means for the timing verdict.

@@ -24,17 +24,45 @@ public enum Pairs {
         }
     }
 
-    /// Every (unscaled, scaled) pair of `configurations`: the same residual model and settings but for the
-    /// residual scales, the first with every scale 1, the second with any other scales. In the order of
-    /// `configurations`.
+    /// The settings in which a scaled configuration may differ from its unscaled partner: the fixed scales,
+    /// learned scales (LayerScale, ReZero) and the branch reparametrisation (initialisation and learning-rate
+    /// factors of each branch's last convolution).
+    static let scalingSettings = ["model.residualScales.", "model.residualScaleMode", "model.residualScaleInit",
+                                  "model.residualBranchInitScale", "model.residualBranchLearningRateMultiplier"]
+
+    /// Every (unscaled, scaled) pair of `configurations`: the same residual model and settings but for
+    /// `scalingSettings`, the first unscaled (`RunConfiguration.isUnscaledResidual`), the second scaled in any
+    /// way (fixed scales below 1, learned scales, or the reparametrised branch). In the order of `configurations`.
     public static func unscaledScaled(_ configurations: [Configuration]) -> [(unscaled: Configuration, scaled: Configuration)] {
-        let ignored = ["model.residualScales."]
+        let ignored = scalingSettings
         return configurations.filter(\.settings.isUnscaledResidual).flatMap { unscaled in
             configurations.compactMap { scaled in
                 guard scaled.settings.isResidual, !scaled.settings.isUnscaledResidual,
                       scaled.settings.settings(excluding: ignored) == unscaled.settings.settings(excluding: ignored)
                 else { return nil }
                 return (unscaled, scaled)
+            }
+        }
+    }
+
+    /// Every (remedy, unscaled, treated) triple of `configurations` for the remedies the paper says did not keep
+    /// unscaled networks from dying (findings 3 and 4): `treated` is the unscaled residual configuration
+    /// `unscaled` (without warm-up or extra BatchNorm) with only the remedy's settings changed. In the order of
+    /// `configurations`, then of `Remedy.allCases`.
+    public static func remedies(_ configurations: [Configuration])
+        -> [(remedy: Remedy, unscaled: Configuration, treated: Configuration)] {
+        let baselines = configurations.filter { c in
+            c.settings.isUnscaledResidual && c.settings.warmupSteps == 0 && !c.settings.model.prePoolBatchNorm
+        }
+        return baselines.flatMap { unscaled in
+            configurations.flatMap { treated in
+                Remedy.allCases.compactMap { remedy in
+                    guard treated.settings.isUnscaledResidual, remedy.applies(to: treated.settings, over: unscaled.settings),
+                          treated.settings.settings(excludingKeys: remedy.settings)
+                            == unscaled.settings.settings(excludingKeys: remedy.settings)
+                    else { return nil }
+                    return (remedy, unscaled, treated)
+                }
             }
         }
     }

@@ -39,12 +39,34 @@ extension ExperimentReport {
     /// The statistics of a finding's comparisons: n per side, Δ, its Welch and bootstrap 95 % intervals, the
     /// p-value of the hypothesis's test, the seeds its power needs, and whether the comparison votes.
     func comparisonTable(_ finding: Finding) -> ReportTable {
-        let level = NumberFormat.fixed((1 - 2 * (finding.comparisons.first?.hypothesis.alpha ?? 0.05)) * 100, 0)
+        comparisonTable(finding.comparisons, decision: { $0.decision?.rawValue ?? "no test" })
+    }
+
+    /// Each scaling against the unscaled network on the final pre-pool dead share (`scalingDeadShare`), its
+    /// decision read as what the scaling does to the dead share.
+    var scalingDeadShareTable: ReportTable {
+        var table = comparisonTable(scalingDeadShare) { c in
+            let margin = NumberFormat.fixed(c.hypothesis.margin * 100, 0) + " pt"
+            return switch c.decision {
+            case .refuted?: "lowers it by more than \(margin)"
+            case .shown?: "lowers it by less than \(margin)"
+            case .undecided?: "undecided"
+            case nil: "no test"
+            }
+        }
+        table.header.removeLast()
+        table.rows = table.rows.map { Array($0.dropLast()) }
+        return table
+    }
+
+    /// `comparisons` with their statistics, the decision as `decision` words it.
+    private func comparisonTable(_ comparisons: [Comparison], decision: (Comparison) -> String) -> ReportTable {
+        let level = NumberFormat.fixed((1 - 2 * (comparisons.first?.hypothesis.alpha ?? 0.05)) * 100, 0)
         return ReportTable(header: ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
                              "\(level) % CI (Welch; the test's)",
-                             "\(finding.comparisons.first?.hypothesis.test.rawValue ?? "test") p", "decision",
+                             "\(comparisons.first?.hypothesis.test.rawValue ?? "test") p", "decision",
                              "seeds needed per configuration", "votes"],
-                    rows: finding.comparisons.map { c in
+                    rows: comparisons.map { c in
                         ["\(c.reference) vs \(c.other)",
                          "\(c.referenceValues?.n ?? 0) / \(c.otherValues?.n ?? 0)",
                          c.effect.map(NumberFormat.points) ?? "–",
@@ -52,7 +74,7 @@ extension ExperimentReport {
                          c.bootstrapInterval.map(NumberFormat.interval) ?? "–",
                          c.decisionInterval.map(NumberFormat.interval) ?? "–",
                          c.pValue.map(NumberFormat.pValue) ?? "–",
-                         c.decision?.rawValue ?? "no test",
+                         decision(c),
                          c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
                          c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
                     })

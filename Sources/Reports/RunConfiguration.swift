@@ -49,30 +49,48 @@ public struct RunConfiguration: Sendable, Hashable {
     /// Whether the network has residual blocks.
     public var isResidual: Bool { model.model.isResidual }
 
-    /// Whether the network is residual with every residual scale 1 and none learned (no scaling before the
-    /// addition).
+    /// Whether the network is residual with every residual scale 1, none learned, and its branches' last
+    /// convolutions at their plain initialisation and learning rate (no scaling before the addition, nor its
+    /// reparametrisation).
     public var isUnscaledResidual: Bool {
-        guard let s = model.residualScales, !model.residualScaleMode.isLearned else { return false }
+        guard let s = model.residualScales, !model.residualScaleMode.isLearned, model.residualBranchInitScale == 1,
+              model.residualBranchLearningRateMultiplier == 1 else { return false }
         return s.a == 1 && s.b == 1 && s.c == 1
     }
 
-    /// The residual scales as text: `1` or `0.2` when the three stages share a scale, `0.17/0.1/0.2` otherwise;
-    /// `-` for a network without residual blocks.
+    /// The residual scales as text: `1` or `0.2` when the three stages share a scale, `0.17/0.1/0.2` otherwise,
+    /// followed by the learned scales (`, layerscale from 0.1`, `, rezero from 0`) and the reparametrised branch
+    /// (`, branch init ×0.1 rate ×0.1`) when set; `-` for a network without residual blocks.
     public var scalesText: String {
         guard let s = model.residualScales else { return "-" }
-        return s.a == s.b && s.b == s.c ? "\(s.a)" : "\(s.a)/\(s.b)/\(s.c)"
+        var text = s.a == s.b && s.b == s.c ? "\(s.a)" : "\(s.a)/\(s.b)/\(s.c)"
+        if model.residualScaleMode.isLearned {
+            text += ", \(model.residualScaleMode.rawValue) from \(model.residualScaleInit ?? 0)"
+        }
+        if model.residualBranchInitScale != 1 || model.residualBranchLearningRateMultiplier != 1 {
+            text += ", branch init ×\(model.residualBranchInitScale) rate ×\(model.residualBranchLearningRateMultiplier)"
+        }
+        return text
     }
 
-    /// The remedy against instability this configuration applies beyond residual scaling: `warm-up N steps at
-    /// LR` or `none` (a lower learning rate shows in the `lr` column next to it).
-    public var warmupText: String {
-        warmupSteps > 0 ? "warm-up \(warmupSteps) steps at \(warmupLearningRate)" : "none"
+    /// The remedies against instability this configuration applies beyond residual scaling: `extra BatchNorm`
+    /// and `warm-up N steps at LR`, joined by `; `, or `none` (a lower learning rate shows in the `lr` column
+    /// next to it).
+    public var remedyText: String {
+        let remedies = (model.prePoolBatchNorm ? ["extra BatchNorm"] : [])
+            + (warmupSteps > 0 ? ["warm-up \(warmupSteps) steps at \(warmupLearningRate)"] : [])
+        return remedies.isEmpty ? "none" : remedies.joined(separator: "; ")
     }
 
     /// The settings except those at paths starting with one of `prefixes`: what must match for two
     /// configurations to be compared as "the same recipe".
     func settings(excluding prefixes: [String]) -> [String: String] {
         settings.filter { entry in !prefixes.contains { entry.key.hasPrefix($0) } }
+    }
+
+    /// The settings except those at exactly the paths `keys`.
+    func settings(excludingKeys keys: Set<String>) -> [String: String] {
+        settings.filter { !keys.contains($0.key) }
     }
 
     /// The subset of `TrainingConfig` a report reads.

@@ -18,7 +18,8 @@ extension ExperimentReport {
             + section("Time to target validation top-1 error", timeToTargetTable.text() + "\n" + errorAreaTable.text())
             + section("Final quality", finalQualityTable.text()
                       + (pairedDifferences.isEmpty ? "" : "\n" + pairedDifferenceTable.text()))
-            + section("Instability", instabilityTable.text())
+            + section("Instability", instabilityTable.text()
+                      + (scalingDeadShare.isEmpty ? "" : "\n" + scalingDeadShareText + "\n" + scalingDeadShareTable.text()))
             + section("Cost", costTable.text() + (costRatios.isEmpty ? "" : "\n" + costRatioTable.text()))
             + section("Caveats", overview.caveats.map { "- \($0)\n" }.joined())
     }

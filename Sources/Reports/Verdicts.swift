@@ -59,7 +59,7 @@ public enum VerdictRules {
     /// 2 and 5 are stated by `description(of:)` from their hypotheses).
     public static let descriptions: [Int: String] = [
         3: """
-            Among residual runs, unscaled (every scale 1) against scaled (scales below 1), a run being unstable when \
+            Among residual runs, unscaled (every scale 1) against scaled (scales below 1, learned scales, or the reparametrised branch), a run being unstable when \
             its network died (died_at_step) or it diverged: reproduced when the unscaled share of unstable runs \
             exceeds the scaled share and at least two unscaled runs were unstable; not reproduced when it does not \
             exceed the scaled share (including when no run was unstable); inconclusive when only one unscaled run \
@@ -82,9 +82,14 @@ public enum VerdictRules {
             """,
     ]
 
-    /// The rule of a finding tested by a hypothesis (1, 2, 5), from the hypothesis.
+    /// The rule of a finding tested by a hypothesis (1, 2, 5; the remedies of 3 and 4), from the hypothesis.
     public static func description(of h: Hypothesis) -> String {
-        let delta = h.finding == 5 ? "Δ = scaled − unscaled" : "Δ = residual − pure"
+        let delta = switch h.finding {
+        case 3, 4: "Δ = unscaled − with the remedy (how far the remedy lowers the metric; the paper: not by the "
+            + "margin, so a shown claim reproduces it and a remedy shown to lower it by more refutes it)"
+        case 5: "Δ = scaled − unscaled"
+        default: "Δ = residual − pure"
+        }
         let claim = switch h.test {
         case .superiority: "shown when Welch's one-sided test rejects Δ ≥ 0 at α (the other is lower); refuted "
             + "when it rejects Δ ≤ −margin instead (an advantage as large as the margin is excluded)"

@@ -12,6 +12,10 @@ struct FixtureRun: Sendable {
     var warmupSteps = 0
     var status = RunStatus.finished
     var diedAtStep: Int?
+    /// The pre-pool dead fraction at every probe of a run that did not die (a run that died probes 0, then 1).
+    var deadFraction = 0.0
+    /// Whether the model has the extra BatchNorm before the average pool.
+    var prePoolBatchNorm = false
     /// The validation top-1 error at each evaluation step.
     var validation: @Sendable (Int) -> Double
     /// Steps the run took (it logs every 20 and evaluates every 30 up to here).
@@ -30,7 +34,7 @@ struct FixtureRun: Sendable {
             + #""deadPatience":3,"evaluateEvery":30,"labelSmoothing":0,"learningRate":\#(learningRate),"#
             + #""learningRateDecay":0.94,"learningRateDecayEpochs":2,"logEvery":20,"model":{"batchNormDecay":0.99,"#
             + #""classes":10,"dropoutKeep":0.8,"inputChannels":1,"inputSize":32,"model":"\#(model)","#
-            + #""repeats":{"a":1,"b":1,"c":1}\#(scales),"stem":"compact","width":0.125},"momentum":0.9,"#
+            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "") + #""repeats":{"a":1,"b":1,"c":1}\#(scales),"stem":"compact","width":0.125},"momentum":0.9,"#
             + #""optimizer":"rmsprop","rmspropDecay":0.9,"rmspropEpsilon":1,"seed":\#(seed),"#
             + #""warmupLearningRate":\#(warmupSteps > 0 ? "0.001" : "0"),"warmupSteps":\#(warmupSteps),"weightDecay":0}"#
     }
@@ -70,7 +74,7 @@ func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
         let writer = try MetricWriter(store: store, run: id)
         for step in stride(from: 20, through: run.steps, by: 20) {
             let time = Double(step) * run.stepTime
-            let dead = run.diedAtStep.map { step >= $0 ? 1.0 : 0.0 } ?? 0
+            let dead = run.diedAtStep.map { step >= $0 ? 1.0 : 0.0 } ?? run.deadFraction
             try writer.append(Metric.epoch, step: step, value: Double(step) / fixtureStepsPerEpoch, wallTime: time)
             try writer.append(Metric.trainLoss, step: step, value: 2 * run.validation(step), wallTime: time)
             try writer.append(Metric.stepTime, step: step, value: run.stepTime, wallTime: time)

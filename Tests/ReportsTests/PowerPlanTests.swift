@@ -5,10 +5,12 @@ import Testing
 @Suite struct PowerPlanTests {
     @Test func seedsNeededFromFinishedRunsOrForAssumedSpreads() throws {
         let empty = try PowerPlan.lines(hypotheses: Hypothesis.defaults, data: nil)
-        #expect(empty.count == 6 && empty[0].hasPrefix("finding 1: superiority test (Welch) of early error"))
+        #expect(empty.count == 10 && empty[0].hasPrefix("finding 1: superiority test (Welch) of early error"))
         // TOST within ±1 pt needs 18 seeds at σ = 1 pt (PowerTests); non-inferiority by 1 pt needs 14.
         #expect(empty[3].hasSuffix("at a standard deviation of 0.5 / 1.0 / 2.0 / 4.0 pt: 6 / 18 / 70 / 275"))
-        #expect(empty[5].hasSuffix(": 5 / 14 / 51 / 199"))
+        // The remedies' non-inferiority by 10 pt of dead share: 2 seeds up to σ = 2 pt, 4 at 4 pt.
+        #expect(empty[5].hasSuffix(": 2 / 2 / 2 / 4") && empty[7].hasSuffix(": 2 / 2 / 2 / 4"))
+        #expect(empty[9].hasSuffix(": 5 / 14 / 51 / 199"))
         try withDatabase(runs: residualExperiment) { path in
             let data = try ExperimentData.load(from: ResultsReader(path: path), experiment: "residual-vs-pure")
             let lines = try PowerPlan.lines(hypotheses: Hypothesis.defaults, data: data)

@@ -50,7 +50,7 @@ struct PlanCommand: ParsableCommand {
                 totalMACs += estimate.macs
                 runSeconds.append(estimate.seconds)
                 let label = "\(run.config.model.model) w\(run.config.model.width)"
-                if estimate.measuredImagesPerSecond == nil { assumed.insert(label) } else { measured.insert(label) }
+                if estimate.measuredMACsPerSecond == nil { assumed.insert(label) } else { measured.insert(label) }
             }
             let state = found.map { "\($0.status.rawValue) (run \($0.id), step \($0.step))" } ?? "new"
             rows.append([.integer(Int64(index + 1)), .text(run.name), .text(run.runKey), .text(state),

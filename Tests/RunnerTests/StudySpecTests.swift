@@ -1,0 +1,50 @@
+import Foundation
+import Reports
+import ResultsStore
+import Runner
+import Testing
+
+/// Issue 15's studies: each committed spec parses and plans against the real datasets, with the run count,
+/// horizon, evaluation and hypotheses its comments promise (Experiments/README.md records them), and none of its
+/// runs coincides with a run the committed database already holds.
+@Suite("Issue 15 study specs")
+struct StudySpecTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func plan(_ name: String) throws -> ExperimentPlan {
+        try ExperimentPlan(spec: ExperimentSpec(contentsOf: root.appendingPathComponent("Experiments/\(name).yaml").path),
+                           datasets: DatasetProvider())
+    }
+
+    @Test(arguments: [
+        ("residual-vs-pure-long", 32, 8590), ("residual-scaling-controls", 9, 3000),
+        ("residual-remedies", 15, 3000), ("residual-scale-variants", 45, 3000),
+    ])
+    func specPlans(name: String, runs: Int, steps: Int) throws {
+        let plan = try Self.plan(name)
+        #expect(plan.spec.name == name)
+        #expect(plan.runs.count == runs)
+        #expect(plan.runs.allSatisfy { $0.totalSteps == steps && $0.config.batchNormRecomputeBatches == 10 })
+        let stored = try ResultsReader(path: Self.root.appendingPathComponent("results/lab.sqlite").path)
+            .query("SELECT run_key FROM runs").rows.compactMap { $0[0].string }
+        #expect(Set(plan.runs.map(\.runKey)).isDisjoint(with: stored))
+    }
+
+    @Test func studiesDeclareTheirHypotheses() throws {
+        let long = try Self.plan("residual-vs-pure-long").spec.hypotheses
+        #expect(long[2]!.test == .equivalence && long[2]!.margin == 0.01 && long[2]!.lastK == 4)
+        #expect(long[1]!.test == .superiority && long[1]!.metric == .earlyError)
+        let remedies = try Self.plan("residual-remedies")
+        for finding in [3, 4] {
+            #expect(remedies.spec.hypotheses[finding]!.metric == .finalDeadFraction)
+            #expect(remedies.spec.hypotheses[finding]!.margin == 0.1)
+        }
+        // The paper's rate for the warm-up, not a tenth of the main rate.
+        #expect(remedies.runs.filter { $0.config.warmupSteps == 400 }.allSatisfy { $0.config.warmupLearningRate == 1e-5 })
+        #expect(remedies.runs.filter(\.config.model.prePoolBatchNorm).count == 3)
+        let variants = try Self.plan("residual-scale-variants")
+        #expect(Set(variants.runs.map(\.config.model.residualScaleMode.rawValue)) == ["fixed", "layerscale", "rezero"])
+        #expect(variants.runs.filter { $0.config.model.residualBranchLearningRateMultiplier == 0.1 }.count == 9)
+    }
+}
