@@ -2,32 +2,6 @@ import Foundation
 import ResultsStore
 import Testing
 
-/// What `inception-lab` printed and how it exited.
-struct Finished {
-    var status: Int32
-    var reason: Process.TerminationReason
-    /// Standard output and standard error, interleaved.
-    var output: String
-    /// The last line that is not empty.
-    var lastLine: String { output.split(separator: "\n").last.map(String.init) ?? "" }
-}
-
-/// Runs `inception-lab` with `arguments` in `directory` and waits for it.
-func inceptionLab(_ arguments: [String], in directory: URL) throws -> Finished {
-    let process = Process()
-    process.executableURL = inceptionLabExecutable()
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Finished(status: process.terminationStatus, reason: process.terminationReason,
-                    output: String(decoding: data, as: UTF8.self))
-}
-
 /// A scratch directory removed when the value is released.
 final class Scratch {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-input-\(UUID().uuidString)")
@@ -152,12 +126,7 @@ struct BadInputTests {
         let scratch = try Scratch()
         let arguments = tinyTraining + ["--steps", "100000", "--batch", "8", "--log-every", "1",
                                         "--checkpoint-every", "2", "--eval-every", "100000", "--db", scratch.db]
-        let first = Process()
-        first.executableURL = inceptionLabExecutable()
-        first.arguments = arguments
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try startInceptionLab(arguments)
         let checkpoints = scratch.url.appendingPathComponent("checkpoints")
         let deadline = Date().addingTimeInterval(60)
         while first.isRunning && Date() < deadline

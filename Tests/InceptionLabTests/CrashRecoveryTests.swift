@@ -3,23 +3,6 @@ import ResultsStore
 import TensorBoard
 import Testing
 
-/// The `inception-lab` executable SwiftPM built into the same directory as this test bundle.
-func inceptionLabExecutable() -> URL {
-    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    return testBinary.deletingLastPathComponent().appendingPathComponent("inception-lab")
-}
-
-/// Starts `inception-lab ARGUMENTS` in a child process, its output discarded.
-func startInceptionLab(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = inceptionLabExecutable()
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-}
-
 /// The step of the last checkpoint recorded in the database at `db`, polled every 0.1 s until it reaches `step`,
 /// `process` ends or `seconds` pass: everything recorded up to that step has been committed.
 func checkpointStep(in db: String, reaching step: Int, while process: Process, seconds: Double) -> Int {
