@@ -51,13 +51,14 @@ struct Forward: ParsableCommand {
         let clock = ContinuousClock()
         let config = try options.config(model: model)
         var forward: ((TensorView) -> TensorView)?
-        var inputShape = config.inputShape, parameters = 0, macs = 0
+        var inputShape = config.inputShape, parameters = 0, macs = 0, arenaBytes: Int?
         let buildTime = try clock.measure {
             let model = try Model(config, seed: seed)
             (inputShape, parameters, macs) = (model.network.inputShape, model.parameterCount, model.macs)
             switch form {
             case .inference:   // the training form goes once compiled, as in predict and evaluate
                 let network = InferenceNetwork(model.network)
+                arenaBytes = network.activationBytes(batch: batch)
                 forward = { network.forward($0) }
             case .training:
                 forward = { model.network.forward($0, mode: .inference) }
@@ -75,6 +76,7 @@ struct Forward: ParsableCommand {
         print("parameters \(grouped(parameters)), \(millions(macs)) M MACs per image")
         print(String(format: "build: %.2f s, resident after build %@ MB", buildTime.seconds,
                      afterBuild.residentMB))
+        if let arenaBytes { print("activation arena: \(arenaBytes >> 20) MB for the batch") }
         for pass in 1...passes {
             var logits: TensorView?
             let time = clock.measure { logits = forward!(x) }
