@@ -68,7 +68,6 @@ public final class InferenceNetwork {
         arena = Tensor(shape: Shape(1, 1, max(1, root.arenaFloats)))
     }
 
-    public var classes: Int { logits.shape.count }
     /// Activation memory for a batch of `batch` images, in bytes (the arena; logits excluded).
     public func activationBytes(batch: Int) -> Int { batch * arena.shape.count * MemoryLayout<Float>.stride }
 

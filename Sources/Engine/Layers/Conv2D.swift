@@ -93,8 +93,8 @@ public final class Conv2D: Layer {
         input = x
         let n = outputShape.channels, k = self.k, w = weight.value.baseAddress!
         let viaColumns = !isPointwise && !isDirect
-        // Chunks of about 1 MB of im2col matrix; else of output when there is an epilogue, else the whole batch.
-        let perImage = viaColumns ? outputShape.pixels * k : hasEpilogue ? outputShape.pixels * n : 0
+        // Chunks of about 1 MB of im2col matrix; else of output when there is an epilogue (a bias), else the batch.
+        let perImage = viaColumns ? outputShape.pixels * k : bias != nil ? outputShape.pixels * n : 0
         forEachChunk(batch: x.batch, floatsPerImage: perImage, columns: viaColumns) { images, col in
             let xs = x.images(images.lowerBound, count: images.count)
             let ys = y.images(images.lowerBound, count: images.count)
@@ -111,9 +111,6 @@ public final class Conv2D: Layer {
             epilogue(ys)
         }
     }
-
-    /// Whether forward has an epilogue (a bias, with or without the ReLU).
-    private var hasEpilogue: Bool { bias != nil }
 
     /// `y = max(floor, y + bias)` on the rows of `y`, in place (floor 0 with the fused ReLU, −∞ without).
     private func epilogue(_ y: TensorView) {
