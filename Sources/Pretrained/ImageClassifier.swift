@@ -4,27 +4,34 @@ import Imaging
 import Models
 
 /// Single-crop classification of images with a network: timm's evaluation transform (`EvalTransform`), one
-/// forward pass in inference mode (BatchNorm on its moving statistics, no dropout), then a softmax.
+/// forward pass of the network compiled for inference (`InferenceNetwork`: BatchNorm on its moving statistics
+/// folded into the convolutions, no dropout), then a softmax.
 ///
-/// Threading: one caller at a time; the network keeps its activations between passes.
+/// Threading: one caller at a time; the network keeps its activation arena between passes.
 public final class ImageClassifier {
-    public let model: Model
+    /// The configuration of the classifying network.
+    public let config: ModelConfig
+    /// The network, compiled from the model when the classifier was made (later changes to the model's weights do
+    /// not reach it).
+    public let network: InferenceNetwork
     public let transform: EvalTransform
     /// Images per forward pass.
     public let batchSize: Int
     private let batch: Tensor
 
-    /// A classifier over `model`, whose input must be square RGB (3 channels).
+    /// A classifier over `model`, whose input must be square RGB (3 channels). Keeps no reference to `model`, so
+    /// the caller can let its training-form weights go.
     public init(model: Model, cropFraction: Double, batchSize: Int = 8) throws(ImageError) {
         let config = model.config
         guard config.inputChannels == 3 else {
             throw .invalidParameter("Images are classified in RGB; the network takes \(config.inputChannels) "
                                     + "input channel(s), not 3.")
         }
-        self.model = model
+        self.config = config
+        network = InferenceNetwork(model.network)
         transform = try EvalTransform(inputSize: config.inputSize, cropFraction: cropFraction)
         self.batchSize = max(1, batchSize)
-        batch = Tensor(shape: model.network.inputShape)
+        batch = Tensor(shape: network.inputShape)
     }
 
     /// Class probabilities of `images` (one row of `classes` probabilities per image, in order), run through the
@@ -37,8 +44,8 @@ public final class ImageClassifier {
                 let pixels = transform(image)
                 (x.base + i * pixels.count).update(from: pixels, count: pixels.count)
             }
-            let logits = model.network.forward(x, mode: .inference).toArray()
-            let k = model.config.classes
+            let logits = network.forward(x).toArray()
+            let k = config.classes
             return (0..<chunk.count).map { Self.softmax(logits[($0 * k)..<(($0 + 1) * k)]) }
         }
     }

@@ -93,10 +93,10 @@ struct ClassificationTests {
         #expect(a.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-5 && $0.count == 4 })
         #expect(a[0] != a[1])
 
-        // The same as the network's own forward pass on the transformed image.
-        let model = one.model, pixels = one.transform(try RGBImage(contentsOf: urls[2]))
-        let logits = model.network.forward(Tensor(shape: model.network.inputShape, batch: 1, values: pixels).view(batch: 1),
-                                           mode: .inference).toArray()
+        // The same as the training network's own forward pass (in inference mode) on the transformed image.
+        let model = try smallModel(), pixels = one.transform(try RGBImage(contentsOf: urls[2]))
+        let image = Tensor(shape: model.network.inputShape, batch: 1, values: pixels)
+        let logits = model.network.forward(image.view(batch: 1), mode: .inference).toArray()
         let e = logits.map { exp(Double($0 - logits.max()!)) }
         #expect(zip(a[2], e).allSatisfy { abs(Double($0) - $1 / e.reduce(0, +)) < 1e-6 })
     }

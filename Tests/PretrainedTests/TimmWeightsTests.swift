@@ -81,6 +81,29 @@ struct TimmWeightsTests {
         #expect(ya == yb && ya.allSatisfy(\.isFinite))
     }
 
+    /// predict and evaluate load timm's weights into a model and classify with its inference form: that form of
+    /// the loaded model computes what the exporting model computes in inference mode.
+    @Test(arguments: [ModelName.inceptionV4, .inceptionResNetV2])
+    func loadedWeightsCompiledForInferenceGiveTheSameLogits(_ name: ModelName) throws {
+        let a = try Self.model(name, seed: 1)
+        var rng = RandomGenerator(seed: 9)
+        for (name, p) in a.network.namedParameters where name.hasSuffix("moving_mean") || name.hasSuffix("moving_variance")
+            || name.hasSuffix("beta") {
+            for i in 0..<p.count { p.value[i] = name.hasSuffix("variance") ? 0.5 + Float(rng.nextUniform()) : Float(rng.nextNormal()) * 0.1 }
+        }
+        let weights = try TimmWeights(for: a.config)
+        let b = try Self.model(name, seed: 2)
+        try weights.load(weights.stateDict(of: a), into: b, path: "w.safetensors")
+        let compiled = InferenceNetwork(b.network)
+        let images = Tensor(shape: a.network.inputShape, batch: 2,
+                            values: (0..<(2 * a.network.inputShape.count)).map { _ in Float(rng.nextNormal()) })
+        let expected = a.network.forward(images.view(batch: 2), mode: .inference).toArray()
+        let actual = compiled.forward(images.view(batch: 2)).toArray()
+        let scale = max(1, expected.map(abs).max()!)
+        #expect(Set(expected).count > 1)
+        #expect(zip(expected, actual).allSatisfy { abs($0 - $1) < 1e-4 * scale })
+    }
+
     @Test func filesOfAnotherNetworkAreRefusedNamingTheFirstMismatch() throws {
         let model = try Self.model(.inceptionV4)
         let weights = try TimmWeights(for: model.config)

@@ -24,7 +24,9 @@ public final class Parameter {
     /// Factor on the optimizer's learning rate for this parameter (dimensionless; 1: the schedule's rate, 0: frozen).
     public var learningRateMultiplier: Float = 1
 
-    public init(name: String, dimensions: [Int], role: Role, initialValue: Float = 0) {
+    /// - Parameter withGradient: false for a parameter that is never trained (a network compiled for inference):
+    ///   `gradient` is then empty.
+    public init(name: String, dimensions: [Int], role: Role, initialValue: Float = 0, withGradient: Bool = true) {
         self.name = name
         self.dimensions = dimensions
         self.role = role
@@ -33,7 +35,7 @@ public final class Parameter {
         value.initialize(repeating: initialValue)
         // calloc: large blocks come from fresh zero pages that take no memory until a backward pass writes them,
         // so a network that only runs forward (predict, evaluate) does not pay for its gradients.
-        let gradientCount = role == .state ? 0 : count
+        let gradientCount = role == .state || !withGradient ? 0 : count
         gradient = UnsafeMutableBufferPointer(
             start: calloc(max(gradientCount, 1), MemoryLayout<Float>.stride)!.assumingMemoryBound(to: Float.self),
             count: gradientCount)

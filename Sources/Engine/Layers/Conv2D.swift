@@ -1,36 +1,71 @@
 import CKernels
 
-/// 2-D convolution over NHWC input with an HWIO kernel `[kh, kw, cin, cout]` and an optional bias.
+/// 2-D convolution over NHWC input with an HWIO kernel `[kh, kw, cin, cout]`, an optional bias and an optional
+/// fused ReLU.
 ///
 /// Forward is a GEMM `y[M, cout] = col[M, K] · W[K, cout]` with `M = batch·oh·ow` and `K = kh·kw·cin`, where
 /// `col` is the im2col matrix (built chunk by chunk of images, see `forEachChunk`) — or, for a 1×1 stride-1
-/// kernel, the input itself read in place. Backward recomputes `col` into the shared workspace, forms
-/// `dW = colᵀ · dy`, then reuses the same workspace for `dcol = dy · Wᵀ` and folds it back with col2im. With at
-/// most 4 input channels (a network's first layer) forward and `dW` run the direct C kernels of `CKernels`
-/// instead. `y`, `x` and `dx` may all be strided slices.
+/// kernel, the input itself read in place — followed by the epilogue `y = max(floor, y + bias)` on each chunk's
+/// output rows while they are still in cache (floor 0 with the fused ReLU, −∞ without). Backward recomputes `col`
+/// into the shared workspace, forms `dW = colᵀ · dy`, then reuses the same workspace for `dcol = dy · Wᵀ` and
+/// folds it back with col2im. With at most 4 input channels (a network's first layer) forward and `dW` run the
+/// direct C kernels of `CKernels` instead. `y`, `x` and `dx` may all be strided slices.
+///
+/// The fused ReLU serves inference (`InferenceNetwork` folds BatchNorm and its ReLU into the convolution before
+/// it); a convolution with it has no backward pass.
 public final class Conv2D: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
     public let window: Window
     public let weight: Parameter
     public let bias: Parameter?
+    /// Whether the epilogue applies a ReLU after the bias (inference only; requires a bias).
+    public let relu: Bool
     private let workspace: Workspace
     private var input: TensorView?
 
     /// - Parameters:
     ///   - kernel: (height, width) of the kernel.
     ///   - rng: draws the Glorot-uniform weights (see `Initializer`).
-    public init(input: Shape, outputChannels: Int, kernel: (Int, Int), stride: Int = 1, padding: Padding = .same,
-                bias: Bool = false, workspace: Workspace, rng: inout RandomGenerator) {
-        window = Window(input: input, kernelHeight: kernel.0, kernelWidth: kernel.1, stride: stride, padding: padding)
+    public convenience init(input: Shape, outputChannels: Int, kernel: (Int, Int), stride: Int = 1,
+                            padding: Padding = .same, bias: Bool = false, workspace: Workspace,
+                            rng: inout RandomGenerator) {
+        let window = Window(input: input, kernelHeight: kernel.0, kernelWidth: kernel.1, stride: stride,
+                            padding: padding)
         precondition(window.fits, "a \(kernel.0)×\(kernel.1) convolution does not fit a \(input) input")
-        inputShape = input
-        outputShape = Shape(window.outputHeight, window.outputWidth, outputChannels)
-        weight = Parameter(name: "weight", dimensions: [kernel.0, kernel.1, input.channels, outputChannels], role: .weight)
-        Initializer.glorotUniform(weight, fanIn: window.taps * input.channels, fanOut: window.taps * outputChannels,
-                                  using: &rng)
-        self.bias = bias ? Parameter(name: "bias", dimensions: [outputChannels], role: .bias) : nil
+        let weight = Parameter(name: "weight", dimensions: [kernel.0, kernel.1, input.channels, outputChannels],
+                               role: .weight)
+        Initializer.glorotUniform(weight, fanIn: window.taps * input.channels,
+                                  fanOut: window.taps * outputChannels, using: &rng)
+        self.init(window: window, weight: weight,
+                  bias: bias ? Parameter(name: "bias", dimensions: [outputChannels], role: .bias) : nil,
+                  relu: false, workspace: workspace)
+    }
+
+    /// A convolution over `window` with the given parameters (`weight` `[kh, kw, cin, cout]`, `bias` `[cout]`).
+    init(window: Window, weight: Parameter, bias: Parameter?, relu: Bool, workspace: Workspace) {
+        self.window = window
+        inputShape = window.input
+        outputShape = Shape(window.outputHeight, window.outputWidth, weight.dimensions[3])
+        self.weight = weight
+        self.bias = bias
+        self.relu = relu
         self.workspace = workspace
+        precondition(!relu || bias != nil, "the fused ReLU runs in the bias epilogue")
+    }
+
+    /// A copy for inference, without gradients: output channel `c` becomes `scale[c]·(W·x + b)[c] + shift[c]`
+    /// (weights and bias of channel `c` times `scale[c]`, plus `shift[c]` on the bias), followed by a ReLU if
+    /// `relu`. Folds an inference-mode BatchNorm (`scale = γ/√(σ² + ε)`, `shift = β − μ·scale`) or a residual
+    /// scale (`shift = 0`) into the convolution.
+    public func folded(scale: [Float], shift: [Float], relu: Bool, workspace: Workspace) -> Conv2D {
+        let n = outputShape.channels
+        precondition(scale.count == n && shift.count == n, "one scale and one shift per output channel")
+        let w = Parameter(name: "weight", dimensions: weight.dimensions, role: .weight, withGradient: false)
+        for i in w.value.indices { w.value[i] = weight.value[i] * scale[i % n] }
+        let b = Parameter(name: "bias", dimensions: [n], role: .bias, withGradient: false)
+        for c in 0..<n { b.value[c] = (bias?.value[c] ?? 0) * scale[c] + shift[c] }
+        return Conv2D(window: window, weight: w, bias: b, relu: relu, workspace: workspace)
     }
 
     public var ownParameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
@@ -56,39 +91,53 @@ public final class Conv2D: Layer {
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         input = x
-        let m = y.rows, n = outputShape.channels
-        if let bias {
-            for r in 0..<m { y.pixel(r).update(from: bias.value.baseAddress!, count: n) }
-        }
-        let beta: Float = bias == nil ? 0 : 1
-        if isPointwise {
-            gemm(m: m, n: n, k: k, a: x.base, lda: x.pixelStride, b: weight.value.baseAddress!, ldb: n,
-                 beta: beta, c: y.base, ldc: y.pixelStride)
-        } else if isDirect {
-            var g = geometry(x, y)
-            ck_conv_small_forward(&g, x.base, weight.value.baseAddress!, y.base, bias == nil ? 0 : 1)
-        } else {
-            forEachChunk(batch: x.batch) { images, col in
-                let ys = y.images(images.lowerBound, count: images.count)
-                im2col(x.images(images.lowerBound, count: images.count), window, into: col)
-                gemm(m: ys.rows, n: n, k: k, a: col, lda: k, b: weight.value.baseAddress!, ldb: n,
-                     beta: beta, c: ys.base, ldc: ys.pixelStride)
+        let n = outputShape.channels, k = self.k, w = weight.value.baseAddress!
+        let viaColumns = !isPointwise && !isDirect
+        // Chunks of about 1 MB of im2col matrix; else of output when there is an epilogue (a bias), else the batch.
+        let perImage = viaColumns ? outputShape.pixels * k : bias != nil ? outputShape.pixels * n : 0
+        forEachChunk(batch: x.batch, floatsPerImage: perImage, columns: viaColumns) { images, col in
+            let xs = x.images(images.lowerBound, count: images.count)
+            let ys = y.images(images.lowerBound, count: images.count)
+            if isPointwise {
+                gemm(m: ys.rows, n: n, k: k, a: xs.base, lda: xs.pixelStride, b: w, ldb: n,
+                     c: ys.base, ldc: ys.pixelStride)
+            } else if isDirect {
+                var g = geometry(xs, ys)
+                ck_conv_small_forward(&g, xs.base, w, ys.base, 0)
+            } else {
+                im2col(xs, window, into: col!)
+                gemm(m: ys.rows, n: n, k: k, a: col!, lda: k, b: w, ldb: n, c: ys.base, ldc: ys.pixelStride)
             }
+            epilogue(ys)
         }
     }
 
-    /// Calls `body(images, col)` for consecutive chunks of the batch, with `col` workspace for the chunk's im2col
-    /// matrix. Chunks hold about 1 MB of it, so the matrix is still in cache when the GEMM reads it: on
-    /// `bench kernels` this took the 3×3 and 5×5 forward passes from 63–72 to 94–99 GFLOP/s on one thread.
-    private func forEachChunk(batch: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) {
-        let perImage = outputShape.pixels * k
-        let chunk = max(1, 262_144 / perImage)
-        let col = workspace.floats(min(chunk, batch) * perImage)
+    /// `y = max(floor, y + bias)` on the rows of `y`, in place (floor 0 with the fused ReLU, −∞ without).
+    private func epilogue(_ y: TensorView) {
+        guard let b = bias?.value.baseAddress else { return }
+        let n = outputShape.channels, floor: Float = relu ? 0 : -.infinity
+        for r in 0..<y.rows {
+            let q = y.pixel(r)
+            var j = 0
+            while j + 8 <= n { q.setVector(clamped(q.vector(at: j) + b.vector(at: j), below: floor), at: j); j += 8 }
+            while j < n { q[j] = max(floor, q[j] + b[j]); j += 1 }
+        }
+    }
+
+    /// Calls `body(images, col)` for consecutive chunks of the batch of about 1 MB (262,144 floats) at
+    /// `floatsPerImage` (at least one image; the whole batch when 0), with `col` workspace for the chunk's im2col
+    /// matrix when `columns`. A chunk's matrix is still in cache when the GEMM reads it: on `bench kernels` this
+    /// took the 3×3 and 5×5 forward passes from 63–72 to 94–99 GFLOP/s on one thread.
+    private func forEachChunk(batch: Int, floatsPerImage: Int, columns: Bool,
+                              _ body: (Range<Int>, UnsafeMutablePointer<Float>?) -> Void) {
+        let chunk = floatsPerImage == 0 ? batch : max(1, 262_144 / floatsPerImage)
+        let col = columns ? workspace.floats(min(chunk, batch) * floatsPerImage) : nil
         for first in stride(from: 0, to: batch, by: chunk) { body(first ..< min(first + chunk, batch), col) }
     }
 
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
         guard let x = input else { preconditionFailure("backward before forward") }
+        precondition(!relu, "a convolution with a fused ReLU is for inference only")
         let m = dy.rows, n = outputShape.channels, k = self.k
         let w = weight.value.baseAddress!, dw = weight.gradient.baseAddress!
         if let bias { columnSums(dy, into: bias.gradient.baseAddress!) }
@@ -107,7 +156,8 @@ public final class Conv2D: Layer {
         }
         // Chunk by chunk: dW += colᵀ · dy (unless the direct kernel did it), then dx from dy · Wᵀ.
         guard !isDirect || dx != nil else { return }
-        forEachChunk(batch: x.batch) { images, col in
+        forEachChunk(batch: x.batch, floatsPerImage: outputShape.pixels * k, columns: true) { images, col in
+            let col = col!
             let dys = dy.images(images.lowerBound, count: images.count)
             if !isDirect {   // dW += colᵀ · dy
                 im2col(x.images(images.lowerBound, count: images.count), window, into: col)

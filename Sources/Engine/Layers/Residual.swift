@@ -50,20 +50,24 @@ public final class Residual: Layer {
         profiler.forward(branch, x, into: f, mode: mode)
         profiler.forward(expansion, f, into: l, mode: mode)
         if let learnedScale { profiler.forward(learnedScale, l, into: r, mode: mode) }
-        let c = outputShape.channels, s = scale
-        profiler.measure(.residualMerge) {
-            let floor: Float = relu ? 0 : -.infinity
-            let contiguous = x.isContiguous && y.isContiguous
-            let chunks = RowChunks(rows: x.rows, channels: c, contiguous: contiguous)
-            chunks.forEachGroup(channels: c, floats: x.count) { row, w in
-                let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    q.setVector(clamped(p.vector(at: j) + s * e.vector(at: j), below: floor), at: j)
-                    j += 8
-                }
-                while j < w { q[j] = max(floor, p[j] + s * e[j]); j += 1 }
+        profiler.measure(.residualMerge) { Self.merge(x, r, into: y, scale: scale, relu: relu) }
+    }
+
+    /// The merge `y = x + s·r`, then ReLU if `relu`, over views of one shape (`y` must not overlap `r`; it may be
+    /// `x` itself).
+    static func merge(_ x: TensorView, _ r: TensorView, into y: TensorView, scale s: Float, relu: Bool) {
+        let c = x.shape.channels
+        let floor: Float = relu ? 0 : -.infinity
+        let contiguous = x.isContiguous && y.isContiguous && r.isContiguous
+        let chunks = RowChunks(rows: x.rows, channels: c, contiguous: contiguous)
+        chunks.forEachGroup(channels: c, floats: x.count) { row, w in
+            let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
+            var j = 0
+            while j + 8 <= w {
+                q.setVector(clamped(p.vector(at: j) + s * e.vector(at: j), below: floor), at: j)
+                j += 8
             }
+            while j < w { q[j] = max(floor, p[j] + s * e[j]); j += 1 }
         }
     }
 

@@ -48,7 +48,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let classifier = try options.classifier()
-        let config = classifier.model.config
+        let config = classifier.config
         let folder = try ImageFolder(URL(fileURLWithPath: data), classes: config.classes)
         var samples = folder.samples
         if let limit, limit < samples.count {

@@ -43,7 +43,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let classifier = try options.classifier()
-        let classes = classifier.model.config.classes
+        let classes = classifier.config.classes
         let probabilities = try classifier.probabilities(of: images.map { URL(fileURLWithPath: $0) })
         let predictions = zip(images, probabilities).map { image, p in
             Prediction(image: image, top: ImageClassifier.top(min(top, classes), of: p).map { index, probability in
