@@ -77,12 +77,21 @@ public struct Comparison: Sendable, Equatable, Encodable {
                                           alpha: hypothesis.alpha, target: hypothesis.power)
     }
 
-    /// The comparison's verdict: `shown` reproduces, `refuted` does not, anything else is inconclusive.
+    /// Whether each side has the seeds per configuration that the hypothesis's power needs at the pooled
+    /// standard deviation observed here (`seedsNeeded`); `false` when that cannot be computed.
+    public var hasPower: Bool {
+        guard let seedsNeeded, let a = referenceValues, let b = otherValues else { return false }
+        return min(a.n, b.n) >= seedsNeeded
+    }
+
+    /// The comparison's verdict: `shown` reproduces, `refuted` does not — each only with the seeds the declared
+    /// power needs (`hasPower`: a test of too few seeds decides nothing a reviewer can rely on, however small
+    /// its p-value) — and anything else is inconclusive.
     public var verdict: Verdict {
         switch decision {
-        case .shown?: .reproduced
-        case .refuted?: .notReproduced
-        case .undecided?, nil: .inconclusive
+        case .shown? where hasPower: .reproduced
+        case .refuted? where hasPower: .notReproduced
+        case .shown?, .refuted?, .undecided?, nil: .inconclusive
         }
     }
 
@@ -104,11 +113,12 @@ public struct Comparison: Sendable, Equatable, Encodable {
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
         let seeds = seedsNeeded.map { "\($0) seeds per configuration" } ?? "more than \(Power.largestGroup) seeds per configuration"
-        let n = min(referenceValues!.n, otherValues!.n)
-        if decision == .undecided {
-            text += n < (seedsNeeded ?? Int.max)
-                ? "; too few seeds for \(NumberFormat.fixed(hypothesis.power * 100, 0)) % power: needs \(seeds)"
-                : "; the seeds reach \(NumberFormat.fixed(hypothesis.power * 100, 0)) % power (\(seeds)), yet neither side is shown"
+        let power = "\(NumberFormat.fixed(hypothesis.power * 100, 0)) % power"
+        if !hasPower {
+            text += "; too few seeds for \(power)\(decision == .undecided ? "" : " (the test alone would decide)"): "
+                + "needs \(seeds)"
+        } else if decision == .undecided {
+            text += "; the seeds reach \(power) (\(seeds)), yet neither side is shown"
         }
         return text
     }

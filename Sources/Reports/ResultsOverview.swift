@@ -1,4 +1,5 @@
 import ResultsStore
+import Statistics
 
 /// results/README.md's generated part: one row per experiment of the database (what ran, where, the verdicts,
 /// a link to its report) and, per finding, each experiment's verdict with the numbers of every comparison.
@@ -86,8 +87,8 @@ public struct ResultsOverview: Sendable {
         var text = "Δ \(NumberFormat.points(effect)), 95 % CI \(NumberFormat.interval(interval)), "
             + "\(NumberFormat.fixed((1 - 2 * c.hypothesis.alpha) * 100, 0)) % CI \(NumberFormat.interval(decisive)), "
             + "\(c.hypothesis.test.rawValue) \(NumberFormat.pStatement(p)), \(n)"
-        if c.decision == .undecided, let seeds = c.seedsNeeded, seeds > min(c.referenceValues!.n, c.otherValues!.n) {
-            text += ", needs \(seeds) seeds"
+        if !c.hasPower {
+            text += ", needs \(c.seedsNeeded.map(String.init) ?? "more than \(Power.largestGroup)") seeds"
         }
         return text
     }

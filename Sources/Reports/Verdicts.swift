@@ -105,9 +105,10 @@ public enum VerdictRules {
         return """
             \(h.text). Per configuration pair, with \(delta) of the per-run values: \(claim); equivalently, by \
             where Welch's \(NumberFormat.fixed((1 - 2 * h.alpha) * 100, 0)) % interval of Δ lies. A shown claim \
-            reproduces the finding, a refuted one does not; otherwise it is inconclusive, with the seeds per \
-            configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power would need at the observed pooled \
-            standard deviation, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
+            reproduces the finding and a refuted one does not, but only when each side has the seeds per \
+            configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power needs at the observed pooled standard \
+            deviation; otherwise (too few seeds, however small the p-value, or no decision) it is inconclusive, \
+            with those seeds, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
             """
     }
 

@@ -8,13 +8,21 @@ import Testing
     }
 
     @Test func superiorityOfEarlyError() {
-        // Residual 10 pt lower with a spread of 1 pt: shown (Welch one-sided p far below 0.05).
+        // Residual 10 pt lower with a spread of 1 pt: shown (Welch one-sided p far below 0.05), but 3 seeds are
+        // fewer than 80 % power needs at this spread: inconclusive, however small the p-value.
         let faster = compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29])
-        #expect(faster.verdict == .reproduced && faster.decision == .shown)
+        #expect(faster.decision == .shown && !faster.hasPower && faster.verdict == .inconclusive)
         #expect(faster.evidence.contains("Δ -10.00 pt, 95 % CI (Welch, ν = 4.0) [-12.27, -7.73] pt"))
         #expect(faster.evidence.contains("superiority p < 0.001, opposite p = 1.000"))
+        #expect(faster.evidence.contains("too few seeds for 80 % power (the test alone would decide): needs "
+                                         + "\(faster.seedsNeeded!) seeds per configuration"))
+        // With the seeds the power needs, the same effect reproduces the finding.
+        let wellSeeded = compare(1, [0.40, 0.41, 0.39, 0.40, 0.41, 0.39], [0.30, 0.31, 0.29, 0.30, 0.31, 0.29])
+        #expect(wellSeeded.hasPower && wellSeeded.verdict == .reproduced)
         // Residual 10 pt higher: an advantage of 2 pt (the margin) is excluded.
-        #expect(compare(1, [0.30, 0.31, 0.29], [0.40, 0.41, 0.39]).verdict == .notReproduced)
+        #expect(compare(1, [0.30, 0.31, 0.29, 0.30, 0.31, 0.29], [0.40, 0.41, 0.39, 0.40, 0.41, 0.39]).verdict
+                == .notReproduced)
+        #expect(compare(1, [0.30, 0.31, 0.29], [0.40, 0.41, 0.39]).verdict == .inconclusive)
         // Lower by 5 pt but with a spread of 15 pt: undecided, and the report says how many seeds would decide.
         let noisy = compare(1, [0.40, 0.55, 0.25], [0.35, 0.50, 0.20])
         #expect(noisy.verdict == .inconclusive && noisy.evidence.contains("too few seeds for 80 % power: needs"))
