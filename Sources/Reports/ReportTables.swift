@@ -59,7 +59,8 @@ extension ExperimentReport {
         return table
     }
 
-    /// `comparisons` with their statistics, the decision as `decision` words it.
+    /// `comparisons` with their statistics, the decision as `decision` words it (marked "too few seeds" when the
+    /// test decided without the seeds its power needs, which leaves the verdict inconclusive).
     private func comparisonTable(_ comparisons: [Comparison], decision: (Comparison) -> String) -> ReportTable {
         let level = NumberFormat.fixed((1 - 2 * (comparisons.first?.hypothesis.alpha ?? 0.05)) * 100, 0)
         return ReportTable(header: ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
@@ -74,7 +75,7 @@ extension ExperimentReport {
                          c.bootstrapInterval.map(NumberFormat.interval) ?? "–",
                          c.decisionInterval.map(NumberFormat.interval) ?? "–",
                          c.pValue.map(NumberFormat.pValue) ?? "–",
-                         decision(c),
+                         decision(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : ""),
                          c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
                          c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
                     })
