@@ -17,7 +17,7 @@ func startInceptionLab(_ arguments: [String]) throws -> Process {
     return process
 }
 
-/// What `inception-lab` printed and how it exited.
+/// What a child process printed and how it exited.
 struct Finished {
     var status: Int32
     var reason: Process.TerminationReason
@@ -27,11 +27,12 @@ struct Finished {
     var lastLine: String { output.split(separator: "\n").last.map(String.init) ?? "" }
 }
 
-/// Runs `inception-lab` with `arguments` in `directory` and waits for it.
-func inceptionLab(_ arguments: [String], in directory: URL) throws -> Finished {
+/// Runs `program` (a path, or a name looked up on PATH) with `arguments` in `directory` and waits for it.
+@discardableResult
+func command(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> Finished {
     let process = Process()
-    process.executableURL = inceptionLabExecutable()
-    process.arguments = arguments
+    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
     process.currentDirectoryURL = directory
     let pipe = Pipe()
     process.standardOutput = pipe
@@ -41,4 +42,9 @@ func inceptionLab(_ arguments: [String], in directory: URL) throws -> Finished {
     process.waitUntilExit()
     return Finished(status: process.terminationStatus, reason: process.terminationReason,
                     output: String(decoding: data, as: UTF8.self))
+}
+
+/// Runs `inception-lab` with `arguments` in `directory` and waits for it.
+func inceptionLab(_ arguments: [String], in directory: URL) throws -> Finished {
+    try command(inceptionLabExecutable().path, arguments, in: directory)
 }

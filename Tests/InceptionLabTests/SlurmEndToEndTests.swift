@@ -13,24 +13,6 @@ private let slurmAnswers: Bool = {
     return answers
 }()
 
-/// Runs `program` (from PATH, or a path) with `arguments` in `directory` and returns its status and its standard
-/// output and error, interleaved.
-@discardableResult
-private func command(_ program: String, _ arguments: [String], in directory: URL? = nil) throws
-    -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
-    process.currentDirectoryURL = directory
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
-}
-
 /// A progress line in the test's output (the CI log), at once.
 private func log(_ line: String) {
     print("[slurm e2e] \(line)")
@@ -54,9 +36,9 @@ struct SlurmEndToEndTests {
     /// `inception-lab ARGUMENTS` in the test's directory; a failure records its output.
     @discardableResult
     func inceptionLab(_ arguments: [String]) throws -> String {
-        let (status, output) = try command(lab, arguments, in: directory)
-        #expect(status == 0, "inception-lab \(arguments.joined(separator: " ")) failed:\n\(output)")
-        return output
+        let finished = try command(lab, arguments, in: directory)
+        #expect(finished.status == 0, "inception-lab \(arguments.joined(separator: " ")) failed:\n\(finished.output)")
+        return finished.output
     }
 
     /// Polls `condition` every 0.2 s for at most `seconds`; whether it became true.
