@@ -4,8 +4,7 @@ import Engine
 extension Backend: ExpressibleByArgument {}
 
 /// How one process computes: the GEMM backend and its threads. Shared by every command that runs a network
-/// (`train`, `bench`, `forward`, `predict`, `evaluate`); `run` takes `--backend` too and divides its threads among
-/// its workers.
+/// (`train`, `run`, `bench`, `forward`, `predict`, `evaluate`); `run` divides its threads among its workers.
 struct ComputeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Matrix products through openblas or onednn (default: the faster on this processor, "
                                + "onednn when oneDNN runs AVX-512 and OpenBLAS does not, else openblas; here "

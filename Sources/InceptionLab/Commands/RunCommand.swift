@@ -18,18 +18,17 @@ struct RunCommand: ParsableCommand {
             once its heartbeat is older than --stale-after seconds, and resumed. Several processes (or --workers) \
             may share one database: each run is claimed by exactly one of them. --shard I/N or --run-key KEY \
             queues and executes only part of the spec (docs/cluster.md): N copies of the command started by a \
-            scheduler, each with its own --db, run every run exactly once; `inception-lab merge` collects them.
+            scheduler, each with its own --db, run every run exactly once; `inception-lab merge` collects them. \
+            --threads is the total, shared among the workers (default: the number of cores).
             """)
 
     @OptionGroup var experiment: ExperimentArguments
     static let defaultDatabase = "results/lab.sqlite"
     @Option(help: "The results database.") var db = RunCommand.defaultDatabase
     @Option(help: "Worker processes, each claiming runs from the queue.") var workers = 1
-    @Option(help: ArgumentHelp("Matrix products through openblas or onednn (default: the faster on this processor, "
-                               + "here \(Backend.preferred)); recorded in each run's environment."))
-    var backend: Backend?
-    @Option(help: "Threads of the matrix products in total, shared among the workers (default: the number of cores).")
-    var threads: Int?
+    /// The backend, recorded in each run's environment, and the threads of the matrix products in total, shared
+    /// among the workers (default: the number of cores).
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
     @Option(help: "Seconds without a heartbeat after which a running run is presumed dead.")
     var staleAfter = RunQueue.defaultStaleThreshold
     @Flag(help: "Put the experiment's failed runs back in the queue first.") var retryFailed = false
@@ -44,7 +43,6 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if staleAfter != 0 && staleAfter <= 10 {
             throw ValidationError("--stale-after must exceed the 10-second heartbeat interval, or be 0 for a database "
                                   + "that only this process writes (any run left running in it is dead)")
@@ -80,8 +78,8 @@ struct RunCommand: ParsableCommand {
 
         let stop = StopFlag()
         stop.installSignalHandlers()
-        let total = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let backend = backend ?? Backend.preferred
+        let total = compute.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let backend = compute.backend ?? Backend.preferred
         if workers > 1 {
             let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--backend", backend.rawValue, "--threads",
                                               String(max(1, total / workers)), "--stale-after", String(staleAfter),
