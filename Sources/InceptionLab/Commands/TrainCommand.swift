@@ -90,28 +90,22 @@ struct TrainCommand: ParsableCommand {
         }
 
         let store = try ResultsStore(path: db)
-        for dead in try store.markStaleRuns(olderThan: RunQueue.defaultStaleThreshold) {
-            print("run \(dead.id) (\(dead.name)): \(dead.error ?? "presumed dead"); marked killed")
-        }
+        var claimer = RunClaimer(store: store)
+        claimer.onRecovered = { print("run \($0.id) (\($0.name)): \($0.error ?? "presumed dead"); marked killed") }
         let runName = name ?? config.runName
-        let inserted = try store.insertRun(NewRun(name: runName, configJSON: config.canonicalJSON, seed: Int(seed),
-                                                  totalSteps: config.totalSteps(trainImages: data.train.count)))
+        let newRun = NewRun(name: runName, configJSON: config.canonicalJSON, seed: Int(seed),
+                            totalSteps: config.totalSteps(trainImages: data.train.count))
         let run: Run
-        switch (inserted.status, resume) {
-        case (.queued, _):
-            run = try store.claimRun(inserted.id)
-        case (.killed, true), (.failed, true):
-            if inserted.status == .failed { try store.requeue(run: inserted.id) }
-            run = try store.claimRun(inserted.id)
-        case (.killed, false), (.failed, false):
-            throw ValidationError("run \(inserted.id) with this configuration was \(inserted.status.rawValue); add --resume to continue it")
-        case (.finished, _):
-            print("run \(inserted.id) with this configuration already finished; see `inception-lab show \(inserted.id)`")
-            return
-        case (.diverged, _):
-            throw ValidationError("run \(inserted.id) with this configuration diverged; training is deterministic, so it would again — change the seed or the recipe")
-        case (.running, _):
-            throw ValidationError("run \(inserted.id) with this configuration is running in another process")
+        do {
+            switch try claimer.claim(newRun, resume: resume) {
+            case .claimed(let claimed):
+                run = claimed
+            case .finished(let id):
+                print("run \(id) with this configuration already finished; see `inception-lab show \(id)`")
+                return
+            }
+        } catch let refusal as RunClaimer.Refusal {
+            throw ValidationError("\(refusal)")
         }
         print("run \(run.id) \(runName): \(config.model.model) width \(config.model.width), \(config.budget), batch \(batch), db \(db)")
         let executor = RunExecutor(store: store, checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db),
