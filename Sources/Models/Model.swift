@@ -57,12 +57,18 @@ public final class Model {
             preconditionFailure("validated \(config.model) layout does not build: \(error)")
         }
         network = Network(root: root)
-        let probe = { [root] (name: String) -> Probe in
-            let index = root.layers.firstIndex { $0.name == name }!
-            return Probe(name: name, index: index, shape: root.layers[index].layer.outputShape)
+        // The layout, not the configuration, names the blocks: a missing one is a bug in `Layout`.
+        let index = { [root] (name: String) -> Int in
+            guard let index = root.layers.firstIndex(where: { $0.name == name }) else {
+                preconditionFailure("the \(config.model) layout has no block '\(name)' to probe")
+            }
+            return index
         }
-        stageOutputs = layout.stageEnds.map(probe)
-        prePool = probe(root.layers[root.layers.firstIndex { $0.name == "pool" }! - 1].name)
+        let probe = { [root] (index: Int) in
+            Probe(name: root.layers[index].name, index: index, shape: root.layers[index].layer.outputShape)
+        }
+        stageOutputs = layout.stageEnds.map { probe(index($0)) }
+        prePool = probe(index("pool") - 1)
         let layers = Dictionary(uniqueKeysWithValues: root.layers.map { ($0.name, $0.layer) })
         learnedScales = layout.stages.map { names in
             names.compactMap { (layers[$0] as? Residual)?.learnedScale?.gamma }
