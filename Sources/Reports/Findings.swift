@@ -107,100 +107,82 @@ enum Findings {
     /// with and without an extra BatchNorm or a lower learning rate; 4 when an unscaled residual configuration
     /// used warm-up; 5 when a residual model ran both unscaled and scaled; 6 when at least two models ran.
     static func evaluate(_ inputs: Inputs) -> [Finding] {
-        let configurations = inputs.configurations
-        let pairs = Pairs.pureResidual(configurations)
-        let scaling = Pairs.unscaledScaled(configurations)
-        let remedies = Pairs.remedies(configurations)
-        func remedyComparisons(finding: Int) -> [Comparison] {
-            remedies.filter { $0.remedy.finding == finding }.map { triple in
-                compare(inputs.hypotheses[finding]!, reference: triple.treated, other: triple.unscaled, macRatio: nil)
-            }
-        }
-        var findings: [Finding] = []
-        func subject(_ a: Configuration, _ b: Configuration) -> String { "\(a.label) vs \(b.label)" }
-
-        if !pairs.isEmpty {
-            func comparisons(_ hypothesis: Hypothesis) -> [Comparison] {
-                pairs.map { pair in
-                    let ratio = inputs.costs[pair.pure.label].flatMap { p in
-                        inputs.costs[pair.residual.label].map { Double($0.macs) / Double(p.macs) }
-                    }
-                    return compare(hypothesis, reference: pair.pure, other: pair.residual, macRatio: ratio)
-                }
-            }
-            findings.append(Finding(
-                hypothesis: inputs.hypotheses[1]!, title: "Residual connections speed up training",
-                claim: """
-                    Residual Inception networks train much faster than pure Inception networks of similar cost \
-                    (v3 vs IR-v1, v4 vs IR-v2): lower validation error early in training.
-                    """,
-                comparisons: comparisons(inputs.hypotheses[1]!),
-                caveats: ["""
-                    The paper's curves span a long training; "early" here is the first third of these runs' \
-                    budget.
-                    """]))
-            findings.append(Finding(
-                hypothesis: inputs.hypotheses[2]!, title: "Final error about the same",
-                claim: """
-                    Fully trained, residual and pure networks reach about the same final error (within ~0.1 point \
-                    in the paper: v3 21.2 % / IR-v1 21.3 %, v4 20.0 % / IR-v2 19.9 % top-1 on ILSVRC-2012).
-                    """,
-                comparisons: comparisons(inputs.hypotheses[2]!),
-                caveats: ["""
-                    The paper's networks were fully trained; these runs stop at their budget, so equal errors here \
-                    mean equal after that budget, not at convergence.
-                    """]))
-        }
-        if !scaling.isEmpty || !remedyComparisons(finding: 3).isEmpty {
-            findings.append(instabilityFinding(inputs, scaling: scaling, remedies: remedyComparisons(finding: 3)))
-        }
-        if let warmup = warmupFinding(inputs, remedies: remedyComparisons(finding: 4)) {
-            findings.append(warmup)
-        }
-        if !scaling.isEmpty {
-            findings.append(Finding(
-                hypothesis: inputs.hypotheses[5]!, title: "Scaling does not hurt final accuracy",
-                claim: "Scaling the residuals by 0.1–0.3 before the addition never seemed to hurt final accuracy.",
-                comparisons: scaling.map { pair in
-                    compare(inputs.hypotheses[5]!, reference: pair.unscaled, other: pair.scaled, macRatio: nil)
-                },
-                caveats: ["""
-                    Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \
-                    included, so scaling "not hurting" can reflect the unscaled runs' failure.
-                    """]))
-        }
-        if Set(configurations.map(\.settings.model.model)).count >= 2 {
-            findings.append(Finding(
-                number: 6, title: "Cost",
-                claim: """
-                    Inception-ResNet-v1 costs about what Inception-v3 costs and Inception-ResNet-v2 about what \
-                    Inception-v4 costs, yet Inception-v4 was "significantly slower in practice" (more layers).
-                    """,
-                judgements: pairs.compactMap { pair in
-                    guard let pure = inputs.costs[pair.pure.label], let residual = inputs.costs[pair.residual.label]
-                    else { return nil }
-                    return VerdictRules.cost(subject: subject(pair.pure, pair.residual),
-                                             ratio: CostRatio(pure: pure, residual: residual),
-                                             slowerClaim: pair.pure.settings.model.model == .inceptionV4)
-                },
-                caveats: [
-                    """
-                    Multiply-adds are counted for the configured width and input, not the full-size networks \
-                    (full size: IR-v2 paper layout ÷ v4 = 0.76, released IR-v2 ÷ v4 = 1.07).
-                    """,
-                    """
-                    Time per step is measured on this project's CPU engine with the thread counts in the table; \
-                    the paper's are GPU times.
-                    """,
-                ]))
-        }
-        return findings
+        let pairs = Pairs.pureResidual(inputs.configurations)
+        let scaling = Pairs.unscaledScaled(inputs.configurations)
+        let remedies = Pairs.remedies(inputs.configurations)
+        return [
+            speedFinding(inputs, pairs: pairs),
+            finalErrorFinding(inputs, pairs: pairs),
+            instabilityFinding(inputs, scaling: scaling, remedies: remedyComparisons(inputs, remedies, finding: 3)),
+            warmupFinding(inputs, remedies: remedyComparisons(inputs, remedies, finding: 4)),
+            scalingFinding(inputs, scaling: scaling),
+            costFinding(inputs, pairs: pairs),
+        ].compactMap { $0 }
     }
 
-    /// Finding 3: per residual model, its unscaled runs against its scaled runs (runs without warm-up only),
-    /// after the comparisons of each remedy (`remedies`, under the hypothesis of finding 3).
+    /// The comparisons of each remedy of finding `finding` among `remedies`, under the finding's hypothesis: the
+    /// unscaled configuration against the treated one as the reference.
+    private static func remedyComparisons(
+        _ inputs: Inputs, _ remedies: [(remedy: Remedy, unscaled: Configuration, treated: Configuration)], finding: Int
+    ) -> [Comparison] {
+        remedies.filter { $0.remedy.finding == finding }.map { triple in
+            compare(inputs.hypotheses[finding]!, reference: triple.treated, other: triple.unscaled, macRatio: nil)
+        }
+    }
+
+    /// A finding tested on each pure configuration and its residual partner under the hypothesis of finding
+    /// `number`, when there are such pairs. Each comparison carries the residual's cost in multiply-adds as a
+    /// multiple of the pure one's (when both costs are known).
+    private static func pairFinding(_ number: Int, _ inputs: Inputs,
+                                    pairs: [(pure: Configuration, residual: Configuration)], title: String,
+                                    claim: String, caveat: String) -> Finding? {
+        guard !pairs.isEmpty else { return nil }
+        let hypothesis = inputs.hypotheses[number]!
+        let comparisons = pairs.map { pair in
+            let ratio = inputs.costs[pair.pure.label].flatMap { p in
+                inputs.costs[pair.residual.label].map { Double($0.macs) / Double(p.macs) }
+            }
+            return compare(hypothesis, reference: pair.pure, other: pair.residual, macRatio: ratio)
+        }
+        return Finding(hypothesis: hypothesis, title: title, claim: claim, comparisons: comparisons, caveats: [caveat])
+    }
+
+    /// Finding 1, when a pure configuration has a residual partner.
+    private static func speedFinding(_ inputs: Inputs, pairs: [(pure: Configuration, residual: Configuration)])
+        -> Finding? {
+        pairFinding(
+            1, inputs, pairs: pairs, title: "Residual connections speed up training",
+            claim: """
+                Residual Inception networks train much faster than pure Inception networks of similar cost \
+                (v3 vs IR-v1, v4 vs IR-v2): lower validation error early in training.
+                """,
+            caveat: """
+                The paper's curves span a long training; "early" here is the first third of these runs' \
+                budget.
+                """)
+    }
+
+    /// Finding 2, when a pure configuration has a residual partner.
+    private static func finalErrorFinding(_ inputs: Inputs, pairs: [(pure: Configuration, residual: Configuration)])
+        -> Finding? {
+        pairFinding(
+            2, inputs, pairs: pairs, title: "Final error about the same",
+            claim: """
+                Fully trained, residual and pure networks reach about the same final error (within ~0.1 point \
+                in the paper: v3 21.2 % / IR-v1 21.3 %, v4 20.0 % / IR-v2 19.9 % top-1 on ILSVRC-2012).
+                """,
+            caveat: """
+                The paper's networks were fully trained; these runs stop at their budget, so equal errors here \
+                mean equal after that budget, not at convergence.
+                """)
+    }
+
+    /// Finding 3, when a residual model ran both unscaled and scaled or a remedy was tried: per such model, its
+    /// unscaled runs against its scaled runs (runs without warm-up only), after the comparisons of each remedy
+    /// (`remedies`, under the hypothesis of finding 3).
     private static func instabilityFinding(_ inputs: Inputs, scaling: [(unscaled: Configuration, scaled: Configuration)],
-                                           remedies: [Comparison]) -> Finding {
+                                           remedies: [Comparison]) -> Finding? {
+        guard !scaling.isEmpty || !remedies.isEmpty else { return nil }
         let models = ModelName.allCases.filter { model in scaling.contains { $0.unscaled.settings.model.model == model } }
         let judgements = models.map { model in
             let residual = inputs.configurations.filter {
@@ -262,5 +244,52 @@ enum Findings {
                 The paper's statement concerns networks with very high filter counts; at small widths there may be \
                 nothing for warm-up to prevent.
                 """])
+    }
+
+    /// Finding 5, when a residual model ran both unscaled and scaled: each unscaled configuration against its
+    /// scaled partner, under the hypothesis of finding 5.
+    private static func scalingFinding(_ inputs: Inputs, scaling: [(unscaled: Configuration, scaled: Configuration)])
+        -> Finding? {
+        guard !scaling.isEmpty else { return nil }
+        return Finding(
+            hypothesis: inputs.hypotheses[5]!, title: "Scaling does not hurt final accuracy",
+            claim: "Scaling the residuals by 0.1–0.3 before the addition never seemed to hurt final accuracy.",
+            comparisons: scaling.map { pair in
+                compare(inputs.hypotheses[5]!, reference: pair.unscaled, other: pair.scaled, macRatio: nil)
+            },
+            caveats: ["""
+                Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \
+                included, so scaling "not hurting" can reflect the unscaled runs' failure.
+                """])
+    }
+
+    /// Finding 6, when at least two models ran: the cost of each pure configuration against its residual partner
+    /// (pairs whose costs are both known).
+    private static func costFinding(_ inputs: Inputs, pairs: [(pure: Configuration, residual: Configuration)])
+        -> Finding? {
+        guard Set(inputs.configurations.map(\.settings.model.model)).count >= 2 else { return nil }
+        return Finding(
+            number: 6, title: "Cost",
+            claim: """
+                Inception-ResNet-v1 costs about what Inception-v3 costs and Inception-ResNet-v2 about what \
+                Inception-v4 costs, yet Inception-v4 was "significantly slower in practice" (more layers).
+                """,
+            judgements: pairs.compactMap { pair in
+                guard let pure = inputs.costs[pair.pure.label], let residual = inputs.costs[pair.residual.label]
+                else { return nil }
+                return VerdictRules.cost(subject: "\(pair.pure.label) vs \(pair.residual.label)",
+                                         ratio: CostRatio(pure: pure, residual: residual),
+                                         slowerClaim: pair.pure.settings.model.model == .inceptionV4)
+            },
+            caveats: [
+                """
+                Multiply-adds are counted for the configured width and input, not the full-size networks \
+                (full size: IR-v2 paper layout ÷ v4 = 0.76, released IR-v2 ÷ v4 = 1.07).
+                """,
+                """
+                Time per step is measured on this project's CPU engine with the thread counts in the table; \
+                the paper's are GPU times.
+                """,
+            ])
     }
 }
