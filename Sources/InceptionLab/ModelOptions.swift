@@ -1,7 +1,7 @@
 import ArgumentParser
 import Models
 
-/// The options that shape one member of the model family (architecture.md §5), shared by every command that
+/// The options that shape one member of the model family (docs/models.md#configurations), shared by every command that
 /// builds a network; the command itself names the model (`summary MODEL`, `train --model MODEL`) and gives the
 /// defaults for the input (full size for `summary`, the dataset's for `train`).
 struct ModelOptions: ParsableArguments {

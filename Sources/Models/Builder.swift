@@ -18,7 +18,7 @@ struct LayoutError: Error, CustomStringConvertible {
 /// settings, the network's one `Workspace` and the one generator every weight is drawn from, in build order (so a
 /// seed fixes all weights).
 ///
-/// Notation (architecture.md §1): `unit(n, k, stride:, padding:)` is `C(n, k, s, P)`, `seq` is `[x → y]`,
+/// Notation (docs/models.md#building-blocks): `unit(n, k, stride:, padding:)` is `C(n, k, s, P)`, `seq` is `[x → y]`,
 /// `concat` is `a ‖ b ‖ …`, `residual` is `Res(F, s, relu)`, `maxPool` is `MP`, `avgPool` is `AP`.
 final class Builder {
     let width: Double

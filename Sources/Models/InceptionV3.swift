@@ -1,6 +1,6 @@
 import Engine
 
-/// Inception-v3 without its auxiliary head (architecture.md §3), 299×299×3 → 1000: 23,834,568 parameters.
+/// Inception-v3 without its auxiliary head (docs/models.md#inception-v3), 299×299×3 → 1000: 23,834,568 parameters.
 ///
 /// stem (v3) → 35×35×192 → A ×3 → 288 → reduction → 17×17×768 → B ×4 → reduction → 8×8×1280 → C ×2 → 2048.
 enum InceptionV3 {

@@ -25,7 +25,7 @@ public struct ResidualScales: Codable, Hashable, Sendable, CustomStringConvertib
     public var description: String { "\(a),\(b),\(c)" }
 }
 
-/// One member of the model family of architecture.md §5: which network, how wide, how deep, on what images.
+/// One member of the model family (docs/models.md#configurations): which network, how wide, how deep, on what images.
 ///
 /// Residual scales: a residual network built without explicit scales gets `ModelName.defaultResidualScales`
 /// (0.17 / 0.10 / 0.20 for `inception-resnet-v2` as in the public code, 1.0 for the other two). The initialiser

@@ -1,4 +1,4 @@
-/// The five networks of architecture.md §3, by their command-line and configuration names.
+/// The five networks of docs/models.md#the-networks, by their command-line and configuration names.
 public enum ModelName: String, CaseIterable, Codable, Hashable, Sendable, CustomStringConvertible {
     /// Inception-v3 without the auxiliary head (23,834,568 parameters at full size).
     case inceptionV3 = "inception-v3"
@@ -60,7 +60,7 @@ public enum ModelName: String, CaseIterable, Codable, Hashable, Sendable, Custom
     }
 
     /// Channels of the first 35×35 grid (the paper stem's output width, before any width multiplier), which the
-    /// compact stem reproduces (architecture.md §2).
+    /// compact stem reproduces (docs/models.md#stems).
     public var stemChannels: Int {
         switch self {
         case .inceptionV3, .inceptionResNetV2: 192
@@ -70,7 +70,7 @@ public enum ModelName: String, CaseIterable, Codable, Hashable, Sendable, Custom
     }
 }
 
-/// The layers from the input image to the first grid (architecture.md §2).
+/// The layers from the input image to the first grid (docs/models.md#stems).
 public enum Stem: String, CaseIterable, Codable, Hashable, Sendable, CustomStringConvertible {
     /// The stem the model's paper uses (v3, v4 or v1 stem): 299×299 → 35×35.
     case paper

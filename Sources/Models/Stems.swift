@@ -1,6 +1,6 @@
 import Engine
 
-/// The stems of architecture.md §2: the layers from the input image to the first (35×35 at 299) grid.
+/// The stems of docs/models.md#stems: the layers from the input image to the first (35×35 at 299) grid.
 enum Stems {
     /// The stem `config` asks for: the model's paper stem, or the compact stem ending at the same width.
     static func stem(_ config: ModelConfig, _ b: Builder) -> Recipe {

@@ -4,8 +4,8 @@ import Models
 /// network is.
 ///
 /// timm's `inception_v4` and `inception_resnet_v2` are ports of TF-slim's networks, layer for layer the
-/// `inception-v4` and `inception-resnet-v2` of architecture.md (same widths, BatchNorm eps 0.001, average pools
-/// that exclude padding, the same concatenation order). Only the names differ, and they differ by prefix: our
+/// `inception-v4` and `inception-resnet-v2` of docs/models.md#the-networks (same widths, BatchNorm eps 0.001, average
+/// pools that exclude padding, the same concatenation order). Only the names differ, and they differ by prefix: our
 /// path `inception_a1.branch1.0.conv.weight` is timm's `features.6.branch1.0.conv.weight`. A naming is a list of
 /// prefix renames; the first that matches a path replaces its prefix, and its inner renames apply to the rest.
 /// The last path component is then renamed the PyTorch way (`gamma` → `weight`, `beta` → `bias`,

@@ -1,9 +1,9 @@
 import Models
 
-/// One finding of architecture.md §7 as an experiment tests it: the paper's claim, the rule, the judgement of
+/// One finding of docs/reports.md#the-findings as an experiment tests it: the paper's claim, the rule, the judgement of
 /// each comparison, the verdict and its caveats. A `Sendable` value.
 public struct Finding: Sendable, Equatable, Encodable {
-    /// The finding's number in architecture.md §7 (1–6).
+    /// The finding's number in docs/reports.md#the-findings (1–6).
     public var number: Int
     /// A short title.
     public var title: String

@@ -17,7 +17,7 @@ public enum PrimaryMetric: String, Sendable, Equatable, CaseIterable, Encodable 
 /// A finding's claim as a statistical test, declared in the experiment's spec before its runs (`hypotheses:`,
 /// format in Experiments/README.md) or taken from `Hypothesis.defaults`. A `Sendable` value.
 public struct Hypothesis: Sendable, Equatable, Encodable {
-    /// The finding's number in architecture.md §7 (1–5; a spec's key `finding1`, …).
+    /// The finding's number in docs/reports.md#the-findings (1–5; a spec's key `finding1`, …).
     public var finding: Int
     /// What is compared per run.
     public var metric: PrimaryMetric

@@ -2,7 +2,7 @@ import Models
 
 /// The comparisons the paper makes between configurations of an experiment.
 public enum Pairs {
-    /// The residual partners of each pure network (architecture.md §7, finding 1): Inception-v3 with
+    /// The residual partners of each pure network (finding 1 of docs/reports.md#the-findings): Inception-v3 with
     /// Inception-ResNet-v1, Inception-v4 with both layouts of Inception-ResNet-v2.
     public static let residualPartners: [ModelName: [ModelName]] = [
         .inceptionV3: [.inceptionResNetV1],

@@ -10,7 +10,7 @@ public enum Remedy: String, Sendable, CaseIterable {
     /// He et al.'s two-phase training: a warm-up at a low rate, then the high rate (finding 4).
     case warmup = "warm-up"
 
-    /// The finding of architecture.md §7 whose claim covers the remedy.
+    /// The finding of docs/reports.md#the-findings whose claim covers the remedy.
     public var finding: Int { self == .warmup ? 4 : 3 }
 
     /// The configuration settings (exact dotted paths) the remedy changes.

@@ -41,8 +41,8 @@ public struct RunCount: Sendable, Equatable {
     var text: String { "\(unstable)/\(runs)" }
 }
 
-/// The verdict rules, one function per finding of architecture.md §7, each over plain numbers so that tests can
-/// build cases that pass, fail and are inconclusive. The report prints `VerdictRules.descriptions` verbatim.
+/// The verdict rules, one function per finding of docs/reports.md#the-findings, each over plain numbers so that
+/// tests can build cases that pass, fail and are inconclusive. The report prints `VerdictRules.descriptions` verbatim.
 public enum VerdictRules {
     /// The minimum number of seeds per configuration for a comparison of means (Welch's test needs a variance).
     public static let minimumSeeds = 2

@@ -1,7 +1,7 @@
 import Engine
 
-/// Statistics of one activation tensor, for the paper's instability finding (architecture.md §7.3: the last
-/// layer before average pooling "died", producing only zeros).
+/// Statistics of one activation tensor, for the paper's instability finding (finding 3 of
+/// docs/reports.md#the-findings: the last layer before average pooling "died", producing only zeros).
 public struct ActivationProbe: Sendable, Hashable, Codable {
     /// Fraction of channels whose every value over the batch is ≤ 0 (after a ReLU: only zeros).
     public var deadChannelFraction: Double

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// `rate(step) = warmupRate` for `step < warmupSteps`; afterwards
 /// `base · decay^floor(epoch / decayEpochs)` with `epoch = step / stepsPerEpoch` (the paper: 0.045, ×0.94 every
-/// 2 epochs; architecture.md §6). Steps count from 0.
+/// 2 epochs; docs/training.md#recipe). Steps count from 0.
 public struct LearningRateSchedule: Sendable, Hashable, Codable {
     public var base: Double
     public var decay: Double

@@ -7,8 +7,8 @@ import Models
 /// residual-scaling fields at their defaults, see `ModelConfig`) is what the results database stores and hashes into
 /// the run's identity.
 ///
-/// Defaults follow the paper's recipe where it gives one (architecture.md §6: RMSProp ρ 0.9, μ 0.9, ε 1.0, learning
-/// rate 0.045 decayed ×0.94 every 2 epochs, dropout keep 0.8) and are marked *not in the paper* otherwise.
+/// Defaults follow the paper's recipe where it gives one (docs/training.md#recipe: RMSProp ρ 0.9, μ 0.9, ε 1.0,
+/// learning rate 0.045 decayed ×0.94 every 2 epochs, dropout keep 0.8) and are marked *not in the paper* otherwise.
 /// Thread counts are not part of it: they change only the last bits of sums and are recorded with the run's
 /// environment instead.
 public struct TrainingConfig: Codable, Hashable, Sendable {

@@ -113,7 +113,7 @@ struct LayerGradientTests {
         for (name, error) in errors { #expect(error < 1e-2, "gradient of \(name): relative error \(error)") }
     }
 
-    /// A conv unit: convolution without bias → BatchNorm → ReLU (architecture.md §1 `C`).
+    /// A conv unit: convolution without bias → BatchNorm → ReLU (`C` of docs/models.md#building-blocks).
     func unit(_ input: Shape, _ out: Int, _ k: (Int, Int), stride: Int = 1, padding: Padding = .same,
               seed: UInt64) -> Sequential {
         let c = conv(input, out, k, stride: stride, padding: padding, seed: seed)

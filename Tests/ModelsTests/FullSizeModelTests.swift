@@ -2,7 +2,7 @@ import Engine
 import Models
 import Testing
 
-/// The oracles of architecture.md §4 at 299×299×3, 1000 classes, paper stem. Each model is built once (weights
+/// The oracles of docs/models.md#full-size at 299×299×3, 1000 classes, paper stem. Each model is built once (weights
 /// and gradients: up to 447 MB) and checked for parameters, MACs and the grid after the stem and each reduction.
 @Suite("Full-size networks against the contract")
 struct FullSizeModelTests {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("The scaled family: reference points, small grids, determinism")
 struct ScaledFamilyTests {
-    /// architecture.md §5: compact stem, 32×32×1, 10 classes, default repeats.
+    /// docs/models.md#the-scaled-family: compact stem, 32×32×1, 10 classes, default repeats.
     @Test("reference parameter counts", arguments: [
         (ModelName.inceptionV4, 0.125, 645_942), (.inceptionV4, 0.25, 2_564_226),
         (.inceptionResNetV2Paper, 0.125, 476_438), (.inceptionResNetV2Paper, 0.25, 1_886_226),

@@ -26,7 +26,7 @@ public protocol Layer: AnyObject {
     /// Parameters and state buffers of this layer itself, not of its children.
     var ownParameters: [Parameter] { get }
     /// Multiply-adds per image of this layer itself (convolutions and fully connected layers only, as
-    /// architecture.md §1 counts them).
+    /// docs/models.md#counting-parameters-and-multiply-adds counts them).
     var ownMACs: Int { get }
 }
 

@@ -18,7 +18,7 @@ public struct Shape: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "\(height)×\(width)×\(channels)" }
 }
 
-/// Spatial padding of a convolution or pooling window (architecture.md §1).
+/// Spatial padding of a convolution or pooling window (docs/models.md#windows-and-padding).
 public enum Padding: String, Sendable, Codable {
     /// No padding: `out = floor((in − k) / s) + 1`.
     case valid

@@ -6,8 +6,8 @@ public struct Window: Hashable, Sendable {
     public let input: Shape
     public let outputHeight, outputWidth: Int
 
-    /// The window of architecture.md §1: VALID gives `floor((in − k)/s) + 1`; SAME is stride 1 only and pads
-    /// `k/2` on each side.
+    /// The window of docs/models.md#windows-and-padding: VALID gives `floor((in − k)/s) + 1`; SAME is stride 1
+    /// only and pads `k/2` on each side.
     public init(input: Shape, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding) {
         self.input = input
         self.kernelHeight = kernelHeight

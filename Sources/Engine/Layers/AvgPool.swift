@@ -1,4 +1,4 @@
-/// Average pooling, 3×3 stride 1 SAME with the padding excluded from the mean (architecture.md §1 `AP`,
+/// Average pooling, 3×3 stride 1 SAME with the padding excluded from the mean (`AP` of docs/models.md#building-blocks,
 /// TensorFlow's semantics): each output is the mean of the input pixels its window actually covers.
 public final class AvgPool: Layer {
     public let inputShape: Shape

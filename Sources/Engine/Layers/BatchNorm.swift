@@ -4,7 +4,8 @@
 ///
 /// Training uses the batch statistics (biased variance for normalising) and updates the moving statistics as
 /// `moving = decay · moving + (1 − decay) · batch`, with the unbiased variance `M/(M−1)·var` as TensorFlow does;
-/// inference uses the moving statistics. `epsilon` is added to the variance (0.001, architecture.md §1).
+/// inference uses the moving statistics. `epsilon` is added to the variance (0.001 in the conv unit `C` of
+/// docs/models.md#building-blocks).
 ///
 /// Kernels run over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
 /// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) that run on two threads when

@@ -1,4 +1,4 @@
-/// Max pooling, 3×3 stride 2 VALID in every model (architecture.md §1 `MP`); any window works.
+/// Max pooling, 3×3 stride 2 VALID in every model (`MP` of docs/models.md#building-blocks); any window works.
 /// Forward records the batch-relative input pixel of each output's maximum; backward routes the gradient there.
 public final class MaxPool: Layer {
     public let inputShape: Shape

@@ -1,4 +1,4 @@
-/// The residual merge of the Inception-ResNet blocks, `Res(F, s, relu)` of architecture.md §1:
+/// The residual merge of the Inception-ResNet blocks, `Res(F, s, relu)` of docs/models.md#residual-scaling:
 /// `y = x + s · L(F(x))`, then ReLU if `relu`, where `L` is a 1×1 convolution with bias that expands `F`'s
 /// output back to the input width. No BatchNorm on the sum. With a learned scale `γ` (`ChannelScale`: LayerScale
 /// or ReZero) the merge is `y = x + s · γ ⊙ L(F(x))`.

@@ -1,11 +1,11 @@
-/// RMSProp with TensorFlow's semantics (`tf.train.RMSPropOptimizer`, architecture.md §6), per element:
+/// RMSProp with TensorFlow's semantics (`tf.train.RMSPropOptimizer`), per element:
 ///
 ///     ms  = ρ·ms + (1 − ρ)·g²            (ms starts at 1, not 0)
 ///     mom = μ·mom + lr·g / √(ms + ε)      (ε inside the square root; the learning rate folded into mom)
 ///     w  -= mom
 ///
-/// The paper's recipe: ρ = 0.9, μ = 0.9, ε = 1.0. `lr` is the step's rate times the parameter's
-/// `learningRateMultiplier`.
+/// The paper's recipe (docs/training.md#recipe): ρ = 0.9, ε = 1.0, and its public code's μ = 0.9. `lr` is the
+/// step's rate times the parameter's `learningRateMultiplier`.
 public final class RMSProp: Optimizer {
     public let parameters: [Parameter]
     public let decay, momentum, epsilon: Float
