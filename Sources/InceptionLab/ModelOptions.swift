@@ -16,8 +16,7 @@ struct ModelOptions: ParsableArguments {
         var stem = fallback.stem
     }
 
-    @Option(help: ArgumentHelp("Width multiplier α in (0, 1]; every channel count c becomes max(1, floor(c·α + 0.5)) "
-                  + "(default: \(fallback.width))."))
+    @Option(help: "Width multiplier α in (0, 1]; every channel count c becomes max(1, floor(c·α + 0.5)) (default: \(fallback.width)).")
     var width: Double?
 
     @Option(help: "Repeats of the A, B and C blocks as a,b,c (default: the published network's).")
@@ -42,8 +41,7 @@ struct ModelOptions: ParsableArguments {
     var dropoutKeep: Double?
 
     @Option(name: [.customLong("bn-decay"), .customLong("batch-norm-decay")],
-            help: ArgumentHelp("BatchNorm moving-average decay (default: \(fallback.batchNormDecay), for short CPU runs; "
-                + "TensorFlow uses 0.9997)."))
+            help: "BatchNorm moving-average decay (default: \(fallback.batchNormDecay), for short CPU runs; TensorFlow uses 0.9997).")
     var batchNormDecay: Double?
 
     @Flag(inversion: .prefixedNo,
@@ -83,19 +81,18 @@ struct ModelOptions: ParsableArguments {
             let s = try Self.list(text, of: Double.self, option: "--scales", example: "0.1,0.1,0.1")
             return ResidualScales(s[0], s[1], s[2])
         }
-        var c = ModelConfig(model: model, repeats: repeats, stem: stem ?? defaults.stem,
-                            inputSize: input ?? defaults.input, inputChannels: channels ?? defaults.channels,
-                            classes: classes ?? defaults.classes, residualScales: scales,
-                            residualScaleInit: residualScaleInit)
-        c.width = width ?? c.width
-        c.dropoutKeep = dropoutKeep ?? c.dropoutKeep
-        c.batchNormDecay = batchNormDecay ?? c.batchNormDecay
-        c.prePoolBatchNorm = prePoolBatchNorm ?? c.prePoolBatchNorm
-        c.residualScaleMode = residualScaleMode ?? c.residualScaleMode
-        c.residualBranchInitScale = residualBranchInitScale ?? c.residualBranchInitScale
-        c.residualBranchLearningRateMultiplier = residualBranchLearningRateMultiplier
-            ?? c.residualBranchLearningRateMultiplier
-        return c
+        let fallback = ModelConfig(model: model)
+        return ModelConfig(model: model, width: width ?? fallback.width, repeats: repeats,
+                           stem: stem ?? defaults.stem, inputSize: input ?? defaults.input,
+                           inputChannels: channels ?? defaults.channels, classes: classes ?? defaults.classes,
+                           residualScales: scales, dropoutKeep: dropoutKeep ?? fallback.dropoutKeep,
+                           batchNormDecay: batchNormDecay ?? fallback.batchNormDecay,
+                           prePoolBatchNorm: prePoolBatchNorm ?? fallback.prePoolBatchNorm,
+                           residualScaleMode: residualScaleMode ?? fallback.residualScaleMode,
+                           residualScaleInit: residualScaleInit,
+                           residualBranchInitScale: residualBranchInitScale ?? fallback.residualBranchInitScale,
+                           residualBranchLearningRateMultiplier: residualBranchLearningRateMultiplier
+                               ?? fallback.residualBranchLearningRateMultiplier)
     }
 
     /// Three comma-separated numbers, or a `ValidationError` naming the option.

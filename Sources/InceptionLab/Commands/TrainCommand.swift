@@ -31,8 +31,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The network.") var model: ModelName
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
 
-    @Option(help: ArgumentHelp("fashion-mnist (Debian's dataset-fashion-mnist), mnist or cifar10 (with --data-dir), synthetic "
-                  + "(default: \(fallback.data.name))."))
+    @Option(help: "fashion-mnist (Debian's dataset-fashion-mnist), mnist or cifar10 (with --data-dir), synthetic (default: \(fallback.data.name)).")
     var dataset: String?
     @Option(help: "Directory of the dataset's files.") var dataDir: String?
     @Option(help: "Training images held out for validation (default 5000).") var validation: Int?
@@ -52,8 +51,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate (default: \(fallback.learningRate)).") var lr: Double?
     @Option(help: "Staircase decay factor (default: \(fallback.learningRateDecay)).") var lrDecay: Double?
     @Option(help: "Epochs between decays (default: \(fallback.learningRateDecayEpochs)).") var lrDecayEpochs: Double?
-    @Option(help: ArgumentHelp("Steps of the low-rate warm-up phase, He et al.'s two-phase training (default: "
-                  + "\(fallback.warmupSteps))."))
+    @Option(help: "Steps of the low-rate warm-up phase, He et al.'s two-phase training (default: \(fallback.warmupSteps)).")
     var warmupSteps: Int?
     @Option(help: "Learning rate during warm-up (default: \(fallback.warmupLearningRate)).") var warmupLr: Double?
     @Option(help: "Momentum of RMSProp or SGD (default: \(fallback.momentum)).") var momentum: Double?
@@ -69,11 +67,9 @@ struct TrainCommand: ParsableCommand {
                                + "batches (N forward passes per evaluation; default: off).", valueName: "N"))
     var bnRecompute: Int?
     @Option(help: "Checkpoint every N steps (default: \(fallback.checkpointEvery)).") var checkpointEvery: Int?
-    @Option(help: ArgumentHelp("Fraction of dead pre-pool channels that counts as dead (default: "
-                  + "\(fallback.deadChannelThreshold))."))
+    @Option(help: "Fraction of dead pre-pool channels that counts as dead (default: \(fallback.deadChannelThreshold)).")
     var deadThreshold: Double?
-    @Option(help: ArgumentHelp("Consecutive dead probes before the run is marked as having died (default: "
-                  + "\(fallback.deadPatience))."))
+    @Option(help: "Consecutive dead probes before the run is marked as having died (default: \(fallback.deadPatience)).")
     var deadPatience: Int?
     @Option(help: "Seed of weights, dropout and data order (default: \(fallback.seed)).") var seed: UInt64?
 
