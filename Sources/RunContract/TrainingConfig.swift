@@ -80,6 +80,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         public var validationCount: Int?
         /// Zero pixels added on each side (2 turns 28×28 into 32×32). *Not in the paper.*
         public var pad: Int = 2
+        /// How pixels are scaled (`Normalization`).
         public var normalization = Normalization.standardized
         /// Random-crop padding in pixels for training batches (0: off). *Not in the paper.*
         public var cropPadding: Int = 0
