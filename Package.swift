@@ -39,42 +39,47 @@ let package = Package(
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),
         .target(name: "ResultsStore", dependencies: ["CSQLite"]),
-        .target(name: "Training", dependencies: ["Engine", "Models", "Datasets"], swiftSettings: optimizedInDebug),
+        // The run contract between training and reports: the training configuration (its defaults and closed sets)
+        // and the metric names.
+        .target(name: "RunContract", dependencies: ["Models"]),
+        .target(name: "Training", dependencies: ["Engine", "Models", "Datasets", "RunContract"],
+                swiftSettings: optimizedInDebug),
         // TensorBoard event files written by hand: CRC-32C, TFRecord framing, the few protobuf fields of `Event`.
         .target(name: "TensorBoard"),
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Reports",
-                                               "Yams", "TensorBoard"]),
+                                               "RunContract", "Yams", "TensorBoard"]),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         // Student t, Welch's test, TOST, non-inferiority, power and bootstrap intervals for the reports' verdicts.
         .target(name: "Statistics", dependencies: ["Engine"]),
-        .target(name: "Reports", dependencies: ["ResultsStore", "Models", "Statistics", "Yams"]),
+        .target(name: "Reports", dependencies: ["ResultsStore", "Models", "RunContract", "Statistics", "Yams"]),
         .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: optimizedInDebug),
         .target(name: "Pretrained", dependencies: ["Engine", "Models", "Imaging"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "InceptionLab",
             dependencies: [
-                "Engine", "Models", "Datasets", "Training", "ResultsStore", "Runner", "Benchmarks", "Reports",
-                "Pretrained", "TensorBoard",
+                "Engine", "Models", "Datasets", "RunContract", "Training", "ResultsStore", "Runner", "Benchmarks",
+                "Reports", "Pretrained", "TensorBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: optimizedInDebug),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
-        .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: optimizedInDebug),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "RunContract"], swiftSettings: optimizedInDebug),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),
         .testTarget(name: "ResultsStoreTests", dependencies: ["ResultsStore"]),
-        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "ResultsStore", "Training", "TensorBoard"]),
+        .testTarget(name: "InceptionLabTests", dependencies: ["InceptionLab", "Models", "ResultsStore", "RunContract",
+                                                              "Training", "TensorBoard"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models", "Statistics"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ResultsStore", "Models", "RunContract", "Statistics"]),
         .testTarget(name: "PretrainedTests", dependencies: ["Pretrained", "Models", "Engine", "Imaging", "CTestImageWriters"],
                     resources: [.copy("Fixtures")], swiftSettings: optimizedInDebug),
         // JPEG and PNG encoders for the tests to write their own image files.
         .target(name: "CTestImageWriters", dependencies: ["CJPEG", "CPNG"], path: "Tests/CTestImageWriters"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CTestImageWriters"],
                     swiftSettings: optimizedInDebug),
-        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Training", "ResultsStore", "Datasets", "Models",
-                                                        "Reports", "TensorBoard", "Engine"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "RunContract", "Training", "ResultsStore", "Datasets",
+                                                        "Models", "Reports", "TensorBoard", "Engine"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Engine
+import Foundation
 
 extension Backend: ExpressibleByArgument {}
 
@@ -20,8 +21,30 @@ struct ComputeOptions: ParsableArguments {
 
     /// Selects the backend and its threads for this process.
     func apply() {
-        Backend.select(backend ?? Backend.preferred)
+        Backend.select(chosenBackend)
         if let threads { BLASThreads.set(threads) }
+    }
+
+    /// Selects the backend and the threads of one of `workers` processes sharing these options
+    /// (`threads(sharedAmong:)`) for this process.
+    func apply(sharedAmong workers: Int) {
+        Backend.select(chosenBackend)
+        BLASThreads.set(threads(sharedAmong: workers))
+    }
+
+    /// The options of one of `workers` worker processes sharing these: the backend chosen here, so that every
+    /// worker computes alike, and its share of the threads.
+    func arguments(sharedAmong workers: Int) -> [String] {
+        ["--backend", chosenBackend.rawValue, "--threads", String(threads(sharedAmong: workers))]
+    }
+
+    /// The backend given, or the preferred one.
+    private var chosenBackend: Backend { backend ?? Backend.preferred }
+
+    /// The threads of one of `workers` processes: the given total (default: the number of cores) divided among
+    /// them, at least 1.
+    private func threads(sharedAmong workers: Int) -> Int {
+        max(1, (threads ?? ProcessInfo.processInfo.activeProcessorCount) / workers)
     }
 
     /// `backend onednn (oneDNN 2.6.3 isa=…), 2 threads`: what the process computes with, for the commands' output.

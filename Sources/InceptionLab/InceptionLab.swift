@@ -5,9 +5,9 @@ struct InceptionLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inception-lab",
         abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.",
-        subcommands: [ListModels.self, Summary.self, TrainCommand.self, PlanCommand.self, RunCommand.self,
+        subcommands: [ModelsCommand.self, SummaryCommand.self, TrainCommand.self, PlanCommand.self, RunCommand.self,
                       SubmitCommand.self, MergeCommand.self, StatusCommand.self, ReportCommand.self, RunsCommand.self,
                       ShowCommand.self, MetricsCommand.self, SQLCommand.self, CompareCommand.self,
-                      TensorBoardCommand.self, Forward.self, BenchCommand.self, ExportCommand.self, PredictCommand.self,
-                      EvaluateCommand.self])
+                      TensorBoardCommand.self, ForwardCommand.self, BenchCommand.self, ExportCommand.self,
+                      PredictCommand.self, EvaluateCommand.self])
 }

@@ -26,11 +26,6 @@ public final class Model {
     /// (`residualScaleMode` layerscale or rezero; empty lists otherwise).
     public let learnedScales: [[Parameter]]
 
-    /// Metric names of the mean `|γ|` over the learned residual scales of the A, B and C stages (every channel
-    /// of every block of the stage; dimensionless, the fixed scale `s` not included), recorded by the trainer.
-    public static let learnedScaleMetrics = ["learned_scale_a_mean_abs", "learned_scale_b_mean_abs",
-                                             "learned_scale_c_mean_abs"]
-
     /// An activation of the root that a trainer can read after a forward pass with `activation(_:)`.
     public struct Probe: Hashable, Sendable {
         /// Name of the top-level block whose output this is.

@@ -1,3 +1,4 @@
+import RunContract
 import Statistics
 
 /// The charts of a report: which metric against which axis, with titles and units, and the CSV each is drawn

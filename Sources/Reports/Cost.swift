@@ -1,4 +1,5 @@
 import Models
+import RunContract
 
 /// What one configuration's network costs: counted parameters and multiply-adds, and measured time per step.
 /// A `Sendable` value.

@@ -1,3 +1,4 @@
+import RunContract
 /// The area under a configuration's validation top-1 error curve: one number for "how low, how early".
 /// A `Sendable` value.
 public struct ErrorArea: Sendable, Equatable, Encodable {

@@ -1,4 +1,5 @@
 import ResultsStore
+import RunContract
 
 /// One run of an experiment as the report reads it from the database. A `Sendable` value.
 public struct RunRecord: Sendable {

@@ -1,3 +1,4 @@
+import RunContract
 /// Everything a report shows about an experiment, computed from its runs alone: what ran, curves, training
 /// speed, final quality, instability, cost and the findings' verdicts. A `Sendable` value; `Encodable` as the
 /// `--format json` output. Errors are fractions, times seconds, everything ordered deterministically.

@@ -1,3 +1,4 @@
+import RunContract
 /// The end-of-training errors of one configuration across seeds. A `Sendable` value.
 ///
 /// Diverged runs are left out (their last values describe a broken network, not a trained one) and counted in

@@ -1,4 +1,5 @@
 import Models
+import RunContract
 
 /// One finding of docs/reports.md#the-findings as an experiment tests it: the paper's claim, the rule, the judgement of
 /// each comparison, the verdict and its caveats. A `Sendable` value.

@@ -1,3 +1,4 @@
+import RunContract
 /// How one configuration's runs fared against the instability of finding 3: runs that died or diverged, when,
 /// and the probes of the last pre-pool layer and the residual stream. A `Sendable` value.
 public struct Instability: Sendable, Equatable, Encodable {

@@ -1,3 +1,4 @@
+import RunContract
 import Statistics
 
 /// report.md: the verdicts, what was run, one section per finding with its evidence and caveats, then the

@@ -1,3 +1,4 @@
+import RunContract
 /// Where a run's validation top-1 error first reached a target. A `Sendable` value.
 public struct TargetCrossing: Sendable, Equatable {
     /// The optimizer step of the first evaluation at or below the target.

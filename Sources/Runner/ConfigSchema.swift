@@ -1,6 +1,6 @@
 import Datasets
 import Models
-import Training
+import RunContract
 
 /// The fields an experiment spec may set in a run configuration: exactly `TrainingConfig`'s, by the names its
 /// JSON uses (`learningRate`, `model.width`, `data.pad`, …), taken from an encoded configuration so the two
@@ -64,7 +64,7 @@ enum ConfigSchema {
         "model.residualScaleMode": ResidualScaleMode.allCases.map(\.rawValue),
         "optimizer": TrainingConfig.OptimizerKind.allCases.map(\.rawValue),
         "data.name": DatasetSpec.names,
-        "data.normalization": ["standardized", "unit", "symmetric"],
+        "data.normalization": TrainingConfig.Normalization.allCases.map(\.rawValue),
     ]
 
     /// Whether a grid may vary `path`: a field of the configuration, and not part of a budget (vary `budget` as a

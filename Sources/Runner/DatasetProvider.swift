@@ -1,5 +1,5 @@
 import Datasets
-import Training
+import RunContract
 
 /// Loads each dataset a sweep uses once and hands out the loaded copy afterwards (Fashion-MNIST takes about a
 /// second to decompress). Tests may substitute their own data for a dataset name.

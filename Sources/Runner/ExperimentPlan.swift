@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Models
 import ResultsStore
+import RunContract
 import Training
 
 /// The runs a spec expands to, each checked as `inception-lab train` would check it, with the model's input,

@@ -1,5 +1,5 @@
 import ResultsStore
-import Training
+import RunContract
 
 /// One run an experiment expands to, checked and ready to queue. A `Sendable` value.
 public struct PlannedRun: Sendable {

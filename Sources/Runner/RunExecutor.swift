@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import ResultsStore
+import RunContract
 import TensorBoard
 import Training
 

@@ -1,5 +1,6 @@
 import Foundation
 import ResultsStore
+import RunContract
 import Training
 
 /// Works through one experiment's queue in the results database until nothing is left or a stop is requested.

@@ -2,27 +2,22 @@ import Datasets
 import Engine
 import Foundation
 import Models
+import RunContract
 
 /// Trains one configuration on one dataset: the loop, the schedule, evaluation, instability probes, divergence
 /// and death detection, checkpoints and resume.
 ///
-/// Metric names (all recorded by step, see `TrainingObserver`):
-/// - every `logEvery` steps: `train_loss`, `train_top1_error` (of the batch, in [0, 1]), `learning_rate`,
-///   `grad_norm` (global, before clipping), `step_time` (seconds, mean over the interval), `images_per_second`,
-///   `epoch`, and the probes `prepool_dead_fraction`, `prepool_zero_fraction`, `prepool_rms`, `max_activation`,
-///   `stage_<a|b|c>_rms` (RMS of each stage's output: the residual stream in residual models), and with learned
-///   residual scales `Model.learnedScaleMetrics` (mean |γ| of each stage);
-/// - every `evaluateEvery` steps and at the end: `val_loss`, `val_top1_error`, `val_top5_error`;
-/// - at the end of a finished run: `test_loss`, `test_top1_error`, `test_top5_error`.
+/// Metrics (all recorded by step, see `TrainingObserver`; names and units in `Metric`):
+/// - every `logEvery` steps: the training loss and error, learning rate, gradient norm, step time, images/s,
+///   epoch, and the probes of the pre-pool layer, of each stage's output (the residual stream in residual models)
+///   and, with learned residual scales, of those scales;
+/// - every `evaluateEvery` steps and at the end: `Metric.validation`;
+/// - at the end of a finished run: `Metric.test`.
 ///
 /// Determinism: the data order and augmentation are functions of (seed, epoch, position), the weights and dropout
 /// masks of seeded generators, so a run resumed from a checkpoint records exactly the metrics (timings aside) of
 /// one never interrupted.
 public final class Trainer {
-    /// The metrics that measure the machine rather than the training: two executions of one run record the same
-    /// values of every other metric, and different values of these.
-    public static let timingMetrics: Set<String> = ["step_time", "images_per_second"]
-
     public let config: TrainingConfig
     public let model: Model
     public let stepsPerEpoch: Int
@@ -90,9 +85,9 @@ public final class Trainer {
         let (training, held) = try dataset.train.split(
             validationCount: config.validationImages(outOf: dataset.train.count), seed: 0x5EED)
         let normalization: Normalization = switch data.normalization {
-        case "unit": .unitRange
-        case "symmetric": .symmetricRange
-        default: .standardized(over: training)
+        case .standardized: .standardized(over: training)
+        case .unit: .unitRange
+        case .symmetric: .symmetricRange
         }
         let pre = Preprocessing(pad: data.pad, normalization: normalization, cropPadding: data.cropPadding,
                                 horizontalFlip: data.flip)
@@ -155,7 +150,8 @@ public final class Trainer {
                          error: 1 - Double(result.top1Correct) / Double(config.batchSize))
 
             if !result.isFinite || !norm.isFinite {
-                last = ["train_loss": result.loss, "grad_norm": norm, "learning_rate": rate, "epoch": epoch]
+                last = [Metric.trainLoss: result.loss, Metric.gradientNorm: norm, Metric.learningRate: rate,
+                        Metric.epoch: epoch]
                 observer.record(step: step, wallTime: wallTime, metrics: last)
                 observer.event(step: step, kind: "diverged",
                                message: "non-finite \(result.isFinite ? "gradient norm" : "loss") at step \(step)")
@@ -164,16 +160,16 @@ public final class Trainer {
             if step % config.logEvery == 0 || step == totalSteps {
                 let imagesPerSecond = Double(interval.steps * config.batchSize) / interval.seconds
                 last = probes().merging([
-                    "train_loss": interval.loss / Double(interval.steps),
-                    "train_top1_error": interval.error / Double(interval.steps),
-                    "learning_rate": rate, "grad_norm": norm, "epoch": epoch,
-                    "step_time": interval.seconds / Double(interval.steps), "images_per_second": imagesPerSecond,
+                    Metric.trainLoss: interval.loss / Double(interval.steps),
+                    Metric.trainTop1: interval.error / Double(interval.steps),
+                    Metric.learningRate: rate, Metric.gradientNorm: norm, Metric.epoch: epoch,
+                    Metric.stepTime: interval.seconds / Double(interval.steps), Metric.imagesPerSecond: imagesPerSecond,
                 ]) { a, _ in a }
                 observer.record(step: step, wallTime: wallTime, metrics: last)
-                detectDeath(deadFraction: last["prepool_dead_fraction"] ?? 0)
+                detectDeath(deadFraction: last[Metric.prepoolDeadFraction] ?? 0)
                 observer.progress(TrainingProgress(
-                    step: step, totalSteps: totalSteps, epoch: epoch, loss: last["train_loss"]!,
-                    error: last["train_top1_error"]!, imagesPerSecond: imagesPerSecond,
+                    step: step, totalSteps: totalSteps, epoch: epoch, loss: last[Metric.trainLoss]!,
+                    error: last[Metric.trainTop1]!, imagesPerSecond: imagesPerSecond,
                     secondsRemaining: Double(totalSteps - step) * interval.seconds / Double(interval.steps)))
                 interval = Interval()
             }
@@ -182,12 +178,12 @@ public final class Trainer {
                 recomputeBatchNormStatistics(batches: batches)
             }
             if step % config.evaluateEvery == 0 || step == totalSteps {
-                let metrics = evaluate(validation, prefix: "val")
+                let metrics = evaluate(validation, names: Metric.validation)
                 observer.record(step: step, wallTime: wallTime, metrics: metrics)
                 last.merge(metrics) { _, b in b }
             }
             if step == totalSteps {
-                let metrics = evaluate(test, prefix: "test")
+                let metrics = evaluate(test, names: Metric.test)
                 observer.record(step: step, wallTime: wallTime, metrics: metrics)
                 last.merge(metrics) { _, b in b }
             }
@@ -248,7 +244,7 @@ public final class Trainer {
     /// Loss, top-1 and top-5 error of the whole split in inference mode (moving BatchNorm statistics, no dropout).
     /// Images with a non-finite logit count as wrong (`ClassRank`), the loss is then NaN (stored as NULL), and a
     /// `non-finite` event says so: a network that has blown up never scores well.
-    private func evaluate(_ split: BatchLoader, prefix: String) -> [String: Double] {
+    private func evaluate(_ split: BatchLoader, names: Metric.Evaluation) -> [String: Double] {
         var loader = split
         loader.position = BatchPosition(epoch: 0, batch: 0)
         var seen = 0, loss = 0.0, top1 = 0, top5 = 0, finite = true
@@ -267,27 +263,27 @@ public final class Trainer {
             finite = finite && r.isFinite
         }
         if !finite {
-            observer.event(step: step, kind: "non-finite", message: "\(prefix) evaluation at step \(step): non-finite "
-                           + "logits; those images count as wrong and \(prefix)_loss is not recorded")
+            observer.event(step: step, kind: "non-finite", message: "\(names.split) evaluation at step \(step): "
+                           + "non-finite logits; those images count as wrong and \(names.loss) is not recorded")
         }
-        return ["\(prefix)_loss": loss / Double(seen),
-                "\(prefix)_top1_error": 1 - Double(top1) / Double(seen),
-                "\(prefix)_top5_error": 1 - Double(top5) / Double(seen)]
+        return [names.loss: loss / Double(seen),
+                names.top1: 1 - Double(top1) / Double(seen),
+                names.top5: 1 - Double(top5) / Double(seen)]
     }
 
     /// Instability probes on the activations of the last training forward pass.
     private func probes() -> [String: Double] {
         let prepool = ActivationProbe(model.activation(model.prePool))
-        var metrics = ["prepool_dead_fraction": prepool.deadChannelFraction,
-                       "prepool_zero_fraction": prepool.zeroFraction, "prepool_rms": prepool.rms]
+        var metrics = [Metric.prepoolDeadFraction: prepool.deadChannelFraction,
+                       Metric.prepoolZeroFraction: prepool.zeroFraction, Metric.prepoolRMS: prepool.rms]
         var largest = prepool.maxAbs
-        for (stage, probe) in zip(["a", "b", "c"], model.stageOutputs) {
+        for (name, probe) in zip(Metric.stageRMS, model.stageOutputs) {
             let p = ActivationProbe(model.activation(probe))
-            metrics["stage_\(stage)_rms"] = p.rms
+            metrics[name] = p.rms
             largest = max(largest, p.maxAbs)
         }
-        metrics["max_activation"] = largest
-        for (name, scales) in zip(Model.learnedScaleMetrics, model.learnedScales) where !scales.isEmpty {
+        metrics[Metric.maxActivation] = largest
+        for (name, scales) in zip(Metric.learnedScale, model.learnedScales) where !scales.isEmpty {
             let values = scales.flatMap { Array($0.value) }
             metrics[name] = values.reduce(0) { $0 + Double(abs($1)) } / Double(values.count)
         }

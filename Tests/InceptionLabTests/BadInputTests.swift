@@ -78,6 +78,20 @@ struct BadInputTests {
     }
 
     @Test(arguments: [
+        (["--model", "inception-v5"], "Error: The value 'inception-v5' is invalid for '--model <model>'. Please "
+            + "provide one of 'inception-v3', 'inception-v4', 'inception-resnet-v1', 'inception-resnet-v2-paper' or "
+            + "'inception-resnet-v2'."),
+        (["--normalization", "none"], "Error: The value 'none' is invalid for '--normalization <normalization>'. "
+            + "Please provide one of 'standardized', 'unit' or 'symmetric'."),
+    ])
+    func trainRefusesANameOutsideItsClosedSetListingTheNames(options: [String], message: String) throws {
+        let scratch = try Scratch()
+        let finished = try inceptionLab(tinyTraining + ["--steps", "1", "--db", scratch.db] + options, in: scratch.url)
+        expectRefusal(finished, status: 64, message)
+        #expect(!FileManager.default.fileExists(atPath: scratch.db), "a run was created: \(finished.output)")
+    }
+
+    @Test(arguments: [
         (tinySpec("batchSize: 100000", "data: {name: synthetic}"),
          "spec.yaml: grid point the base configuration: invalid setting batch: expected at most 5400 images"),
         (tinySpec("data: {name: synthetic, validationCount: 70000}"),
@@ -86,6 +100,8 @@ struct BadInputTests {
         (tinySpec("learningRate: .nan"), "spec.yaml: base.learningRate: expected a finite number; found .nan"),
         (tinySpec("learningRate: 0.1", "learningRate: 0.2"),
          "spec.yaml: base.learningRate: given twice (line 6); give each field once"),
+        (tinySpec("data: {name: synthetic, normalization: none}"),
+         "spec.yaml: base.data.normalization: expected one of standardized, unit, symmetric; found text 'none'"),
     ])
     func runRefusesABadSpecBeforeStartingWorkers(spec: String, message: String) throws {
         let scratch = try Scratch()

@@ -1,7 +1,7 @@
 import Foundation
 import ResultsStore
+import RunContract
 import Testing
-import Training
 
 /// Whether a Slurm controller answers here; the end-to-end test needs one (`.ci/run` starts a one-node cluster).
 private let slurmAnswers: Bool = {
@@ -174,7 +174,7 @@ struct SlurmEndToEndTests {
     func metrics(_ path: String) throws -> [String: Double?] {
         let rows = try ResultsReader(path: path).query("""
             SELECT r.run_key, m.name, m.step, m.value FROM metrics AS m JOIN runs AS r ON r.id = m.run_id
-            """).rows.filter { !Trainer.timingMetrics.contains($0[1].string!) }
+            """).rows.filter { !Metric.timing.contains($0[1].string!) }
         return Dictionary(uniqueKeysWithValues: rows.map { ("\($0[0].string!) \($0[1].string!) \($0[2].int!)", $0[3].double) })
     }
 

@@ -1,3 +1,4 @@
+import RunContract
 import Testing
 @testable import Reports
 

@@ -1,5 +1,6 @@
 import Foundation
 import ResultsStore
+import RunContract
 @testable import Reports
 
 /// One run a test puts in the database, with curves built from known formulas.

@@ -1,4 +1,5 @@
 import ResultsStore
+import RunContract
 import Testing
 @testable import Reports
 

@@ -1,8 +1,8 @@
 import Foundation
 import ResultsStore
+import RunContract
 import Runner
 import Testing
-import Training
 
 /// The residual-scaling fields of the run configuration in specs, and the identity of the runs recorded before
 /// they existed.

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import RunContract
 import Testing
 import Training
 
@@ -37,7 +38,7 @@ struct LearnedScaleTrainingTests {
         #expect(second.status == .finished && second.step == 12)
         #expect(interrupted.deterministicMetrics == straight.deterministicMetrics)
 
-        for name in Model.learnedScaleMetrics {
+        for name in Metric.learnedScale {
             let series = try #require(straight.metrics[name])
             #expect(series.keys.sorted() == [2, 4, 6, 8, 10, 12])
             #expect(series.values.allSatisfy { $0.isFinite && abs($0 - initial) > 1e-6 },
@@ -50,7 +51,7 @@ struct LearnedScaleTrainingTests {
         let observer = RecordingObserver()
         _ = try Trainer(config: TrainerTests.config(steps: 2), dataset: TrainerTests.dataset, checkpoint: nil,
                         observer: observer).run(resume: false)
-        #expect(Model.learnedScaleMetrics.allSatisfy { observer.metrics[$0] == nil })
+        #expect(Metric.learnedScale.allSatisfy { observer.metrics[$0] == nil })
         #expect(observer.metrics["prepool_dead_fraction"] != nil)
     }
 }

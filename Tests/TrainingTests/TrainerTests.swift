@@ -2,6 +2,7 @@ import Datasets
 import Engine
 import Foundation
 import Models
+import RunContract
 import Testing
 import Training
 

@@ -7,7 +7,7 @@ import Pretrained
 /// The options of the commands that classify images with published weights (`predict`, `evaluate`).
 struct ClassifierOptions: ParsableArguments {
     @Option(help: "The network: inception-v4 or inception-resnet-v2 (the networks timm ships weights for).")
-    var model: String
+    var model: ModelName
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Models
 import Pretrained
+import RunContract
 import Training
 
 /// `inception-lab export CHECKPOINT --out FILE`: writes the weights of a training checkpoint as a timm state dict.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ResultsStore
-import Training
+import RunContract
 
 /// `inception-lab merge SHARD… [--into PATH]`: folds shard databases into the main one.
 struct MergeCommand: ParsableCommand {
@@ -19,7 +19,7 @@ struct MergeCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Shard databases, such as results/shards/EXPERIMENT/*.sqlite.", valueName: "shard"))
     var shards: [String]
-    @Option(help: ArgumentHelp("The main results database.", valueName: "path")) var into = "results/lab.sqlite"
+    @Option(help: ArgumentHelp("The main results database.", valueName: "path")) var into = DatabaseOption.defaultPath
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("give the shard databases to merge") }
@@ -31,7 +31,7 @@ struct MergeCommand: ParsableCommand {
         var counts: [ShardRunMerge.Action: Int] = [:]
         for shard in shards {
             do {
-                for run in try store.merge(shard: shard, timing: Trainer.timingMetrics) {
+                for run in try store.merge(shard: shard, timing: Metric.timing) {
                     counts[run.action, default: 0] += 1
                     let before = run.databaseStatus.map { " (the database had it \($0.rawValue))" } ?? ""
                     print("\(shard): run \(run.name) (\(run.runKey)) \(run.shardStatus.rawValue) at step "

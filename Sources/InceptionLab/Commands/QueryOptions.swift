@@ -2,25 +2,6 @@ import ArgumentParser
 import Foundation
 import ResultsStore
 
-/// `--db PATH`: the results database a query command reads, shared by `runs`, `show`, `metrics`, `sql` and
-/// `compare`.
-struct DatabaseOption: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp("The results database.", valueName: "path"))
-    var path = "results/lab.sqlite"
-
-    /// Opens the database read-only (migrating an older schema first). A missing file is reported as such (with
-    /// how to create one) rather than as SQLite's "unable to open database file".
-    func openReader() throws -> ResultsReader {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw QueryError("""
-                no results database at \(path); create one by training or running an experiment \
-                (`inception-lab train …` or `inception-lab run SPEC`), or pass --db PATH
-                """)
-        }
-        return try ResultsReader.migratingIfNeeded(path: path)
-    }
-}
-
 /// `--text` (the default), `--csv` or `--json`: how a command that prints one table prints it.
 struct OutputFormatOptions: ParsableArguments {
     @Flag(help: "Output format: an aligned text table, CSV (RFC 4180) or a JSON array of objects.")

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Engine
 import Foundation
 import ResultsStore
+import RunContract
 import Runner
 import Training
 
@@ -23,8 +23,7 @@ struct RunCommand: ParsableCommand {
             """)
 
     @OptionGroup var experiment: ExperimentArguments
-    static let defaultDatabase = "results/lab.sqlite"
-    @Option(help: "The results database.") var db = RunCommand.defaultDatabase
+    @OptionGroup var database: DatabaseOption
     @Option(help: "Worker processes, each claiming runs from the queue.") var workers = 1
     /// The backend, recorded in each run's environment, and the threads of the matrix products in total, shared
     /// among the workers (default: the number of cores).
@@ -55,11 +54,11 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let datasets = DatasetProvider()
         let plan = try experiment.plan(datasets: datasets)
-        let store = try ResultsStore(path: db)
+        let store = try ResultsStore(path: database.path)
         let selection = try RunSelection(shard: shard, runKey: runKey)
         let (experimentID, insertions) = try plan.insert(into: store, selection: selection)
         let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
-                             checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: db), datasets: datasets,
+                             checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: database.path), datasets: datasets,
                              tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
         queue.staleThreshold = staleAfter
         if selection != .all { queue.runIDs = insertions.map(\.id) }
@@ -67,7 +66,7 @@ struct RunCommand: ParsableCommand {
         if !worker {
             let new = insertions.filter(\.inserted).count
             let selected = selection == .all ? "" : ", \(insertions.count) selected"
-            say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database \(db)")
+            say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database \(database.path)")
             if retryFailed {
                 for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
             }
@@ -78,18 +77,15 @@ struct RunCommand: ParsableCommand {
 
         let stop = StopFlag()
         stop.installSignalHandlers()
-        let total = compute.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let backend = compute.backend ?? Backend.preferred
         if workers > 1 {
-            let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", db, "--backend", backend.rawValue, "--threads",
-                                              String(max(1, total / workers)), "--stale-after", String(staleAfter),
-                                              "--worker"] + selectionArguments
+            let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", database.path]
+                                              + compute.arguments(sharedAmong: workers)
+                                              + ["--stale-after", String(staleAfter), "--worker"] + selectionArguments
                                               + (tensorboard.map { ["--tensorboard", $0] } ?? []),
                                   count: workers)
             try pool.run(stop: stop)
         } else {
-            Backend.select(backend)
-            BLASThreads.set(total)
+            compute.apply(sharedAmong: 1)
             work(queue, stop: stop, log: log)
         }
         if !worker { try printCounts(experiment: plan.spec.name, stopped: stop.isSet) }
@@ -115,7 +111,8 @@ struct RunCommand: ParsableCommand {
         queue.onReport = { report in
             display?.finish()
             let outcome = report.outcome
-            let final = outcome.flatMap { $0.finalMetrics["val_top1_error"] }.map { String(format: ", val_top1_error %.2f%%", 100 * $0) } ?? ""
+            let final = outcome.flatMap { $0.finalMetrics[Metric.validationTop1] }
+                .map { String(format: ", \(Metric.validationTop1) %.2f%%", 100 * $0) } ?? ""
             let died = outcome?.diedAtStep.map { ", died at step \($0)" } ?? ""
             let error = report.error.map { ": \($0)" } ?? ""
             say("\(log)run \(report.run.id) \(report.run.name): \(report.status)"
@@ -130,15 +127,15 @@ struct RunCommand: ParsableCommand {
     /// Prints how many of the experiment's runs are in each state; exits with status 1 when any failed, saying so
     /// in the last line.
     private func printCounts(experiment name: String, stopped: Bool) throws {
-        let reader = try ResultsReader(path: db)
+        let reader = try ResultsReader(path: database.path)
         let counts = try reader.statusCounts(experiment: name)
         say(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
         if stopped { say("stopped; run the same command again to resume") }
         let failed = try reader.runs(RunFilter(status: .failed, experiment: name)).rows.compactMap { $0[0].int }
         if !failed.isEmpty {
-            let database = db == Self.defaultDatabase ? "" : " --db \(db)"
+            let option = database.path == DatabaseOption.defaultPath ? "" : " --db \(database.path)"
             say("\(failed.count) run(s) failed (\(failed.map { "run \($0)" }.joined(separator: ", "))): "
-                + "`inception-lab show ID\(database)` gives the error; fix its cause, then run again with --retry-failed")
+                + "`inception-lab show ID\(option)` gives the error; fix its cause, then run again with --retry-failed")
             throw ExitCode.failure
         }
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import ResultsStore
+import RunContract
 import Runner
-import Training
 
 /// `inception-lab status [SPEC] [--db PATH]`: runs by state, the runs in progress with their progress, and the
 /// time the unfinished runs still need; for a spec submitted to a cluster, its shards not merged yet and its
@@ -52,7 +52,7 @@ struct StatusCommand: ParsableCommand {
                         }
                         continue
                     }
-                    for run in try store.merge(shard: shard.path, timing: Trainer.timingMetrics, dryRun: true)
+                    for run in try store.merge(shard: shard.path, timing: Metric.timing, dryRun: true)
                     where run.action != .unchanged {
                         lines.append("  \(file): run \(run.name) \(run.shardStatus.rawValue) at step \(run.shardStep), "
                                      + (run.databaseStatus.map { "\($0.rawValue) in the database" } ?? "not in the database"))

@@ -15,11 +15,13 @@ struct SubmitCommand: ParsableCommand {
             results/slurm/EXPERIMENT/array.sbatch and submits it. Each task writes its run to its own database, \
             results/shards/EXPERIMENT/RUN_KEY.sqlite, checkpoints beside it, and resumes when requeued. Collect the \
             results with `inception-lab merge results/shards/EXPERIMENT/*.sqlite`; `inception-lab status SPEC` \
-            shows the tasks and the shards not merged yet. See docs/cluster.md.
+            shows the tasks and the shards not merged yet. The shards and Slurm files go beside --db. See \
+            docs/cluster.md.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
-    @Option(help: "The main results database; the shards and Slurm files go beside it.") var db = "results/lab.sqlite"
+    /// The main results database; the shards and Slurm files go beside it.
+    @OptionGroup var database: DatabaseOption
     @Flag(help: "Submit to Slurm with sbatch (the only scheduler supported).") var slurm = false
     @Flag(help: "Print the sbatch script; write and submit nothing.") var dryRun = false
     @Option(help: "CPUs per task, and so OpenBLAS threads per run.") var cpusPerTask = 1
@@ -45,11 +47,11 @@ struct SubmitCommand: ParsableCommand {
 
     func run() throws {
         let plan = try experiment.plan()
-        let layout = ShardLayout(experiment: plan.spec.name, databasePath: db)
+        let layout = ShardLayout(experiment: plan.spec.name, databasePath: database.path)
         let done = try finishedRunKeys(layout)
         let todo = plan.runs.filter { !done.contains($0.runKey) }
         guard !todo.isEmpty else {
-            print("experiment \(plan.spec.name): all \(plan.runs.count) runs finished (in \(db) or their shards); "
+            print("experiment \(plan.spec.name): all \(plan.runs.count) runs finished (in \(database.path) or their shards); "
                   + "nothing to submit")
             return
         }
@@ -91,7 +93,7 @@ struct SubmitCommand: ParsableCommand {
     /// The run keys that reached their end (finished or diverged) in the main database or in their own shard.
     private func finishedRunKeys(_ layout: ShardLayout) throws -> Set<String> {
         var keys = Set<String>()
-        let databases = (FileManager.default.fileExists(atPath: db) ? [db] : []) + layout.shards().map(\.path)
+        let databases = (FileManager.default.fileExists(atPath: database.path) ? [database.path] : []) + layout.shards().map(\.path)
         for path in databases {
             _ = try ResultsStore(path: path)   // migrated first, as for any reader
             for row in try ResultsReader(path: path).query("SELECT run_key, status FROM runs").rows

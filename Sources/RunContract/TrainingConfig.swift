@@ -1,4 +1,3 @@
-import Datasets
 import Foundation
 import Models
 
@@ -7,13 +6,28 @@ import Models
 /// residual-scaling fields at their defaults, see `ModelConfig`) is what the results database stores and hashes into
 /// the run's identity.
 ///
-/// Defaults follow the paper's recipe where it gives one (docs/training.md#recipe: RMSProp ρ 0.9, μ 0.9, ε 1.0,
-/// learning rate 0.045 decayed ×0.94 every 2 epochs, dropout keep 0.8) and are marked *not in the paper* otherwise.
+/// Each default below is the only copy of it: `train`'s options fall back to it, an experiment spec's runs start
+/// from it, and decoding gives it to every field a stored configuration lacks (one written before the field
+/// existed), so that reports read old runs as they ran.
+///
+/// Defaults follow the paper's recipe where it gives one (docs/training.md#recipe: RMSProp ρ 0.9, ε 1.0, learning
+/// rate 0.045 decayed ×0.94 every 2 epochs, dropout keep 0.8; momentum 0.9 from its public code) and are marked
+/// *not in the paper* otherwise.
 /// Thread counts are not part of it: they change only the last bits of sums and are recorded with the run's
 /// environment instead.
 public struct TrainingConfig: Codable, Hashable, Sendable {
     public enum OptimizerKind: String, Codable, Hashable, Sendable, CaseIterable {
         case rmsprop, sgd
+    }
+
+    /// How pixels are scaled before they enter the network.
+    public enum Normalization: String, Codable, Hashable, Sendable, CaseIterable {
+        /// Per-channel mean and standard deviation of the training split (after the validation hold-out).
+        case standardized
+        /// Pixel values in [0, 1].
+        case unit
+        /// Pixel values in [−1, 1].
+        case symmetric
     }
 
     /// How long a run trains: whole or fractional epochs of the training split, or a number of steps.
@@ -67,14 +81,29 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         public var validationCount: Int?
         /// Zero pixels added on each side (2 turns 28×28 into 32×32). *Not in the paper.*
         public var pad: Int = 2
-        /// `standardized` (per-channel mean/std of the training split), `unit` ([0, 1]) or `symmetric` ([−1, 1]).
-        public var normalization: String = "standardized"
+        /// How pixels are scaled (`Normalization`).
+        public var normalization = Normalization.standardized
         /// Random-crop padding in pixels for training batches (0: off). *Not in the paper.*
         public var cropPadding: Int = 0
         /// Random horizontal flips of training images. *Not in the paper.*
         public var flip: Bool = false
 
         public init() {}
+
+        /// Decodes the fields present; the others keep their defaults.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func decode<T: Decodable>(_ field: WritableKeyPath<Data, T>, _ key: CodingKeys) throws {
+                if let value = try c.decodeIfPresent(T.self, forKey: key) { self[keyPath: field] = value }
+            }
+            try decode(\.name, .name)
+            try decode(\.directory, .directory)
+            try decode(\.validationCount, .validationCount)
+            try decode(\.pad, .pad)
+            try decode(\.normalization, .normalization)
+            try decode(\.cropPadding, .cropPadding)
+            try decode(\.flip, .flip)
+        }
     }
 
     public var model: ModelConfig
@@ -121,6 +150,37 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
 
     public init(model: ModelConfig) { self.model = model }
 
+    /// Decodes `model` (required) and the fields present; the others keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(ModelConfig.self, forKey: .model))
+        func decode<T: Decodable>(_ field: WritableKeyPath<TrainingConfig, T>, _ key: CodingKeys) throws {
+            if let value = try c.decodeIfPresent(T.self, forKey: key) { self[keyPath: field] = value }
+        }
+        try decode(\.data, .data)
+        try decode(\.optimizer, .optimizer)
+        try decode(\.learningRate, .learningRate)
+        try decode(\.learningRateDecay, .learningRateDecay)
+        try decode(\.learningRateDecayEpochs, .learningRateDecayEpochs)
+        try decode(\.warmupSteps, .warmupSteps)
+        try decode(\.warmupLearningRate, .warmupLearningRate)
+        try decode(\.momentum, .momentum)
+        try decode(\.rmspropDecay, .rmspropDecay)
+        try decode(\.rmspropEpsilon, .rmspropEpsilon)
+        try decode(\.labelSmoothing, .labelSmoothing)
+        try decode(\.gradientClip, .gradientClip)
+        try decode(\.weightDecay, .weightDecay)
+        try decode(\.batchSize, .batchSize)
+        try decode(\.budget, .budget)
+        try decode(\.logEvery, .logEvery)
+        try decode(\.evaluateEvery, .evaluateEvery)
+        try decode(\.batchNormRecomputeBatches, .batchNormRecomputeBatches)
+        try decode(\.checkpointEvery, .checkpointEvery)
+        try decode(\.deadChannelThreshold, .deadChannelThreshold)
+        try decode(\.deadPatience, .deadPatience)
+        try decode(\.seed, .seed)
+    }
+
     /// Refuses settings that cannot run, naming the field.
     public func validate() throws {
         try model.validate()
@@ -145,30 +205,9 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try require(deadPatience >= 1, "dead-patience", "at least 1")
         try require(batchNormRecomputeBatches.map { $0 >= 1 } ?? true, "bn-recompute", "at least 1 batch")
         try require(data.pad >= 0 && data.cropPadding >= 0, "pad/crop", "zero or more pixels")
-        try require(["standardized", "unit", "symmetric"].contains(data.normalization), "normalization",
-                    "one of standardized, unit, symmetric")
         switch budget {
         case .epochs(let e): try require(e > 0, "epochs", "a positive number of epochs")
         case .steps(let s): try require(s > 0, "steps", "a positive number of steps")
-        }
-    }
-
-    /// Refuses splits `dataset` cannot give: no image left to validate on, fewer training images than one batch,
-    /// an empty test split. Checked before a run is created (by `train`, by an experiment plan and by `Trainer`),
-    /// so that no run is recorded that cannot take a step.
-    public func validate(for dataset: LoadedDataset) throws {
-        let total = dataset.train.count, held = validationImages(outOf: total)
-        guard (1..<total).contains(held) else {
-            throw TrainingError.invalidSetting(field: "validation", expected: total < 2
-                ? "a dataset of at least 2 training images to hold some out for validation; it has \(total)"
-                : "between 1 and \(total - 1) images held out of the \(total) training images; found \(held)")
-        }
-        guard batchSize <= total - held else {
-            throw TrainingError.invalidSetting(field: "batch", expected: "at most \(total - held) images, the training "
-                + "split (\(total) training images less \(held) held out for validation); found \(batchSize)")
-        }
-        guard dataset.test.count > 0 else {
-            throw TrainingError.invalidSetting(field: "data", expected: "a dataset with test images; it has none")
         }
     }
 

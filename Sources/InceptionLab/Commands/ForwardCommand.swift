@@ -5,8 +5,9 @@ import Models
 
 /// `inception-lab forward MODEL …`: builds a network and times inference forward passes on random images in one
 /// of its two forms, reporting images/s and the process's peak resident memory (VmHWM).
-struct Forward: ParsableCommand {
+struct ForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "forward",
         abstract: "Time forward passes of a network on random images and report images/s and peak memory.",
         discussion: """
             Example: inception-lab forward inception-resnet-v2 --batch 16 --threads 2 (full size, 299×299×3 \
@@ -22,8 +23,8 @@ struct Forward: ParsableCommand {
         case training
     }
 
-    @Argument(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: String
+    @Argument(help: "The network.")
+    var model: ModelName
 
     @OptionGroup var options: ModelOptions
 

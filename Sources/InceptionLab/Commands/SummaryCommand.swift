@@ -3,12 +3,13 @@ import Models
 
 /// `inception-lab summary MODEL …`: one row per top-level block (name, output shape, parameters, MACs) and
 /// the totals, for any configuration of the family.
-struct Summary: ParsableCommand {
+struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Show a network block by block: output shape, parameters and multiply-adds per image.")
 
-    @Argument(help: "The network: \(ModelName.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var model: String
+    @Argument(help: "The network.")
+    var model: ModelName
 
     @OptionGroup var options: ModelOptions
 

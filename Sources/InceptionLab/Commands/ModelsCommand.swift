@@ -4,7 +4,7 @@ import Models
 
 /// `inception-lab models`: every network at full size (299×299×3, 1000 classes, paper stem) with its cost,
 /// counted from the built layers.
-struct ListModels: ParsableCommand {
+struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "List the five networks at full size with their parameters and multiply-adds.",
