@@ -321,9 +321,13 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     case primitives
 
     /// The faster algorithm on the oneDNN backend for a convolution over `window` with `outputChannels` outputs,
-    /// as measured on our shapes (docs/performance.md, "oneDNN convolution primitives").
+    /// by shape class, as measured layer by layer on inception-v3 and inception-resnet-v2 at widths 0.125 and 0.25
+    /// (docs/performance.md, "oneDNN convolution primitives against im2col + GEMM"): the primitives for stride-1
+    /// kernels larger than 1×1 (k×k including the first layer: half the time; 1×n and n×1: three quarters) and for
+    /// 1×1 kernels with at most 16 outputs (0.7–0.9 of the time); the GEMMs for other 1×1 kernels (the primitives
+    /// took 1.0–1.6× as long, most on the backward pass) and for stride 2 (1.0–1.6×).
     static func preferred(for window: Window, outputChannels: Int) -> ConvolutionAlgorithm {
-        .primitives
+        window.stride == 1 && (window.taps > 1 || outputChannels <= 16) ? .primitives : .gemm
     }
 
     /// The algorithm forced on the calling task, if any (tests and benchmarks comparing the two).
