@@ -62,8 +62,9 @@ struct ConvolutionPrimitivesTests {
         }
     }
 
-    /// A convolution above `BLASThreads.parallelThreshold` (8×16×16×64×576 = 75 M multiply-adds), so its
-    /// primitives run on two OpenMP threads: the same bits on a fresh layer and on the cached primitives.
+    /// A convolution whose im2col chunk's GEMM is above `BLASThreads.parallelThreshold` (3 images of 16×16 at
+    /// K = 288: 768×96×288 = 21 M multiply-adds), so its primitives run on two OpenMP threads: the same bits on a
+    /// fresh layer and on the cached primitives.
     @Test func twoThreadsGiveTheSameBitsEveryTime() {
         let saved = BLASThreads.count
         BLASThreads.set(2)
@@ -71,10 +72,34 @@ struct ConvolutionPrimitivesTests {
         let run = {
             Backend.withBackend(.onednn) {
                 ConvolutionAlgorithm.withAlgorithm(.primitives) {
-                    Self.pass(input: Shape(16, 16, 64), out: 64, kernel: (3, 3), batch: 8)
+                    Self.pass(input: Shape(16, 16, 32), out: 96, kernel: (3, 3), batch: 8)
                 }
             }
         }
         #expect(run() == run())
+    }
+
+    /// The inference form's convolution (bias and ReLU fused: oneDNN's bias argument and ReLU post-op on the
+    /// primitives, the engine's epilogue on the GEMMs) into a strided channel slice, as a concatenation branch
+    /// writes: the two algorithms agree, and the ReLU clips.
+    @Test(arguments: [(3, 3), (1, 7)])
+    func fusedBiasAndReLU(kernel: (Int, Int)) {
+        var rng = RandomGenerator(seed: 8)
+        let input = Shape(9, 9, 16), batch = 2
+        let conv = Conv2D(input: input, outputChannels: 12, kernel: kernel, workspace: Workspace(), rng: &rng)
+        let scale = (0..<12).map { _ in 0.5 + rng.nextUniform() }, shift = (0..<12).map { _ in rng.nextUniform() - 0.5 }
+        let folded = conv.folded(scale: scale, shift: shift, relu: true, workspace: Workspace())
+        let x = Tensor(shape: input, batch: batch, values: (0..<batch * input.count).map { _ in Float(rng.nextNormal()) })
+        let outputs = ConvolutionAlgorithm.allCases.map { a in
+            let wide = Tensor(shape: Shape(9, 9, 20))
+            let slice = wide.view(batch: batch).channels(5, count: 12)
+            Backend.withBackend(.onednn) {
+                ConvolutionAlgorithm.withAlgorithm(a) { folded.forward(x.view(batch: batch), into: slice, mode: .inference) }
+            }
+            return slice.toArray()
+        }
+        #expect(outputs[1].contains(0) && outputs[1].contains { $0 > 0 }, "the ReLU must clip some values and pass others")
+        let worst = zip(outputs[0], outputs[1]).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
+        #expect(worst < Float(kernel.0 * kernel.1 * 16) * .ulpOfOne, "worst relative difference \(worst)")
     }
 }

@@ -69,7 +69,6 @@ final class ConvolutionPrimitives {
     /// `[kh, kw, cin, cout]`, `scratch` at least `scratchpadBytes`.
     func forward(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias b: UnsafePointer<Float>?,
                  y: UnsafeMutablePointer<Float>, scratch: UnsafeMutableRawPointer) {
-        omp_set_num_threads(Int32(threads))
         set(userWeights, weight)
         forwardWeights?.run(user: userWeights, on: stream)
         set(source, x)
@@ -80,7 +79,7 @@ final class ConvolutionPrimitives {
             set(bias, b)
             args.append((DNNL_ARG_BIAS, bias))
         }
-        forward.run(args, on: stream, scratchpad: scratchpad, scratch)
+        forward.run(args, on: stream, threads: threads, scratchpad: scratchpad, scratch)
     }
 
     /// Creates the backward primitives (once): call before the first `backwardData`/`backwardWeights`, then
@@ -104,7 +103,6 @@ final class ConvolutionPrimitives {
     func backwardData(dy: UnsafePointer<Float>, weight: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
                       scratch: UnsafeMutableRawPointer) {
         guard let (data, _) = backward else { preconditionFailure("prepareBackward before backwardData") }
-        omp_set_num_threads(Int32(threads))
         set(userWeights, weight)
         let weights: dnnl_memory_t?
         if let dataWeights {
@@ -116,20 +114,19 @@ final class ConvolutionPrimitives {
         set(source, dx)
         set(destination, dy)
         data.run([(DNNL_ARG_DIFF_SRC, source), (DNNL_ARG_WEIGHTS, weights), (DNNL_ARG_DIFF_DST, destination)],
-                 on: stream, scratchpad: scratchpad, scratch)
+                 on: stream, threads: threads, scratchpad: scratchpad, scratch)
     }
 
     /// `dw = Σ_batch xᵀ ⊛ dy` (overwrites `dw`, HWIO). Layouts as in `forward`.
     func backwardWeights(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dw: UnsafeMutablePointer<Float>,
                          scratch: UnsafeMutableRawPointer) {
         guard let (_, weights) = backward else { preconditionFailure("prepareBackward before backwardWeights") }
-        omp_set_num_threads(Int32(threads))
         set(source, x)
         set(destination, dy)
         set(userWeights, dw)
         weights.run([(DNNL_ARG_SRC, source), (DNNL_ARG_DIFF_DST, destination),
                      (DNNL_ARG_DIFF_WEIGHTS, weightGradient?.buffer ?? userWeights)],
-                    on: stream, scratchpad: scratchpad, scratch)
+                    on: stream, threads: threads, scratchpad: scratchpad, scratch)
         weightGradient?.run(user: userWeights, on: stream)
     }
 }
@@ -229,9 +226,10 @@ private final class Primitive {
     /// The memory descriptor `what` (a `dnnl_query_*_md`) of this primitive.
     func query(_ what: dnnl_query_t) -> dnnl_memory_desc_t { dnnl_primitive_desc_query_md(descriptor, what, 0).pointee }
 
-    /// Executes with `args` (argument, memory) and the caller's scratch as scratchpad.
-    func run(_ args: [(Int32, dnnl_memory_t?)], on stream: dnnl_stream_t?, scratchpad: dnnl_memory_t?,
+    /// Executes with `args` (argument, memory) on `threads` OpenMP threads, the caller's scratch as scratchpad.
+    func run(_ args: [(Int32, dnnl_memory_t?)], on stream: dnnl_stream_t?, threads: Int, scratchpad: dnnl_memory_t?,
              _ scratch: UnsafeMutableRawPointer) {
+        omp_set_num_threads(Int32(threads))
         var all = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
         if scratchpadBytes > 0 {
             check(dnnl_memory_set_data_handle(scratchpad, scratch), "scratchpad")
@@ -261,6 +259,7 @@ private final class Reorder {
         check(dnnl_memory_create(&owned, &layout, cpuEngine, allocate), "weights buffer")
         buffer = owned
         var pd: dnnl_primitive_desc_t?
+        omp_set_num_threads(1)   // oneDNN's reorder fixes its thread count when it is created
         let status = toBuffer
             ? dnnl_reorder_primitive_desc_create(&pd, &user, cpuEngine, &layout, cpuEngine, nil)
             : dnnl_reorder_primitive_desc_create(&pd, &layout, cpuEngine, &user, cpuEngine, nil)
@@ -282,8 +281,12 @@ private final class Reorder {
         return dnnl_memory_desc_equal(&layout, &md) != 0
     }
 
-    /// Reorders `user` into the buffer or the buffer into `user`, on `stream`.
+    /// Reorders `user` into the buffer or the buffer into `user`, on `stream`, on one thread: a weight tensor is a
+    /// few thousand floats, and on a busy machine a two-thread OpenMP region can wait out a whole time slice at its
+    /// closing barrier (with the reorders on two threads, `bench train --threads 2` inception-v3 w0.125 ran at a
+    /// third of the speed of one thread; reorders of 1,200 floats took up to 48 ms).
     func run(user: dnnl_memory_t?, on stream: dnnl_stream_t?) {
+        omp_set_num_threads(1)
         let (from, to) = toBuffer ? (user, buffer) : (buffer, user)
         let args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]
         check(dnnl_primitive_execute(primitive, stream, 2, args), "weights reorder")

@@ -139,13 +139,18 @@ public final class Conv2D: Layer {
         }
     }
 
+    /// Images per chunk of about 1 MB (262,144 floats) at `floatsPerImage` (at least one; the batch when 0).
+    private static func chunkImages(batch: Int, floatsPerImage: Int) -> Int {
+        floatsPerImage == 0 ? batch : max(1, 262_144 / floatsPerImage)
+    }
+
     /// Calls `body(images, col)` for consecutive chunks of the batch of about 1 MB (262,144 floats) at
     /// `floatsPerImage` (at least one image; the whole batch when 0), with `col` workspace for the chunk's im2col
     /// matrix when `columns`. A chunk's matrix is still in cache when the GEMM reads it: on `bench kernels` this
     /// took the 3×3 and 5×5 forward passes from 63–72 to 94–99 GFLOP/s on one thread.
     private func forEachChunk(batch: Int, floatsPerImage: Int, columns: Bool,
                               _ body: (Range<Int>, UnsafeMutablePointer<Float>?) -> Void) {
-        let chunk = floatsPerImage == 0 ? batch : max(1, 262_144 / floatsPerImage)
+        let chunk = Self.chunkImages(batch: batch, floatsPerImage: floatsPerImage)
         let col = columns ? workspace.floats(min(chunk, batch) * floatsPerImage) : nil
         for first in stride(from: 0, to: batch, by: chunk) { body(first ..< min(first + chunk, batch), col) }
     }
@@ -192,9 +197,15 @@ public final class Conv2D: Layer {
 }
 
 extension Conv2D {
-    /// The primitives for a batch of `batch` images on the threads `BLASThreads` gives this convolution's GEMM.
+    /// The primitives for a batch of `batch` images, on the threads `BLASThreads` gives the GEMM this convolution
+    /// runs on the same chunk of images with im2col (the whole batch for 1×1), so that they open no more two-thread
+    /// OpenMP regions than the GEMMs did. With the whole batch's multiply-adds instead, narrow layers went to two
+    /// threads (a 5×5 6→8 at 15×15 is 17 M), and on the shared machine `bench train --threads 2` inception-v3
+    /// w0.125 fell from 226 to 118 images/s: their calls took 8–16 ms for 0.3 ms of work, waiting at OpenMP
+    /// barriers for a vCPU the scheduler had given away.
     private func primitives(batch: Int) -> ConvolutionPrimitives {
-        let threads = BLASThreads.threads(m: batch * outputShape.pixels, n: outputShape.channels, k: k)
+        let images = isPointwise ? batch : min(batch, Self.chunkImages(batch: batch, floatsPerImage: outputShape.pixels * k))
+        let threads = BLASThreads.threads(m: images * outputShape.pixels, n: outputShape.channels, k: k)
         let key = PrimitivesKey(batch: batch, threads: threads)
         if let made = primitives[key] { return made }
         let made = ConvolutionPrimitives(window: window, outputChannels: outputShape.channels, batch: batch,
