@@ -5,7 +5,7 @@ import CDNNL
 ///
 /// The activations keep the engine's layout (`nhwc` memory descriptors, no reorders). The weights' format is `any`,
 /// so oneDNN picks the blocked layout of its JIT kernels (`brgconv` / `jit:avx512_core` on Zen 4); with plain `hwio`
-/// weights it runs its own im2col + GEMM (`gemm:jit`), which measured 2–4× slower than the engine's on 3×3 and 5×5
+/// weights it runs its own im2col + GEMM (`gemm:jit`), which measured 3–6× slower than the engine's on 3×3 and 5×5
 /// kernels. The weights are reordered into that layout by every forward call (once per training step; a weight
 /// tensor is small next to the multiply-adds of a batch), and the backward-data pass reuses the copy when it wants
 /// the same layout; the weight gradient is reordered back to HWIO.
@@ -283,8 +283,8 @@ private final class Reorder {
 
     /// Reorders `user` into the buffer or the buffer into `user`, on `stream`, on one thread: a weight tensor is a
     /// few thousand floats, and on a busy machine a two-thread OpenMP region can wait out a whole time slice at its
-    /// closing barrier (with the reorders on two threads, `bench train --threads 2` inception-v3 w0.125 ran at a
-    /// third of the speed of one thread; reorders of 1,200 floats took up to 48 ms).
+    /// closing barrier (with the reorders on two threads, reorders of 1,200 floats took up to 48 ms in
+    /// `bench train --threads 2`).
     func run(user: dnnl_memory_t?, on stream: dnnl_stream_t?) {
         omp_set_num_threads(1)
         let (from, to) = toBuffer ? (user, buffer) : (buffer, user)
