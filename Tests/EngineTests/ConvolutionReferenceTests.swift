@@ -2,7 +2,7 @@ import Engine
 import Testing
 
 /// Conv2D against naive loops written straight from the definition, forward and backward, on random shapes, on
-/// every backend.
+/// every compute path (OpenBLAS; oneDNN's GEMMs; oneDNN's convolution primitives).
 @Suite("Conv2D against a naive reference")
 struct ConvolutionReferenceTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -38,9 +38,9 @@ struct ConvolutionReferenceTests {
         Case(input: Shape(6, 9, 3), out: 8, kernel: (1, 7), stride: 1, padding: .same, bias: false),
     ]
 
-    @Test(arguments: cases, Backend.allCases)
-    func matchesNaiveLoops(_ t: Case, on backend: Backend) {
-        Backend.withBackend(backend) { check(t) }
+    @Test(arguments: cases, ComputePath.allCases)
+    func matchesNaiveLoops(_ t: Case, on path: ComputePath) {
+        path.run { check(t) }
     }
 
     func check(_ t: Case) {

@@ -16,7 +16,7 @@ import Testing
 /// `|analytic − numeric| / max(|analytic|, |numeric|, floor)`; below 1e-2 separates a correct gradient (measured
 /// ≲ 3e-3) from a wrong one (a missing term, or a factor off by ≳ 5 %, on derivatives of order 0.1–20).
 ///
-/// `verify` checks the layer on every `Backend`.
+/// `verify` checks the layer on every `ComputePath`.
 struct GradientCheck {
     var h: Float = 1e-3
     var tolerance = 1e-2
@@ -76,11 +76,11 @@ struct GradientCheck {
         }
     }
 
-    /// Expects every relative error below the tolerance, with the products run by each backend in turn.
+    /// Expects every relative error below the tolerance, with the products run by each compute path in turn.
     func verify(_ layer: any Layer, inputScale: Float = 1, sourceLocation: SourceLocation = #_sourceLocation) {
-        for backend in Backend.allCases {
-            for (name, error) in Backend.withBackend(backend, { errors(of: layer, inputScale: inputScale) }) {
-                #expect(error < tolerance, "\(backend): gradient of \(name): relative error \(error)",
+        for path in ComputePath.allCases {
+            for (name, error) in path.run({ errors(of: layer, inputScale: inputScale) }) {
+                #expect(error < tolerance, "\(path): gradient of \(name): relative error \(error)",
                         sourceLocation: sourceLocation)
             }
         }

@@ -43,24 +43,26 @@ struct TrainingTests {
         }
     }
 
-    @Test(arguments: Backend.allCases)
-    func overfitsThirtyTwoSamples(on backend: Backend) {
-        let losses = Backend.withBackend(backend) { train(steps: 300, seed: 1) }
+    @Test(arguments: ComputePath.allCases)
+    func overfitsThirtyTwoSamples(on path: ComputePath) {
+        let losses = path.run { train(steps: 300, seed: 1) }
         #expect(losses[0] > 1.2)   // ln 4 ≈ 1.386 at the start
         #expect(losses.suffix(10).max()! < 0.05, "final losses \(losses.suffix(10))")
     }
 
-    @Test(arguments: Backend.allCases)
-    func sameSeedGivesBitIdenticalLosses(on backend: Backend) {
-        Backend.withBackend(backend) {
+    @Test(arguments: ComputePath.allCases)
+    func sameSeedGivesBitIdenticalLosses(on path: ComputePath) {
+        path.run {
             #expect(train(steps: 20, seed: 7, keep: 0.8) == train(steps: 20, seed: 7, keep: 0.8))
             #expect(train(steps: 5, seed: 7, keep: 0.8) != train(steps: 5, seed: 8, keep: 0.8))
         }
     }
 
-    /// The backends sum in other orders: the same training agrees to float rounding, not bit for bit.
-    @Test func backendsAgreeToRounding() {
-        let losses = Backend.allCases.map { b in Backend.withBackend(b) { train(steps: 5, seed: 7) } }
-        for (a, b) in zip(losses[0], losses[1]) { #expect(abs(a - b) <= 1e-4 * max(1, abs(a)), "losses \(a) and \(b)") }
+    /// The backends and algorithms sum in other orders: the same training agrees to float rounding, not bit for bit.
+    @Test func computePathsAgreeToRounding() {
+        let losses = ComputePath.allCases.map { p in p.run { train(steps: 5, seed: 7) } }
+        for other in losses.dropFirst() {
+            for (a, b) in zip(losses[0], other) { #expect(abs(a - b) <= 1e-4 * max(1, abs(a)), "losses \(a) and \(b)") }
+        }
     }
 }

@@ -11,6 +11,11 @@ import CKernels
 /// folds it back with col2im. With at most 4 input channels (a network's first layer) forward and `dW` run the
 /// direct C kernels of `CKernels` instead. `y`, `x` and `dx` may all be strided slices.
 ///
+/// On the oneDNN backend a convolution may instead run oneDNN's convolution primitives
+/// (`ConvolutionAlgorithm.preferred` says which, by shape): created on first use for each batch size and thread
+/// count and kept by the layer, over the same NHWC tensors; strided views are copied to and from dense workspace
+/// around the call, since oneDNN's fast kernels need dense NHWC.
+///
 /// The fused ReLU serves inference (`InferenceNetwork` folds BatchNorm and its ReLU into the convolution before
 /// it); a convolution with it has no backward pass.
 public final class Conv2D: Layer {
@@ -23,6 +28,9 @@ public final class Conv2D: Layer {
     public let relu: Bool
     private let workspace: Workspace
     private var input: TensorView?
+    /// oneDNN's primitives of this convolution, by batch size and thread count (created on first use).
+    private var primitives: [PrimitivesKey: ConvolutionPrimitives] = [:]
+    private struct PrimitivesKey: Hashable { var batch, threads: Int }
 
     /// - Parameters:
     ///   - kernel: (height, width) of the kernel.
@@ -89,8 +97,15 @@ public final class Conv2D: Layer {
                          pad_top: window.padTop, pad_left: window.padLeft)
     }
 
+    /// The algorithm of this convolution on the calling task's backend.
+    private var algorithm: ConvolutionAlgorithm {
+        guard Backend.current == .onednn else { return .gemm }
+        return ConvolutionAlgorithm.forced ?? .preferred(for: window, outputChannels: outputShape.channels)
+    }
+
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         input = x
+        if algorithm == .primitives { return forwardWithPrimitives(x, into: y) }
         let n = outputShape.channels, k = self.k, w = weight.value.baseAddress!
         let viaColumns = !isPointwise && !isDirect
         // Chunks of about 1 MB of im2col matrix; else of output when there is an epilogue (a bias), else the batch.
@@ -124,13 +139,18 @@ public final class Conv2D: Layer {
         }
     }
 
+    /// Images per chunk of about 1 MB (262,144 floats) at `floatsPerImage` (at least one; the batch when 0).
+    private static func chunkImages(batch: Int, floatsPerImage: Int) -> Int {
+        floatsPerImage == 0 ? batch : max(1, 262_144 / floatsPerImage)
+    }
+
     /// Calls `body(images, col)` for consecutive chunks of the batch of about 1 MB (262,144 floats) at
     /// `floatsPerImage` (at least one image; the whole batch when 0), with `col` workspace for the chunk's im2col
     /// matrix when `columns`. A chunk's matrix is still in cache when the GEMM reads it: on `bench kernels` this
     /// took the 3×3 and 5×5 forward passes from 63–72 to 94–99 GFLOP/s on one thread.
     private func forEachChunk(batch: Int, floatsPerImage: Int, columns: Bool,
                               _ body: (Range<Int>, UnsafeMutablePointer<Float>?) -> Void) {
-        let chunk = floatsPerImage == 0 ? batch : max(1, 262_144 / floatsPerImage)
+        let chunk = Self.chunkImages(batch: batch, floatsPerImage: floatsPerImage)
         let col = columns ? workspace.floats(min(chunk, batch) * floatsPerImage) : nil
         for first in stride(from: 0, to: batch, by: chunk) { body(first ..< min(first + chunk, batch), col) }
     }
@@ -141,6 +161,7 @@ public final class Conv2D: Layer {
         let m = dy.rows, n = outputShape.channels, k = self.k
         let w = weight.value.baseAddress!, dw = weight.gradient.baseAddress!
         if let bias { columnSums(dy, into: bias.gradient.baseAddress!) }
+        if algorithm == .primitives { return backwardWithPrimitives(dy, x: x, into: dx, accumulate: accumulate) }
         if isPointwise {
             gemm(transposeA: true, m: k, n: n, k: m, a: x.base, lda: x.pixelStride, b: dy.base, ldb: dy.pixelStride,
                  c: dw, ldc: n)
@@ -171,6 +192,89 @@ public final class Conv2D: Layer {
                 if !accumulate { dxs.zero() }
                 col2im(col, window, into: dxs)
             }
+        }
+    }
+}
+
+extension Conv2D {
+    /// The primitives for a batch of `batch` images, on the threads `BLASThreads` gives the GEMM this convolution
+    /// runs on the same chunk of images with im2col (the whole batch for 1×1), so that they open no more two-thread
+    /// OpenMP regions than the GEMMs did. With the whole batch's multiply-adds instead, narrow layers went to two
+    /// threads (a 5×5 6→8 at 15×15 is 17 M), and on the shared machine `bench train --threads 2` inception-v3
+    /// w0.125 fell from 226 to 118 images/s: their calls took 8–16 ms for 0.3 ms of work, waiting at OpenMP
+    /// barriers for a vCPU the scheduler had given away.
+    private func primitives(batch: Int) -> ConvolutionPrimitives {
+        let images = isPointwise ? batch : min(batch, Self.chunkImages(batch: batch, floatsPerImage: outputShape.pixels * k))
+        let threads = BLASThreads.threads(m: images * outputShape.pixels, n: outputShape.channels, k: k)
+        let key = PrimitivesKey(batch: batch, threads: threads)
+        if let made = primitives[key] { return made }
+        let made = ConvolutionPrimitives(window: window, outputChannels: outputShape.channels, batch: batch,
+                                         bias: bias != nil, relu: relu, threads: threads)
+        primitives[key] = made
+        return made
+    }
+
+    /// Forward through oneDNN's primitive, bias and ReLU included.
+    private func forwardWithPrimitives(_ x: TensorView, into y: TensorView) {
+        let p = primitives(batch: x.batch)
+        withDense([x, y], scratchBytes: p.scratchpadBytes) { dense, scratch in
+            if !x.isContiguous { dense[0].copy(from: x) }
+            p.forward(x: dense[0].base, weight: weight.value.baseAddress!, bias: bias?.value.baseAddress,
+                      y: dense[1].base, scratch: scratch)
+            if !y.isContiguous { y.copy(from: dense[1]) }
+        }
+    }
+
+    /// The weight gradient and, when `dx` is given, the input gradient through oneDNN's primitives (the bias
+    /// gradient is the caller's).
+    private func backwardWithPrimitives(_ dy: TensorView, x: TensorView, into dx: TensorView?, accumulate: Bool) {
+        let p = primitives(batch: x.batch)
+        p.prepareBackward()
+        // The input gradient goes through dense workspace also when it is to be added onto dx.
+        let views = [x, dy] + (dx.map { [$0] } ?? [])
+        withDense(views, staged: accumulate ? [2] : [], scratchBytes: p.scratchpadBytes) { dense, scratch in
+            if !x.isContiguous { dense[0].copy(from: x) }
+            if !dy.isContiguous { dense[1].copy(from: dy) }
+            p.backwardWeights(x: dense[0].base, dy: dense[1].base, dw: weight.gradient.baseAddress!, scratch: scratch)
+            guard let dx else { return }
+            p.backwardData(dy: dense[1].base, weight: weight.value.baseAddress!, dx: dense[2].base, scratch: scratch)
+            if accumulate {
+                dx.add(dense[2])
+            } else if !dx.isContiguous {
+                dx.copy(from: dense[2])
+            }
+        }
+    }
+
+    /// Calls `body(dense, scratch)` with a dense view for each of `views` — the view itself when it is contiguous
+    /// and its index is not in `staged`, else a view of workspace (uninitialised) — and `scratchBytes` of
+    /// 64-byte-aligned workspace for oneDNN's scratchpad. All share this layer's `workspace`.
+    private func withDense(_ views: [TensorView], staged: Set<Int> = [], scratchBytes: Int,
+                           _ body: ([TensorView], UnsafeMutableRawPointer) -> Void) {
+        let copied = views.indices.filter { !views[$0].isContiguous || staged.contains($0) }
+        let scratchFloats = (scratchBytes + 63) / 64 * 16
+        let base = workspace.floats(16 + scratchFloats + copied.reduce(0) { $0 + views[$1].count })
+        let aligned = UnsafeMutableRawPointer(base).alignedUp(toMultipleOf: 64).assumingMemoryBound(to: Float.self)
+        var next = aligned + scratchFloats
+        var dense = views
+        for i in copied {
+            dense[i] = TensorView(base: next, batch: views[i].batch, shape: views[i].shape)
+            next += views[i].count
+        }
+        body(dense, UnsafeMutableRawPointer(aligned))
+    }
+}
+
+extension TensorView {
+    /// Adds the logical elements of `other` (same batch and shape) onto this view's.
+    fileprivate func add(_ other: TensorView) {
+        precondition(other.batch == batch && other.shape == shape, "sum of views of different shapes")
+        let c = shape.channels
+        for r in 0..<rows {
+            let p = pixel(r), q = other.pixel(r)
+            var j = 0
+            while j + 8 <= c { p.setVector(p.vector(at: j) + q.vector(at: j), at: j); j += 8 }
+            while j < c { p[j] += q[j]; j += 1 }
         }
     }
 }
