@@ -5,21 +5,65 @@ import Foundation
 ///
 /// The compiler cannot prove that the pointers of a kernel do not alias, so it does not vectorise loops that
 /// store through one pointer and load through another; kernels spell the vectors out with these helpers.
+/// A kernel writes its formula once, on `Lanes`: `forEachVector(width) { l in q[l] = p[l] * s[l] + t[l] }`
+/// runs it on whole vectors and then once on the row's last, shorter one.
 typealias Vector8 = SIMD8<Float>
 
 /// `max(v, floor)` lane by lane. (The standard library's `pointwiseMax` is not inlined here: it runs as a call per
 /// vector with a lane-by-lane loop, which took 15 % of a training step of inception-v3.)
 @inline(__always) func clamped(_ v: Vector8, below floor: Float) -> Vector8 { v.replacing(with: floor, where: v .< floor) }
 
-extension UnsafePointer<Float> {
-    @inline(__always) func vector(at i: Int) -> Vector8 { UnsafeRawPointer(self + i).loadUnaligned(as: Vector8.self) }
+/// `g` where a ReLU's output `o` is positive and zero elsewhere, the gradient through the ReLU; `g` itself
+/// when `relu` is false.
+@inline(__always) func throughReLU(_ g: Vector8, output o: Vector8, relu: Bool) -> Vector8 {
+    relu ? g.replacing(with: 0, where: o .<= 0) : g
 }
 
-extension UnsafeMutablePointer<Float> {
-    @inline(__always) func vector(at i: Int) -> Vector8 { UnsafeRawPointer(self + i).loadUnaligned(as: Vector8.self) }
-    @inline(__always) func setVector(_ v: Vector8, at i: Int) {
-        UnsafeMutableRawPointer(self + i).storeBytes(of: v, as: Vector8.self)
+/// Up to eight consecutive elements of a row, `start ..< start + count`: a whole vector (`count` 8) or the row's
+/// last, shorter run (`count` 1 to 7).
+///
+/// `pointer[lanes]` reads them as one `SIMD8` (the lanes past `count` read as zero) and `pointer[lanes] = v`
+/// writes the first `count` lanes of `v`, never touching memory past the run. Each lane of a formula on these
+/// vectors computes what the same formula computes on one element (Swift does not contract `a * b + c` to an
+/// FMA), so the shorter run gives the bits a scalar loop would.
+struct Lanes {
+    let start: Int
+    let count: Int
+}
+
+/// Calls `body(lanes)` for `0 ..< width` eight elements at a time, then once for the `width % 8` left, if any.
+/// (Inlined with the literal count 8 on the whole vectors, the run's length check folds away there.)
+@inline(__always) func forEachVector(_ width: Int, _ body: (Lanes) -> Void) {
+    var j = 0
+    while j + 8 <= width {
+        body(Lanes(start: j, count: 8))
+        j += 8
     }
+    if j < width { body(Lanes(start: j, count: width - j)) }
+}
+
+extension UnsafePointer where Pointee: SIMDScalar {
+    @inline(__always) subscript(lanes: Lanes) -> SIMD8<Pointee> { loadLanes(self, lanes) }
+}
+
+extension UnsafeMutablePointer where Pointee: SIMDScalar {
+    @inline(__always) subscript(lanes: Lanes) -> SIMD8<Pointee> {
+        get { loadLanes(UnsafePointer(self), lanes) }
+        nonmutating set {
+            if lanes.count == 8 {
+                UnsafeMutableRawPointer(self + lanes.start).storeBytes(of: newValue, as: SIMD8<Pointee>.self)
+            } else {
+                for i in 0..<lanes.count { self[lanes.start + i] = newValue[i] }
+            }
+        }
+    }
+}
+
+@inline(__always) private func loadLanes<T: SIMDScalar>(_ p: UnsafePointer<T>, _ lanes: Lanes) -> SIMD8<T> {
+    if lanes.count == 8 { return UnsafeRawPointer(p + lanes.start).loadUnaligned(as: SIMD8<T>.self) }
+    var v = SIMD8<T>()
+    for i in 0..<lanes.count { v[i] = p[lanes.start + i] }
+    return v
 }
 
 /// Pixels per group of a per-channel elementwise kernel over contiguous tensors (see `RowChunks`): a group of
@@ -156,8 +200,6 @@ public enum ElementwiseThreads {
 func addChunks(_ acc: UnsafeMutablePointer<Float>, chunks: Int, width: Int) {
     for chunk in 1..<max(chunks, 1) {
         let a = acc + chunk * width
-        var j = 0
-        while j + 8 <= width { acc.setVector(acc.vector(at: j) + a.vector(at: j), at: j); j += 8 }
-        while j < width { acc[j] += a[j]; j += 1 }
+        forEachVector(width) { l in acc[l] += a[l] }
     }
 }

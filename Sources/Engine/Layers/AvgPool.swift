@@ -33,18 +33,10 @@ public final class AvgPool: Layer {
         forEachWindow(batch: x.batch) { out, inputs, inverse in
             // Per channel: the inputs summed in window order, then scaled (eight channels at a time).
             let q = y.pixel(out)
-            var j = 0
-            while j + 8 <= c {
+            forEachVector(c) { l in
                 var sum = Vector8()
-                for row in inputs { sum += x.pixel(row).vector(at: j) }
-                q.setVector(sum * inverse, at: j)
-                j += 8
-            }
-            while j < c {
-                var sum: Float = 0
-                for row in inputs { sum += x.pixel(row)[j] }
-                q[j] = sum * inverse
-                j += 1
+                for row in inputs { sum += x.pixel(row)[l] }
+                q[l] = sum * inverse
             }
         }
     }
@@ -57,9 +49,7 @@ public final class AvgPool: Layer {
             let g = dy.pixel(out)
             for row in inputs {
                 let d = dx.pixel(row)
-                var j = 0
-                while j + 8 <= c { d.setVector(d.vector(at: j) + g.vector(at: j) * inverse, at: j); j += 8 }
-                while j < c { d[j] += g[j] * inverse; j += 1 }
+                forEachVector(c) { l in d[l] += g[l] * inverse }
             }
         }
     }

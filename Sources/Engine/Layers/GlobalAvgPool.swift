@@ -12,12 +12,11 @@ public final class GlobalAvgPool: Layer {
         let c = inputShape.channels, pixels = inputShape.pixels, inverse = 1 / Float(pixels)
         for n in 0..<x.batch {
             let q = y.pixel(n)
-            q.update(repeating: 0, count: c)
-            for r in n * pixels ..< (n + 1) * pixels {
-                let p = x.pixel(r)
-                for i in 0..<c { q[i] += p[i] }
+            forEachVector(c) { l in
+                var sum = Vector8()
+                for r in n * pixels ..< (n + 1) * pixels { sum += x.pixel(r)[l] }
+                q[l] = sum * inverse
             }
-            for i in 0..<c { q[i] *= inverse }
         }
     }
 
@@ -28,7 +27,7 @@ public final class GlobalAvgPool: Layer {
             let g = dy.pixel(n)
             for r in n * pixels ..< (n + 1) * pixels {
                 let d = dx.pixel(r)
-                for i in 0..<c { d[i] = (accumulate ? d[i] : 0) + g[i] * inverse }
+                forEachVector(c) { l in d[l] = (accumulate ? d[l] : Vector8()) + g[l] * inverse }
             }
         }
     }
