@@ -75,11 +75,12 @@ public final class BatchNorm: Layer {
             let meanT = self.meanT
             sumOverRows(RowChunks(rows: rows, channels: c, contiguous: x.isContiguous)) { row, w, a1, a2 in
                 let p = x.pixel(row)
-                forEachVector(w) { l in
+                @inline(__always) func sums(_ l: Lanes) {
                     let v = p[l] - meanT[l]
                     a1[l] += v
                     a2[l] += v * v
                 }
+                forEachVector(w, sums)
             }
             foldTiles(acc1, channels: c, into: invStd)
             foldTiles(acc2, channels: c, into: acc1)
@@ -112,7 +113,8 @@ public final class BatchNorm: Layer {
         let (scale, shift) = (self.scale, self.shift)
         chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
             let p = x.pixel(row), q = y.pixel(row)
-            forEachVector(w) { l in q[l] = clamped(p[l] * scale[l] + shift[l], below: floor) }
+            @inline(__always) func normalise(_ l: Lanes) { q[l] = clamped(p[l] * scale[l] + shift[l], below: floor) }
+            forEachVector(w, normalise)
         }
     }
 
@@ -125,11 +127,12 @@ public final class BatchNorm: Layer {
         let meanT = self.meanT
         sumOverRows(RowChunks(rows: rows, channels: c, contiguous: contiguous)) { row, w, a1, a2 in
             let p = x.pixel(row), dyRow = dy.pixel(row), o = y.pixel(row)
-            forEachVector(w) { l in
+            @inline(__always) func sums(_ l: Lanes) {
                 let g = throughReLU(dyRow[l], output: o[l], relu: relu)
                 a1[l] += g
                 a2[l] += g * (p[l] - meanT[l])
             }
+            forEachVector(w, sums)
         }
         // ∂L/∂β = Σ g and ∂L/∂γ = Σ g·x̂, with x̂ = (x − μ)/σ the normalised input.
         let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
@@ -151,12 +154,13 @@ public final class BatchNorm: Layer {
         let (invStdT, scale, gMeanT, gXhatMeanT) = (self.invStdT, self.scale, self.gMeanT, self.gXhatMeanT)
         chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
             let p = x.pixel(row), dyRow = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
-            forEachVector(w) { l in
+            @inline(__always) func inputGradient(_ l: Lanes) {
                 let g = throughReLU(dyRow[l], output: o[l], relu: relu)
                 let xhat = (p[l] - meanT[l]) * invStdT[l]
                 let v = scale[l] * (g - gMeanT[l] - xhat * gXhatMeanT[l])
                 q[l] = accumulate ? q[l] + v : v
             }
+            forEachVector(w, inputGradient)
         }
     }
 

@@ -118,7 +118,8 @@ public final class Conv2D: Layer {
         let n = outputShape.channels, floor: Float = relu ? 0 : -.infinity
         for r in 0..<y.rows {
             let q = y.pixel(r)
-            forEachVector(n) { l in q[l] = clamped(q[l] + b[l], below: floor) }
+            @inline(__always) func addBias(_ l: Lanes) { q[l] = clamped(q[l] + b[l], below: floor) }
+            forEachVector(n, addBias)
         }
     }
 

@@ -1,4 +1,5 @@
-/// Global average pooling: `H×W×C → 1×1×C`, the mean of each channel over the image.
+/// Global average pooling: `H×W×C → 1×1×C`, the mean of each channel over the image (`AvgPool.average` over all
+/// of an image's pixels).
 public final class GlobalAvgPool: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
@@ -9,14 +10,9 @@ public final class GlobalAvgPool: Layer {
     }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
-        let c = inputShape.channels, pixels = inputShape.pixels, inverse = 1 / Float(pixels)
+        let pixels = inputShape.pixels, inverse = 1 / Float(pixels)
         for n in 0..<x.batch {
-            let q = y.pixel(n)
-            forEachVector(c) { l in
-                var sum = Vector8()
-                for r in n * pixels ..< (n + 1) * pixels { sum += x.pixel(r)[l] }
-                q[l] = sum * inverse
-            }
+            AvgPool.average(x, rows: n * pixels ..< (n + 1) * pixels, inverse: inverse, into: y.pixel(n))
         }
     }
 
@@ -27,7 +23,8 @@ public final class GlobalAvgPool: Layer {
             let g = dy.pixel(n)
             for r in n * pixels ..< (n + 1) * pixels {
                 let d = dx.pixel(r)
-                forEachVector(c) { l in d[l] = (accumulate ? d[l] : Vector8()) + g[l] * inverse }
+                @inline(__always) func spread(_ l: Lanes) { d[l] = (accumulate ? d[l] : Vector8()) + g[l] * inverse }
+                forEachVector(c, spread)
             }
         }
     }

@@ -35,11 +35,12 @@ public final class MaxPool: Layer {
                             // Take the tap where it is strictly greater (the first maximum wins), with its row
                             // as the argmax.
                             let indices = SIMD8<Int32>(repeating: index)
-                            forEachVector(c) { l in
+                            @inline(__always) func take(_ l: Lanes) {
                                 let v = p[l], m = q[l], greater = v .> m
                                 q[l] = m.replacing(with: v, where: greater)
                                 a[l] = a[l].replacing(with: indices, where: greater)
                             }
+                            forEachVector(c, take)
                         }
                         out += 1
                     }

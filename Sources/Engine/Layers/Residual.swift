@@ -62,7 +62,8 @@ public final class Residual: Layer {
         let chunks = RowChunks(rows: x.rows, channels: c, contiguous: contiguous)
         chunks.forEachGroup(channels: c, floats: x.count) { row, w in
             let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
-            forEachVector(w) { l in q[l] = clamped(p[l] + s * e[l], below: floor) }
+            @inline(__always) func merge(_ l: Lanes) { q[l] = clamped(p[l] + s * e[l], below: floor) }
+            forEachVector(w, merge)
         }
     }
 
@@ -79,11 +80,12 @@ public final class Residual: Layer {
             let chunks = RowChunks(rows: dy.rows, channels: c, contiguous: contiguous)
             chunks.forEachGroup(channels: c, floats: dy.count) { row, w in
                 let dyRow = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row), q = dx?.pixel(row)
-                forEachVector(w) { l in
+                @inline(__always) func split(_ l: Lanes) {
                     let g = throughReLU(dyRow[l], output: o[l], relu: relu)
                     if let q { q[l] = accumulate ? q[l] + g : g }
                     d[l] = s * g
                 }
+                forEachVector(w, split)
             }
         }
         if let learnedScale { profiler.backward(learnedScale, dr, into: dl, accumulate: false) }
