@@ -29,24 +29,22 @@ public final class AvgPool: Layer {
     }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
-        let c = inputShape.channels
         forEachWindow(batch: x.batch) { out, inputs, inverse in
-            // Per channel: the inputs summed in window order, then scaled (eight channels at a time).
-            let q = y.pixel(out)
-            var j = 0
-            while j + 8 <= c {
-                var sum = Vector8()
-                for row in inputs { sum += x.pixel(row).vector(at: j) }
-                q.setVector(sum * inverse, at: j)
-                j += 8
-            }
-            while j < c {
-                var sum: Float = 0
-                for row in inputs { sum += x.pixel(row)[j] }
-                q[j] = sum * inverse
-                j += 1
-            }
+            Self.average(x, rows: inputs, inverse: inverse, into: y.pixel(out))
         }
+    }
+
+    /// `q[c] = inverse · Σ x[row, c]` for every channel `c` of `x`, summed over `rows` in their order: the mean of
+    /// those pixels when `inverse` is 1/their number.
+    @inline(__always)
+    static func average(_ x: TensorView, rows: some Sequence<Int>, inverse: Float,
+                        into q: UnsafeMutablePointer<Float>) {
+        @inline(__always) func average(_ l: Lanes) {
+            var sum = Vector8()
+            for row in rows { sum += x.pixel(row)[l] }
+            q[l] = sum * inverse
+        }
+        forEachVector(x.shape.channels, average)
     }
 
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
@@ -57,9 +55,8 @@ public final class AvgPool: Layer {
             let g = dy.pixel(out)
             for row in inputs {
                 let d = dx.pixel(row)
-                var j = 0
-                while j + 8 <= c { d.setVector(d.vector(at: j) + g.vector(at: j) * inverse, at: j); j += 8 }
-                while j < c { d[j] += g[j] * inverse; j += 1 }
+                @inline(__always) func spread(_ l: Lanes) { d[l] += g[l] * inverse }
+                forEachVector(c, spread)
             }
         }
     }

@@ -21,10 +21,10 @@ public final class BatchNorm: Layer {
 
     /// Per-channel values (`channels` floats each): the batch mean and 1/σ of the last forward pass.
     private let mean, invStd: UnsafeMutablePointer<Float>
-    /// Tiled across a group (`tileWidth` floats each): the mean, the forward map `y = scale·x + shift`, the
-    /// backward map `dx = scale·g + b·x + d`; and two accumulators per chunk of rows (`RowChunks`), combined in
-    /// chunk order so that sums do not depend on the number of threads.
-    private let meanT, scale, shift, b, d, acc1, acc2: UnsafeMutablePointer<Float>
+    /// Tiled across a group (`tileWidth` floats each): the mean μ and 1/σ, the forward map `y = scale·x + shift`
+    /// (`scale` = γ/σ), the two means of backward's input gradient; and two accumulators per chunk of rows
+    /// (`RowChunks`), combined in chunk order so that sums do not depend on the number of threads.
+    private let meanT, invStdT, scale, shift, gMeanT, gXhatMeanT, acc1, acc2: UnsafeMutablePointer<Float>
     private let tileWidth: Int
     private var input: TensorView?, output: TensorView?
     private var lastMode = Mode.training
@@ -41,13 +41,17 @@ public final class BatchNorm: Layer {
         movingVariance = Parameter(name: "moving_variance", dimensions: [c], role: .state, initialValue: 1)
         tileWidth = rowsPerGroup(channels: c) * c
         (mean, invStd) = (.allocate(capacity: c), .allocate(capacity: c))
-        (meanT, scale, shift, b, d) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
-            .allocate(capacity: tileWidth), .allocate(capacity: tileWidth), .allocate(capacity: tileWidth))
+        (meanT, invStdT, scale) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
+                                   .allocate(capacity: tileWidth))
+        (shift, gMeanT, gXhatMeanT) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
+                                       .allocate(capacity: tileWidth))
         (acc1, acc2) = (.allocate(capacity: RowChunks.maximum * tileWidth),
                         .allocate(capacity: RowChunks.maximum * tileWidth))
     }
 
-    deinit { [mean, invStd, meanT, scale, shift, b, d, acc1, acc2].forEach { $0.deallocate() } }
+    deinit {
+        [mean, invStd, meanT, invStdT, scale, shift, gMeanT, gXhatMeanT, acc1, acc2].forEach { $0.deallocate() }
+    }
 
     public var ownParameters: [Parameter] { [gamma, beta, movingMean, movingVariance] }
 
@@ -72,14 +76,12 @@ public final class BatchNorm: Layer {
             let meanT = self.meanT
             sumOverRows(RowChunks(rows: rows, channels: c, contiguous: x.isContiguous)) { row, w, a1, a2 in
                 let p = x.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    let v = p.vector(at: j) - meanT.vector(at: j)
-                    a1.setVector(a1.vector(at: j) + v, at: j)
-                    a2.setVector(a2.vector(at: j) + v * v, at: j)
-                    j += 8
+                @inline(__always) func sums(_ l: Lanes) {
+                    let v = p[l] - meanT[l]
+                    a1[l] += v
+                    a2[l] += v * v
                 }
-                while j < w { let v = p[j] - meanT[j]; a1[j] += v; a2[j] += v * v; j += 1 }
+                forEachVector(w, sums)
             }
             foldTiles(acc1, channels: c, into: invStd)
             foldTiles(acc2, channels: c, into: acc1)
@@ -98,8 +100,9 @@ public final class BatchNorm: Layer {
                 invStd[i] = 1 / (movingVariance.value[i] + epsilon).squareRoot()
             }
         }
-        // Pass 2 (training): y = scale·x + shift, then the ReLU. (Backward reads the tiled mean and scale.)
+        // Pass 2 (training): y = scale·x + shift, then the ReLU. (Backward reads the tiled mean, 1/σ and scale.)
         tile(mean, channels: c, into: meanT)
+        tile(invStd, channels: c, into: invStdT)
         for i in 0..<c {
             acc1[i] = gamma.value[i] * invStd[i]
             acc2[i] = beta.value[i] - mean[i] * acc1[i]
@@ -111,12 +114,8 @@ public final class BatchNorm: Layer {
         let (scale, shift) = (self.scale, self.shift)
         chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
             let p = x.pixel(row), q = y.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                q.setVector(clamped(p.vector(at: j) * scale.vector(at: j) + shift.vector(at: j), below: floor), at: j)
-                j += 8
-            }
-            while j < w { q[j] = max(floor, p[j] * scale[j] + shift[j]); j += 1 }
+            @inline(__always) func normalise(_ l: Lanes) { q[l] = clamped(p[l] * scale[l] + shift[l], below: floor) }
+            forEachVector(w, normalise)
         }
     }
 
@@ -125,63 +124,44 @@ public final class BatchNorm: Layer {
         let c = inputShape.channels, rows = x.rows
         let relu = self.relu
         let contiguous = x.isContiguous && y.isContiguous && dy.isContiguous
-        // Pass 1: Σ g and Σ g·(x − μ), where g is dy masked by the ReLU (zero where the output is not positive).
+        // Pass 1: Σ g and Σ g·(x − μ), where g is dy through the ReLU (zero where the output is not positive).
         let meanT = self.meanT
         sumOverRows(RowChunks(rows: rows, channels: c, contiguous: contiguous)) { row, w, a1, a2 in
-            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                var gv = g.vector(at: j)
-                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                a1.setVector(a1.vector(at: j) + gv, at: j)
-                a2.setVector(a2.vector(at: j) + gv * (p.vector(at: j) - meanT.vector(at: j)), at: j)
-                j += 8
+            let p = x.pixel(row), dyRow = dy.pixel(row), o = y.pixel(row)
+            @inline(__always) func sums(_ l: Lanes) {
+                let g = throughReLU(dyRow[l], output: o[l], relu: relu)
+                a1[l] += g
+                a2[l] += g * (p[l] - meanT[l])
             }
-            while j < w {
-                let gi = relu && o[j] <= 0 ? 0 : g[j]
-                a1[j] += gi
-                a2[j] += gi * (p[j] - meanT[j])
-                j += 1
-            }
+            forEachVector(w, sums)
         }
+        // ∂L/∂β = Σ g and ∂L/∂γ = Σ g·x̂, with x̂ = (x − μ)/σ the normalised input.
         let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
         foldTiles(acc1, channels: c, into: dBeta)
         foldTiles(acc2, channels: c, into: dGamma)
         for i in 0..<c { dGamma[i] *= invStd[i] }
         guard let dx else { return }
-        // Pass 2: dx = scale·g + b·x + d per channel (scale = γ/σ). In training the batch statistics depend on x:
-        // dx = γ/σ · (g − Σg/M − x̂ · Σ(g·x̂)/M); in inference they are constants: dx = γ/σ · g.
-        let count = Float(rows)
+        // Pass 2: dx = γ/σ · (g − mean(g) − x̂ · mean(g·x̂)), the means over the batch's pixels per channel. In
+        // training they are the gradient through the batch statistics, which depend on x; in inference the
+        // statistics are constants and both terms are zero: dx = γ/σ · g.
+        let training = lastMode == .training, count = Float(rows)
         for i in 0..<c {
-            let s = gamma.value[i] * invStd[i]
-            if lastMode == .training {
-                acc1[i] = -s * invStd[i] * dGamma[i] / count
-                acc2[i] = -s * dBeta[i] / count - acc1[i] * mean[i]
-            } else {
-                acc1[i] = 0
-                acc2[i] = 0
-            }
+            acc1[i] = training ? dBeta[i] / count : 0    // mean(g)
+            acc2[i] = training ? dGamma[i] / count : 0   // mean(g·x̂)
         }
-        tile(acc1, channels: c, into: b)
-        tile(acc2, channels: c, into: d)
+        tile(acc1, channels: c, into: gMeanT)
+        tile(acc2, channels: c, into: gXhatMeanT)
         let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
-        let (scale, b, d) = (self.scale, self.b, self.d)
+        let (invStdT, scale, gMeanT, gXhatMeanT) = (self.invStdT, self.scale, self.gMeanT, self.gXhatMeanT)
         chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
-            let p = x.pixel(row), g = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                var gv = g.vector(at: j)
-                if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                let v = scale.vector(at: j) * gv + b.vector(at: j) * p.vector(at: j) + d.vector(at: j)
-                q.setVector(accumulate ? q.vector(at: j) + v : v, at: j)
-                j += 8
+            let p = x.pixel(row), dyRow = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
+            @inline(__always) func inputGradient(_ l: Lanes) {
+                let g = throughReLU(dyRow[l], output: o[l], relu: relu)
+                let xhat = (p[l] - meanT[l]) * invStdT[l]
+                let v = scale[l] * (g - gMeanT[l] - xhat * gXhatMeanT[l])
+                q[l] = accumulate ? q[l] + v : v
             }
-            while j < w {
-                let gi = relu && o[j] <= 0 ? 0 : g[j]
-                let v = scale[j] * gi + b[j] * p[j] + d[j]
-                q[j] = accumulate ? q[j] + v : v
-                j += 1
-            }
+            forEachVector(w, inputGradient)
         }
     }
 

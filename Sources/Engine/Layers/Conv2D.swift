@@ -133,9 +133,8 @@ public final class Conv2D: Layer {
         let n = outputShape.channels, floor: Float = relu ? 0 : -.infinity
         for r in 0..<y.rows {
             let q = y.pixel(r)
-            var j = 0
-            while j + 8 <= n { q.setVector(clamped(q.vector(at: j) + b.vector(at: j), below: floor), at: j); j += 8 }
-            while j < n { q[j] = max(floor, q[j] + b[j]); j += 1 }
+            @inline(__always) func addBias(_ l: Lanes) { q[l] = clamped(q[l] + b[l], below: floor) }
+            forEachVector(n, addBias)
         }
     }
 

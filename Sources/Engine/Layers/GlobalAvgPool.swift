@@ -1,4 +1,5 @@
-/// Global average pooling: `H×W×C → 1×1×C`, the mean of each channel over the image.
+/// Global average pooling: `H×W×C → 1×1×C`, the mean of each channel over the image (`AvgPool.average` over all
+/// of an image's pixels).
 public final class GlobalAvgPool: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
@@ -9,15 +10,9 @@ public final class GlobalAvgPool: Layer {
     }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
-        let c = inputShape.channels, pixels = inputShape.pixels, inverse = 1 / Float(pixels)
+        let pixels = inputShape.pixels, inverse = 1 / Float(pixels)
         for n in 0..<x.batch {
-            let q = y.pixel(n)
-            q.update(repeating: 0, count: c)
-            for r in n * pixels ..< (n + 1) * pixels {
-                let p = x.pixel(r)
-                for i in 0..<c { q[i] += p[i] }
-            }
-            for i in 0..<c { q[i] *= inverse }
+            AvgPool.average(x, rows: n * pixels ..< (n + 1) * pixels, inverse: inverse, into: y.pixel(n))
         }
     }
 
@@ -28,7 +23,8 @@ public final class GlobalAvgPool: Layer {
             let g = dy.pixel(n)
             for r in n * pixels ..< (n + 1) * pixels {
                 let d = dx.pixel(r)
-                for i in 0..<c { d[i] = (accumulate ? d[i] : 0) + g[i] * inverse }
+                @inline(__always) func spread(_ l: Lanes) { d[l] = (accumulate ? d[l] : Vector8()) + g[l] * inverse }
+                forEachVector(c, spread)
             }
         }
     }

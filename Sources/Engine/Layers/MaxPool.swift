@@ -32,22 +32,15 @@ public final class MaxPool: Layer {
                                 first = false
                                 return
                             }
-                            // Eight channels at a time: take the tap where it is strictly greater (the first
-                            // maximum wins, as in the scalar loop), with its row as the argmax.
+                            // Take the tap where it is strictly greater (the first maximum wins), with its row
+                            // as the argmax.
                             let indices = SIMD8<Int32>(repeating: index)
-                            var j = 0
-                            while j + 8 <= c {
-                                let v = p.vector(at: j), m = q.vector(at: j), greater = v .> m
-                                q.setVector(m.replacing(with: v, where: greater), at: j)
-                                let ai = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Int32>.self)
-                                UnsafeMutableRawPointer(a + j).storeBytes(of: ai.replacing(with: indices, where: greater),
-                                                                          as: SIMD8<Int32>.self)
-                                j += 8
+                            @inline(__always) func take(_ l: Lanes) {
+                                let v = p[l], m = q[l], greater = v .> m
+                                q[l] = m.replacing(with: v, where: greater)
+                                a[l] = a[l].replacing(with: indices, where: greater)
                             }
-                            while j < c {
-                                if p[j] > q[j] { q[j] = p[j]; a[j] = index }
-                                j += 1
-                            }
+                            forEachVector(c, take)
                         }
                         out += 1
                     }

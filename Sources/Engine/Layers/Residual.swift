@@ -62,12 +62,8 @@ public final class Residual: Layer {
         let chunks = RowChunks(rows: x.rows, channels: c, contiguous: contiguous)
         chunks.forEachGroup(channels: c, floats: x.count) { row, w in
             let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
-            var j = 0
-            while j + 8 <= w {
-                q.setVector(clamped(p.vector(at: j) + s * e.vector(at: j), below: floor), at: j)
-                j += 8
-            }
-            while j < w { q[j] = max(floor, p[j] + s * e[j]); j += 1 }
+            @inline(__always) func merge(_ l: Lanes) { q[l] = clamped(p[l] + s * e[l], below: floor) }
+            forEachVector(w, merge)
         }
     }
 
@@ -83,21 +79,13 @@ public final class Residual: Layer {
             let contiguous = dy.isContiguous && y.isContiguous && (dx?.isContiguous ?? true)
             let chunks = RowChunks(rows: dy.rows, channels: c, contiguous: contiguous)
             chunks.forEachGroup(channels: c, floats: dy.count) { row, w in
-                let g = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row), q = dx?.pixel(row)
-                var j = 0
-                while j + 8 <= w {
-                    var gv = g.vector(at: j)
-                    if relu { gv.replace(with: 0, where: o.vector(at: j) .<= 0) }
-                    if let q { q.setVector(accumulate ? q.vector(at: j) + gv : gv, at: j) }
-                    d.setVector(s * gv, at: j)
-                    j += 8
+                let dyRow = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row), q = dx?.pixel(row)
+                @inline(__always) func split(_ l: Lanes) {
+                    let g = throughReLU(dyRow[l], output: o[l], relu: relu)
+                    if let q { q[l] = accumulate ? q[l] + g : g }
+                    d[l] = s * g
                 }
-                while j < w {
-                    let gi = relu && o[j] <= 0 ? 0 : g[j]
-                    if let q { q[j] = accumulate ? q[j] + gi : gi }
-                    d[j] = s * gi
-                    j += 1
-                }
+                forEachVector(w, split)
             }
         }
         if let learnedScale { profiler.backward(learnedScale, dr, into: dl, accumulate: false) }
