@@ -271,9 +271,8 @@ extension TensorView {
         let c = shape.channels
         for r in 0..<rows {
             let p = pixel(r), q = other.pixel(r)
-            var j = 0
-            while j + 8 <= c { p.setVector(p.vector(at: j) + q.vector(at: j), at: j); j += 8 }
-            while j < c { p[j] += q[j]; j += 1 }
+            @inline(__always) func add(_ l: Lanes) { p[l] = p[l] + q[l] }
+            forEachVector(c, add)
         }
     }
 }
