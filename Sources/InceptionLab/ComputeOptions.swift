@@ -7,9 +7,8 @@ extension Backend: ExpressibleByArgument {}
 /// How one process computes: the GEMM backend and its threads. Shared by every command that runs a network
 /// (`train`, `run`, `bench`, `forward`, `predict`, `evaluate`); `run` divides its threads among its workers.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Matrix products through openblas or onednn (default: the faster on this processor, "
-                               + "onednn when oneDNN runs AVX-512 and OpenBLAS does not, else openblas; here "
-                               + "\(Backend.preferred))."))
+    @Option(help: ArgumentHelp("Convolutions and matrix products through openblas or onednn (default: "
+                               + "\(Backend.preferred), the faster on the processors measured)."))
     var backend: Backend?
 
     @Option(help: "Threads of the matrix products (default: the library's own choice, the number of cores).")

@@ -19,12 +19,11 @@ public enum Backend: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The backend of the calling task: the one scoped by `withBackend`, else the process's.
     public static var current: Backend { scoped ?? selected }
 
-    /// The faster backend here: oneDNN when its JIT runs AVX-512 and OpenBLAS does not (an AVX-512 processor whose
-    /// OpenBLAS runs older kernels, as `OPENBLAS_CORETYPE=Haswell` makes it), where issue 12 measured its `sgemm`
-    /// at 2–2.6× OpenBLAS's on Inception's GEMM shapes; OpenBLAS otherwise: with AVX-512 kernels on both sides
-    /// whole training steps measured alike on one thread, and OpenBLAS's threads held up better on a busy machine
-    /// (docs/performance.md), and on AVX2-only processors OpenBLAS stays the tested reference.
-    public static var preferred: Backend { OneDNN.hasAVX512 && !OpenBLAS.hasAVX512Kernels ? .onednn : .openblas }
+    /// The default: oneDNN, whose convolution primitives and `sgemm` made whole training steps of all ten `bench
+    /// train --all` networks faster than OpenBLAS's on one and on two threads, with its JIT at AVX-512 and held to
+    /// AVX2 (`ONEDNN_MAX_CPU_ISA=AVX2` against `OPENBLAS_CORETYPE=Haswell`), on a Zen 4 (docs/performance.md).
+    /// OpenBLAS stays the reference of the tests and the other choice of `--backend`.
+    public static let preferred: Backend = .onednn
 
     /// Makes `backend` the process's backend (its threads: `BLASThreads`).
     public static func select(_ backend: Backend) { selected = backend }
@@ -62,12 +61,6 @@ public enum OneDNN {
         return names.first { $0.0 == isa }?.1 ?? "isa 0x" + String(isa.rawValue, radix: 16)
     }
 
-    /// Whether oneDNN generates AVX-512 code here (its ISA values are bit sets: each includes `avx512_core`'s bits).
-    public static var hasAVX512: Bool {
-        let core = dnnl_cpu_isa_avx512_core.rawValue
-        return dnnl_get_effective_cpu_isa().rawValue & core == core
-    }
-
     /// `oneDNN MAJOR.MINOR.PATCH`.
     public static var version: String {
         let v = dnnl_version().pointee
@@ -80,9 +73,4 @@ public enum OpenBLAS {
     /// The kernel set OpenBLAS chose at load time (`Haswell`, `SkylakeX`, `Cooperlake`, `Zen`, …), which
     /// `OPENBLAS_CORETYPE` overrides.
     public static var core: String { String(cString: openblas_get_corename()) }
-
-    /// Whether that kernel set uses AVX-512 (OpenBLAS 0.3.21's SkylakeX, Cooperlake and SapphireRapids targets).
-    public static var hasAVX512Kernels: Bool {
-        ["skylakex", "cooperlake", "sapphirerapids"].contains(core.lowercased())
-    }
 }
