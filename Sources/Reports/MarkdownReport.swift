@@ -72,7 +72,8 @@ extension ExperimentReport {
             Generated from the results database alone by `inception-lab report \(experiment)`. Errors are in \
             percent; `±` is the sample standard deviation across seeds and `n` the number of seeds; `pt` are \
             percentage points. The paper is Szegedy et al. 2016, "Inception-v4, Inception-ResNet and the Impact of \
-            Residual Connections on Learning"; the findings are numbered as in shared/docs/architecture.md §7.
+            Residual Connections on Learning"; the findings are numbered as in the repository's \
+            docs/reports.md#the-findings.
 
             ## Verdicts
 
