@@ -42,14 +42,20 @@ struct InferenceNetworkTests {
         }
     }
 
+    /// The training network's inference-mode logits against the compiled form's, on every backend (oneDNN's
+    /// convolution primitives take the compiled form's fused bias and ReLU as post-ops; OpenBLAS, our epilogue).
     static func expectSameLogits(_ config: ModelConfig, tolerance: Float = 1e-4) throws {
         let model = try Model(config, seed: 11)
         perturb(model, seed: 12)
-        for (training, inference) in logits(model, seed: 13) {
-            #expect(training.count == inference.count)
-            #expect(Set(training).count > 1, "the logits must not be constant for the comparison to mean anything")
-            let difference = relativeDifference(training, inference)
-            #expect(difference < tolerance, "\(config.model) \(config.stem): relative difference \(difference)")
+        for backend in Backend.allCases {
+            for (training, inference) in Backend.withBackend(backend, { logits(model, seed: 13) }) {
+                #expect(training.count == inference.count)
+                #expect(Set(training).count > 1,
+                        "the logits must not be constant for the comparison to mean anything")
+                let difference = relativeDifference(training, inference)
+                #expect(difference < tolerance,
+                        "\(config.model) \(config.stem) on \(backend): relative difference \(difference)")
+            }
         }
     }
 
