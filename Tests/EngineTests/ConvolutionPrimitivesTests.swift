@@ -62,17 +62,16 @@ struct ConvolutionPrimitivesTests {
         }
     }
 
-    /// A convolution whose im2col chunk's GEMM is above `BLASThreads.parallelThreshold` (3 images of 16×16 at
-    /// K = 288: 768×96×288 = 21 M multiply-adds), so its primitives run on two OpenMP threads: the same bits on a
-    /// fresh layer and on the cached primitives.
+    /// A convolution whose im2col chunk's GEMM is above `BLASThreads.parallelThreshold(on: .onednn)` (3 images of
+    /// 16×16 at K = 288: 768×96×288 = 21 M multiply-adds), so its primitives run on two OpenMP threads: the same
+    /// bits on a fresh layer and on the cached primitives.
     @Test func twoThreadsGiveTheSameBitsEveryTime() {
-        let saved = BLASThreads.count
-        BLASThreads.set(2)
-        defer { BLASThreads.set(saved) }
         let run = {
             Backend.withBackend(.onednn) {
-                ConvolutionAlgorithm.withAlgorithm(.primitives) {
-                    Self.pass(input: Shape(16, 16, 32), out: 96, kernel: (3, 3), batch: 8)
+                BLASThreads.withThreads(2) {
+                    ConvolutionAlgorithm.withAlgorithm(.primitives) {
+                        Self.pass(input: Shape(16, 16, 32), out: 96, kernel: (3, 3), batch: 8)
+                    }
                 }
             }
         }

@@ -56,14 +56,12 @@ struct GemmTests {
         #expect(worst < 1e-5, "worst relative error \(worst)")
     }
 
-    /// A product above `BLASThreads.parallelThreshold`, so two threads split it.
+    /// A product above `BLASThreads.parallelThreshold(on:)` of either backend, so two threads split it.
     @Test(arguments: Backend.allCases)
     func twoThreadsGiveTheSameBitsEveryTime(on backend: Backend) {
         let p = Product(m: 576, n: 96, k: 320)
-        let saved = BLASThreads.count
-        BLASThreads.set(2)
-        defer { BLASThreads.set(saved) }
-        let (first, second) = Backend.withBackend(backend) { (p.run(), p.run()) }
+        #expect(p.m * p.n * p.k >= BLASThreads.parallelThreshold(on: backend))
+        let (first, second) = Backend.withBackend(backend) { BLASThreads.withThreads(2) { (p.run(), p.run()) } }
         #expect(first == second)
     }
 }

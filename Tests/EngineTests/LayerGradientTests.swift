@@ -199,10 +199,18 @@ struct BatchNormStatisticsTests {
 @Suite("Elementwise kernels on several threads", .serialized)
 struct ElementwiseThreadingTests {
     /// Everything BatchNorm computes (outputs, moving statistics, input and parameter gradients) for one batch, with
-    /// `threads` threads for the elementwise kernels.
+    /// `threads` threads for the elementwise kernels (the run's threads, on oneDNN).
     func batchNormResults(shape: Shape, batch: Int, relu: Bool, strided: Bool, threads: Int) -> [[Float]] {
-        ElementwiseThreads.set(threads)
-        defer { ElementwiseThreads.set(1) }
+        Backend.withBackend(.onednn) {
+            BLASThreads.withThreads(threads) {
+                #expect(ElementwiseThreads.count == threads)
+                return batchNormPass(shape: shape, batch: batch, relu: relu, strided: strided)
+            }
+        }
+    }
+
+    /// One forward and backward pass of a BatchNorm on fixed data: everything it computes.
+    func batchNormPass(shape: Shape, batch: Int, relu: Bool, strided: Bool) -> [[Float]] {
         var rng = RandomGenerator(seed: 5)
         let bn = BatchNorm(shape: shape, relu: relu)
         for i in 0..<shape.channels { bn.gamma.value[i] = 1 + Float(i % 7) * 0.1; bn.beta.value[i] = Float(i % 5) * 0.2 - 0.4 }

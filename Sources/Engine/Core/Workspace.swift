@@ -13,7 +13,8 @@ public final class Workspace {
     public func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > capacity {
             storage?.deallocate()
-            storage = .allocate(capacity: count)
+            storage = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: count)
             capacity = count
         }
         return storage!

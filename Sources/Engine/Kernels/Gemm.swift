@@ -28,26 +28,37 @@ private let nChar = CChar(UInt8(ascii: "N")), tChar = CChar(UInt8(ascii: "T"))
 
 /// The threads of one run's matrix products: OpenBLAS's thread pool, or oneDNN's OpenMP threads.
 ///
-/// `set(_:)` fixes the number of threads a large product may use; `gemm` runs products below `parallelThreshold`
-/// multiply-adds, or with fewer than 8 rows or columns, on one thread, on either backend.
+/// `set(_:)` fixes the number of threads a large product may use; `gemm` (and a convolution's primitives, sized by
+/// their im2col chunk's product) runs products below `parallelThreshold(on:)` multiply-adds, or with fewer than 8
+/// rows or columns, on one thread.
 ///
-/// OpenBLAS (its own cut-off is 262,144 multiply-adds): in `bench train --threads 2` on inception-resnet-v2-paper
-/// w0.125, every GEMM of 2.8 M multiply-adds or fewer ran 1.5–5× slower on two threads (waking and splitting cost
-/// more than the work), while a loop of one repeated GEMM gained from about 10 M. `openblas_set_num_threads` only
-/// stores the count when it does not grow the pool (5 ns a call, measured), so switching per call is free.
+/// The thresholds were measured on an idle Zen 4 (2 vCPUs, docs/performance.md, "Two threads for one run"):
+/// - oneDNN, 250,000: `bench train --threads 2` inception-resnet-v2 w0.25 ran at 133–140 images/s with 16 M,
+///   169–176 with 250,000 and 176 with no threshold (one thread: 101); inception-v3 w0.125 at 615–675, 911–1008
+///   and 902–929 (one thread: 684). Each pair: the elementwise kernels on one thread and on two.
+/// - OpenBLAS, 16 M: inception-resnet-v2 w0.25 ran at 94, 86 and 91 images/s with 16 M, 1 M and 250,000 (one
+///   thread: 77), inception-v3 w0.125 at 424, 406 and 171 (one thread: 473).
 ///
-/// oneDNN: alone, its `dnnl_sgemm` gained on two threads from 0.4 M multiply-adds (1.3× on 196×32×64, 1.9× on
-/// 784×32×64, best of 90 calls, Zen 4). But in whole training steps on the shared machine, with every product on two
-/// threads, inception-v3 w0.125 fell from about 430 to 18 images/s: each OpenMP region waits at its closing barrier
-/// for a thread the scheduler has not run yet, and a step has hundreds of regions. With this threshold it ran at
-/// the one-thread figure or better. OpenMP keeps the count per calling thread (`omp_set_num_threads`, a store).
+/// Either backend's two threads wait at the end of each product by spinning, so a second thread helps only when a
+/// core is free for it: on a machine where another process competes at the same priority, use one thread per run
+/// (`run --workers`). OpenMP keeps the count per calling thread (`omp_set_num_threads`, a store);
+/// `openblas_set_num_threads` only stores the count when it does not grow the pool (5 ns a call, measured), so
+/// switching per call is free.
 public enum BLASThreads {
-    /// Multiply-adds (`m·n·k`) from which a GEMM uses every thread of `count`.
-    public static let parallelThreshold = 16_000_000
+    /// Multiply-adds (`m·n·k`) from which a product uses every thread of `count` on `backend`.
+    public static func parallelThreshold(on backend: Backend) -> Int {
+        switch backend {
+        case .openblas: 16_000_000
+        case .onednn: 250_000
+        }
+    }
     /// The count `set` asked for (OpenBLAS's default, the number of cores, until then).
     nonisolated(unsafe) private static var requested = Int(openblas_get_num_threads())
     /// What OpenBLAS was last told.
     nonisolated(unsafe) private static var current = requested
+
+    /// A count for the calling task only (`withThreads`).
+    @TaskLocal private static var scoped: Int?
 
     /// Sets the number of threads of every following product.
     public static func set(_ count: Int) {
@@ -55,13 +66,21 @@ public enum BLASThreads {
         current = count
         openblas_set_num_threads(Int32(count))
     }
-    /// The number of threads a large product uses.
-    public static var count: Int { requested }
+
+    /// Runs `body` with `count` threads for the calling task's products, so that tests on several counts may run in
+    /// parallel without changing each other's (the threads decide the order of some sums, hence the bits).
+    public static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        try $scoped.withValue(count, operation: body)
+    }
+
+    /// The number of threads a large product uses: the calling task's, else the process's.
+    public static var count: Int { scoped ?? requested }
 
     /// The threads for an `m × n × k` product.
     @inline(__always)
     static func threads(m: Int, n: Int, k: Int) -> Int {
-        requested > 1 && m * n * k >= parallelThreshold && min(m, n) >= 8 ? requested : 1
+        let count = count
+        return count > 1 && m * n * k >= parallelThreshold(on: Backend.current) && min(m, n) >= 8 ? count : 1
     }
 
     /// Tells OpenBLAS to use `count` threads if it is not already doing so (OpenBLAS's count is process-wide).

@@ -186,17 +186,15 @@ final class ChunkClaims: @unchecked Sendable {
     }
 }
 
-/// How many threads the elementwise kernels (BatchNorm, the residual merge) use. One unless set: on the shared
-/// 2-vCPU machine two threads measured no faster (BatchNorm 18.2 → 23.2 ms/step in `bench train
-/// inception-resnet-v1 w0.25 --threads 2`, side by side, while a 2-worker experiment kept the second vCPU busy),
-/// so it is opt-in (`bench train --elementwise-threads 2`) until measured on an idle machine. Results are
-/// bit-identical whatever the count.
+/// How many threads the elementwise kernels (BatchNorm, the residual merge) use: the run's (`BLASThreads.count`) on
+/// oneDNN, whose OpenMP team they share; one on OpenBLAS, whose own pool of spinning threads a second pool would
+/// fight for the cores (`bench train --threads 2 --backend openblas` inception-resnet-v2 w0.25: 94 images/s with the
+/// elementwise kernels on one thread, 40 on two). On oneDNN, two threads took BatchNorm from 49.0 to 43.5 ms/step and the merge from 22.2 to
+/// 15.5 on inception-resnet-v2 w0.25 (idle Zen 4). Results are bit-identical whatever the count.
 public enum ElementwiseThreads {
     /// Below this many floats a kernel runs on the calling thread (waking a second thread costs more).
     static let minimumFloats = 65_536
-    nonisolated(unsafe) private static var threads = 1
-    public static var count: Int { threads }
-    public static func set(_ count: Int) { threads = max(1, count) }
+    public static var count: Int { Backend.current == .onednn ? BLASThreads.count : 1 }
 }
 
 /// Adds chunks `1 ..< chunks` of `width` floats each into chunk 0, in chunk order.

@@ -8,8 +8,8 @@
 /// docs/models.md#building-blocks).
 ///
 /// Kernels run over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
-/// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) that run on two threads when
-/// `ElementwiseThreads.set(2)` asks for them; results are bit-identical whatever the thread count.
+/// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) spread over
+/// `ElementwiseThreads.count` threads; results are bit-identical whatever the thread count.
 public final class BatchNorm: Layer {
     public let inputShape: Shape
     public var outputShape: Shape { inputShape }

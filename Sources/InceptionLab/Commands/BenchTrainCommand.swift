@@ -22,8 +22,6 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Images per batch.") var batch = 64
     @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 10
     @OptionGroup(title: "Compute") var compute: ComputeOptions
-    @Option(help: "Threads for the elementwise kernels (BatchNorm, residual merge); results are identical.")
-    var elementwiseThreads = 1
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     static let defaults = ModelOptions.Defaults(input: 32, channels: 1, classes: 10, stem: .compact)
@@ -31,12 +29,10 @@ struct BenchTrainCommand: ParsableCommand {
     func validate() throws {
         guard all != (model != nil) else { throw ValidationError("give --model MODEL or --all") }
         guard batch > 0, steps > 0 else { throw ValidationError("--batch and --steps must be positive") }
-        if elementwiseThreads < 1 { throw ValidationError("--elementwise-threads must be at least 1") }
     }
 
     func run() throws {
         compute.apply()
-        ElementwiseThreads.set(elementwiseThreads)
         let configs = all
             ? [0.125, 0.25].flatMap { w in ModelName.allCases.map { ModelConfig(model: $0, width: w, stem: .compact, inputSize: 32, inputChannels: 1, classes: 10) } }
             : [try modelOptions.config(model: model!, defaults: Self.defaults)]
