@@ -198,14 +198,23 @@ struct BatchNormStatisticsTests {
 
 @Suite("Elementwise kernels on several threads", .serialized)
 struct ElementwiseThreadingTests {
-    /// Everything BatchNorm computes (outputs, moving statistics, input and parameter gradients) for one batch, with
-    /// `threads` threads for the elementwise kernels (the run's threads, on oneDNN).
-    func batchNormResults(shape: Shape, batch: Int, relu: Bool, strided: Bool, threads: Int) -> [[Float]] {
+    /// What `pass` computes with `threads` threads for the elementwise kernels (the run's threads, on oneDNN).
+    func results(threads: Int, _ pass: () -> [[Float]]) -> [[Float]] {
         Backend.withBackend(.onednn) {
             BLASThreads.withThreads(threads) {
                 #expect(ElementwiseThreads.count == threads)
-                return batchNormPass(shape: shape, batch: batch, relu: relu, strided: strided)
+                return pass()
             }
+        }
+    }
+
+    /// Expects `pass` to give the same bits on one thread and on two, result by result (`names`).
+    func expectSameBitsOnOneAndTwoThreads(_ names: [String], _ pass: () -> [[Float]]) {
+        let one = results(threads: 1, pass), two = results(threads: 2, pass)
+        for (name, (a, b)) in zip(names, zip(one, two)) {
+            // Counted rather than compared as arrays: a failing == on 10⁵ elements makes the test library diff them.
+            let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(a.count == b.count && differing == 0, "\(name): \(differing) of \(a.count) values differ")
         }
     }
 
@@ -232,14 +241,30 @@ struct ElementwiseThreadingTests {
     @Test("BatchNorm gives bit-identical results on 1 and 2 threads",
           arguments: [(Shape(16, 16, 40), true, false), (Shape(15, 15, 24), false, false), (Shape(16, 16, 37), true, true)])
     func batchNormIsDeterministic(shape: Shape, relu: Bool, strided: Bool) {
-        let one = batchNormResults(shape: shape, batch: 16, relu: relu, strided: strided, threads: 1)
-        let two = batchNormResults(shape: shape, batch: 16, relu: relu, strided: strided, threads: 2)
         #expect(16 * shape.count >= 65_536)
-        let names = ["output", "input gradient", "gamma gradient", "beta gradient", "moving mean", "moving variance"]
-        for (name, (a, b)) in zip(names, zip(one, two)) {
-            // Counted rather than compared as arrays: a failing == on 10⁵ elements makes the test library diff them.
-            let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
-            #expect(a.count == b.count && differing == 0, "\(name): \(differing) of \(a.count) values differ")
+        expectSameBitsOnOneAndTwoThreads(["output", "input gradient", "gamma gradient", "beta gradient", "moving mean",
+                                          "moving variance"]) {
+            batchNormPass(shape: shape, batch: 16, relu: relu, strided: strided)
+        }
+    }
+
+    /// The pools split the batch by image (a window never leaves its image), so two threads write the same outputs
+    /// and accumulate the same input gradients, in the same order, as one.
+    @Test("Pooling gives bit-identical results on 1 and 2 threads", arguments: [false, true])
+    func poolingIsDeterministic(average: Bool) {
+        let shape = Shape(15, 15, 24), batch = 16
+        #expect(batch * shape.count >= 65_536)
+        expectSameBitsOnOneAndTwoThreads(["output", "input gradient"]) {
+            var rng = RandomGenerator(seed: 9)
+            let pool: any Layer = average ? AvgPool(input: shape) : MaxPool(input: shape)
+            let x = Tensor(shape: shape).view(batch: batch), dx = Tensor(shape: shape).view(batch: batch)
+            let y = Tensor(shape: pool.outputShape).view(batch: batch)
+            let dy = Tensor(shape: pool.outputShape).view(batch: batch)
+            for i in 0..<x.count { x.base[i] = Float(rng.nextNormal()) }
+            for i in 0..<dy.count { dy.base[i] = Float(rng.nextNormal()) }
+            pool.forward(x, into: y, mode: .training)
+            pool.backward(dy, into: dx, accumulate: false)
+            return [y.toArray(), dx.toArray()]
         }
     }
 }

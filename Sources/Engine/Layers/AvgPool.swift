@@ -11,12 +11,15 @@ public final class AvgPool: Layer {
         outputShape = input
     }
 
-    /// Calls `body(outputRow, inputRows, 1/count)` per output pixel, with the window's in-image input rows.
-    private func forEachWindow(batch: Int, _ body: (Int, [Int], Float) -> Void) {
-        var inputs = [Int]()
-        inputs.reserveCapacity(window.taps)
-        var out = 0
-        for n in 0..<batch {
+    /// Calls `body(outputRow, inputRows, 1/count)` per output pixel, with the window's in-image input rows. Images
+    /// run on `ElementwiseThreads.count` threads (`floats`: how many the kernel touches); a window never leaves its
+    /// image, so each image's rows are written by one thread, in the same order on any count.
+    private func forEachWindow(batch: Int, floats: Int, _ body: (Int, [Int], Float) -> Void) {
+        let pixels = window.outputHeight * window.outputWidth
+        forEachChunk(batch, floats: floats) { n in
+            var inputs = [Int]()
+            inputs.reserveCapacity(window.taps)
+            var out = n * pixels
             for oy in 0..<window.outputHeight {
                 for ox in 0..<window.outputWidth {
                     inputs.removeAll(keepingCapacity: true)
@@ -29,7 +32,7 @@ public final class AvgPool: Layer {
     }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
-        forEachWindow(batch: x.batch) { out, inputs, inverse in
+        forEachWindow(batch: x.batch, floats: 2 * x.count) { out, inputs, inverse in
             Self.average(x, rows: inputs, inverse: inverse, into: y.pixel(out))
         }
     }
@@ -51,7 +54,7 @@ public final class AvgPool: Layer {
         guard let dx else { return }
         if !accumulate { dx.zero() }
         let c = inputShape.channels
-        forEachWindow(batch: dy.batch) { out, inputs, inverse in
+        forEachWindow(batch: dy.batch, floats: 2 * dy.count) { out, inputs, inverse in
             let g = dy.pixel(out)
             for row in inputs {
                 let d = dx.pixel(row)

@@ -17,9 +17,11 @@ public final class MaxPool: Layer {
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         let c = inputShape.channels, w = window
         if argmax.count < y.count { argmax = [Int32](repeating: 0, count: y.count) }
+        // Images run on `ElementwiseThreads.count` threads; each writes only its own outputs.
+        let pixels = w.outputHeight * w.outputWidth
         argmax.withUnsafeMutableBufferPointer { arg in
-            var out = 0
-            for n in 0..<x.batch {
+            forEachChunk(x.batch, floats: x.count + 2 * y.count) { n in
+                var out = n * pixels
                 for oy in 0..<w.outputHeight {
                     for ox in 0..<w.outputWidth {
                         let q = y.pixel(out), a = arg.baseAddress! + out * c
@@ -54,10 +56,14 @@ public final class MaxPool: Layer {
         guard let dx else { return }
         if !accumulate { dx.zero() }
         let c = inputShape.channels
+        // Images on `ElementwiseThreads.count` threads: an output's maximum lies in its own image.
+        let pixels = rows / dy.batch
         argmax.withUnsafeBufferPointer { arg in
-            for r in 0..<rows {
-                let g = dy.pixel(r), a = arg.baseAddress! + r * c
-                for i in 0..<c { dx.pixel(Int(a[i]))[i] += g[i] }
+            forEachChunk(dy.batch, floats: 2 * dy.count + dx.count) { n in
+                for r in n * pixels..<(n + 1) * pixels {
+                    let g = dy.pixel(r), a = arg.baseAddress! + r * c
+                    for i in 0..<c { dx.pixel(Int(a[i]))[i] += g[i] }
+                }
             }
         }
     }
