@@ -13,8 +13,7 @@ public final class Workspace {
     public func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
         if count > capacity {
             storage?.deallocate()
-            storage = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-                .bindMemory(to: Float.self, capacity: count)
+            storage = .allocateCacheAligned(count)
             capacity = count
         }
         return storage!
