@@ -1,5 +1,6 @@
 import CBLAS
 import CDNNL
+import Foundation
 
 /// Row-major single-precision GEMM, `C = alpha · op(A) · op(B) + beta · C`, through the task's `Backend`.
 ///
@@ -13,9 +14,11 @@ public func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: 
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     switch Backend.current {
     case .openblas:
-        BLASThreads.use(BLASThreads.threads(m: m, n: n, k: k))
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let threads = BLASThreads.threads(m: m, n: n, k: k)
+        BLASThreads.withOpenBLAS(threads: threads) {
+            cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     case .onednn:
         omp_set_num_threads(Int32(BLASThreads.threads(m: m, n: n, k: k)))
         let status = dnnl_sgemm(transposeA ? tChar : nChar, transposeB ? tChar : nChar, Int64(m), Int64(n), Int64(k),
@@ -54,7 +57,7 @@ public enum BLASThreads {
     }
     /// The count `set` asked for (OpenBLAS's default, the number of cores, until then).
     nonisolated(unsafe) private static var requested = Int(openblas_get_num_threads())
-    /// What OpenBLAS was last told.
+    /// What OpenBLAS was last told (under `openBLASLock`).
     nonisolated(unsafe) private static var current = requested
 
     /// A count for the calling task only (`withThreads`).
@@ -63,8 +66,7 @@ public enum BLASThreads {
     /// Sets the number of threads of every following product.
     public static func set(_ count: Int) {
         requested = count
-        current = count
-        openblas_set_num_threads(Int32(count))
+        withOpenBLAS(threads: count) {}
     }
 
     /// Runs `body` with `count` threads for the calling task's products, so that tests on several counts may run in
@@ -83,12 +85,20 @@ public enum BLASThreads {
         return count > 1 && m * n * k >= parallelThreshold(on: Backend.current) && min(m, n) >= 8 ? count : 1
     }
 
-    /// Tells OpenBLAS to use `count` threads if it is not already doing so (OpenBLAS's count is process-wide).
+    /// Runs `body` (an OpenBLAS call) on `count` OpenBLAS threads, telling OpenBLAS the count if it changed. OpenBLAS's
+    /// count is process-wide, so the switch and the call hold one lock: when networks ran on several threads at
+    /// once (the tests), a thread changing the count while another was inside OpenBLAS corrupted the heap (glibc
+    /// aborted with "corrupted size vs. prev_size" in 2 of 3 runs of five suites; with the count never switched, 0
+    /// of 4). A single caller, as in every command, never waits on it.
     @inline(__always)
-    static func use(_ count: Int) {
+    static func withOpenBLAS(threads count: Int, _ body: () -> Void) {
+        openBLASLock.lock()
+        defer { openBLASLock.unlock() }
         if count != current {
             current = count
             openblas_set_num_threads(Int32(count))
         }
+        body()
     }
+    private static let openBLASLock = NSLock()
 }
