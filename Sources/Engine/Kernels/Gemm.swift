@@ -57,8 +57,9 @@ public enum BLASThreads {
     }
     /// The count `set` asked for (OpenBLAS's default, the number of cores, until then).
     nonisolated(unsafe) private static var requested = Int(openblas_get_num_threads())
-    /// What OpenBLAS was last told (under `openBLASLock`).
-    nonisolated(unsafe) private static var current = requested
+    /// What OpenBLAS was last told (under `openBLASLock`). Read from OpenBLAS, not from `requested`: a lazy static
+    /// first read after `set` would otherwise take the new count and never pass it on.
+    nonisolated(unsafe) private static var current = Int(openblas_get_num_threads())
 
     /// A count for the calling task only (`withThreads`).
     @TaskLocal private static var scoped: Int?
