@@ -186,11 +186,12 @@ final class ChunkClaims: @unchecked Sendable {
     }
 }
 
-/// How many threads the elementwise kernels (BatchNorm, the residual merge) use: the run's (`BLASThreads.count`) on
-/// oneDNN, whose OpenMP team they share; one on OpenBLAS, whose own pool of spinning threads a second pool would
-/// fight for the cores (`bench train --threads 2 --backend openblas` inception-resnet-v2 w0.25: 94 images/s with the
-/// elementwise kernels on one thread, 40 on two). On oneDNN, two threads took BatchNorm from 49.0 to 43.5 ms/step and the merge from 22.2 to
-/// 15.5 on inception-resnet-v2 w0.25 (idle Zen 4). Results are bit-identical whatever the count.
+/// How many threads the elementwise kernels (BatchNorm, the residual merge, the pools) use: the run's
+/// (`BLASThreads.count`) on oneDNN, whose OpenMP team they share; one on OpenBLAS, whose own pool of spinning threads
+/// a second pool would fight for the cores (`bench train --threads 2 --backend openblas` inception-resnet-v2 w0.25:
+/// 94 images/s with the elementwise kernels on one thread, 40 on two). On oneDNN, two threads took BatchNorm from
+/// 49.0 to 43.5 ms/step and the merge from 22.2 to 15.5 on inception-resnet-v2 w0.25 (idle Zen 4). Results are
+/// bit-identical whatever the count.
 public enum ElementwiseThreads {
     /// Below this many floats a kernel runs on the calling thread (waking a second thread costs more).
     static let minimumFloats = 65_536
