@@ -70,6 +70,17 @@ public struct TensorView: @unchecked Sendable {
         }
     }
 
+    /// Adds the logical elements of `other` (same batch and shape) onto this view's.
+    func add(_ other: TensorView) {
+        precondition(other.batch == batch && other.shape == shape, "sum of views of different shapes")
+        let c = shape.channels
+        for r in 0..<rows {
+            let p = pixel(r), q = other.pixel(r)
+            @inline(__always) func add(_ l: Lanes) { p[l] = p[l] + q[l] }
+            forEachVector(c, add)
+        }
+    }
+
     /// The logical elements in NHWC order (for tests and checkpoints; allocates).
     public func toArray() -> [Float] {
         var out = [Float]()

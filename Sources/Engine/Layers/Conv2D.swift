@@ -264,19 +264,6 @@ extension Conv2D {
     }
 }
 
-extension TensorView {
-    /// Adds the logical elements of `other` (same batch and shape) onto this view's.
-    fileprivate func add(_ other: TensorView) {
-        precondition(other.batch == batch && other.shape == shape, "sum of views of different shapes")
-        let c = shape.channels
-        for r in 0..<rows {
-            let p = pixel(r), q = other.pixel(r)
-            @inline(__always) func add(_ l: Lanes) { p[l] = p[l] + q[l] }
-            forEachVector(c, add)
-        }
-    }
-}
-
 /// `sums[c] = Σ_rows v[row, c]`: the gradient of a per-channel bias.
 func columnSums(_ v: TensorView, into sums: UnsafeMutablePointer<Float>) {
     let c = v.shape.channels
