@@ -14,13 +14,13 @@ public func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: 
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     switch Backend.current {
     case .openblas:
-        let threads = BLASThreads.threads(m: m, n: n, k: k)
+        let threads = BLASThreads.threads(m: m, n: n, k: k, on: .openblas)
         BLASThreads.withOpenBLAS(threads: threads) {
             cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
     case .onednn:
-        omp_set_num_threads(Int32(BLASThreads.threads(m: m, n: n, k: k)))
+        omp_set_num_threads(Int32(BLASThreads.threads(m: m, n: n, k: k, on: .onednn)))
         let status = dnnl_sgemm(transposeA ? tChar : nChar, transposeB ? tChar : nChar, Int64(m), Int64(n), Int64(k),
                                 alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
         precondition(status == dnnl_success, "dnnl_sgemm failed (status \(status.rawValue)) on \(m)×\(n)×\(k)")
@@ -79,11 +79,11 @@ public enum BLASThreads {
     /// The number of threads a large product uses: the calling task's, else the process's.
     public static var count: Int { scoped ?? requested }
 
-    /// The threads for an `m × n × k` product.
+    /// The threads for an `m × n × k` product on `backend`.
     @inline(__always)
-    static func threads(m: Int, n: Int, k: Int) -> Int {
+    static func threads(m: Int, n: Int, k: Int, on backend: Backend) -> Int {
         let count = count
-        return count > 1 && m * n * k >= parallelThreshold(on: Backend.current) && min(m, n) >= 8 ? count : 1
+        return count > 1 && m * n * k >= parallelThreshold(on: backend) && min(m, n) >= 8 ? count : 1
     }
 
     /// Runs `body` (an OpenBLAS call) on `count` OpenBLAS threads, telling OpenBLAS the count if it changed. OpenBLAS's

@@ -203,8 +203,10 @@ extension Conv2D {
     /// w0.125 fell from 226 to 118 images/s: their calls took 8–16 ms for 0.3 ms of work, waiting at OpenMP
     /// barriers for a vCPU the scheduler had given away.
     private func primitives(batch: Int) -> ConvolutionPrimitives {
-        let images = isPointwise ? batch : min(batch, Self.chunkImages(batch: batch, floatsPerImage: outputShape.pixels * k))
-        let threads = BLASThreads.threads(m: images * outputShape.pixels, n: outputShape.channels, k: k)
+        let images = isPointwise
+            ? batch : min(batch, Self.chunkImages(batch: batch, floatsPerImage: outputShape.pixels * k))
+        let threads = BLASThreads.threads(m: images * outputShape.pixels, n: outputShape.channels, k: k,
+                                          on: .onednn)
         let key = PrimitivesKey(batch: batch, threads: threads)
         if let made = primitives[key] { return made }
         let made = ConvolutionPrimitives(window: window, outputChannels: outputShape.channels, batch: batch,
