@@ -63,7 +63,7 @@ let package = Package(
             ],
             swiftSettings: optimizedInDebug),
 
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "CKernels"], swiftSettings: optimizedInDebug),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "RunContract"], swiftSettings: optimizedInDebug),
         .testTarget(name: "ModelsTests", dependencies: ["Models"], swiftSettings: optimizedInDebug),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "CZlib"]),

@@ -1,3 +1,4 @@
+import CKernels
 import Engine
 import Testing
 
@@ -196,7 +197,7 @@ struct BatchNormStatisticsTests {
     }
 }
 
-@Suite("Elementwise kernels on several threads", .serialized)
+@Suite("Elementwise kernels on several threads and vector widths", .serialized)
 struct ElementwiseThreadingTests {
     /// What `pass` computes with `threads` threads for the elementwise kernels (the run's threads, on oneDNN).
     func results(threads: Int, _ pass: () -> [[Float]]) -> [[Float]] {
@@ -245,6 +246,29 @@ struct ElementwiseThreadingTests {
         expectSameBitsOnOneAndTwoThreads(["output", "input gradient", "gamma gradient", "beta gradient", "moving mean",
                                           "moving variance"]) {
             batchNormPass(shape: shape, batch: 16, relu: relu, strided: strided)
+        }
+    }
+
+    /// BatchNorm's kernels are compiled for AVX-512, AVX2 and the baseline and pick one at run time; every
+    /// variant the processor can run gives the same bits as the baseline, so results never depend on the machine.
+    @Test("BatchNorm gives bit-identical results on every vector instruction set",
+          arguments: [(Shape(15, 15, 24), true, false), (Shape(5, 7, 20), false, false), (Shape(6, 6, 37), true, true)])
+    func batchNormIsTheSameOnEveryVectorWidth(shape: Shape, relu: Bool, strided: Bool) {
+        let widest = Int(ck_vectors())
+        defer { ck_cap_vectors(Int32(CK_VECTORS_AVX512)) }
+        func pass(_ vectors: Int) -> [[Float]] {
+            ck_cap_vectors(Int32(vectors))
+            #expect(Int(ck_vectors()) == vectors)
+            return batchNormPass(shape: shape, batch: 4, relu: relu, strided: strided)
+        }
+        let baseline = pass(CK_VECTORS_BASELINE)
+        for vectors in [CK_VECTORS_AVX2, CK_VECTORS_AVX512] where vectors <= widest {
+            let other = pass(vectors)
+            for (name, (a, b)) in zip(["output", "input gradient", "gamma gradient", "beta gradient"],
+                                      zip(baseline, other)) {
+                let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "\(name) with vectors \(vectors): \(differing) of \(a.count) values differ")
+            }
         }
     }
 

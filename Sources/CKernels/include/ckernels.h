@@ -17,4 +17,46 @@ void ck_conv_small_forward(const ck_conv_geometry *g, const float *x, const floa
 void ck_conv_small_weight_gradient(const ck_conv_geometry *g, const float *x, const float *dy, float *partial,
                                    float *dw);
 
+/// The instruction sets the elementwise kernels (BatchNorm's) are compiled for, narrowest first. Every variant
+/// gives the same bits (no contraction to FMA, lane by lane what a scalar loop computes).
+enum { CK_VECTORS_BASELINE = 0, CK_VECTORS_AVX2 = 1, CK_VECTORS_AVX512 = 2 };
+
+/// The variant the elementwise kernels run: the widest the processor has, at most the cap of `ck_cap_vectors`.
+int ck_vectors(void);
+
+/// Caps the elementwise kernels' variant at `widest` (a `CK_VECTORS_*`), process-wide; tests compare the variants.
+void ck_cap_vectors(int widest);
+
+/// The pixels [start, end) of one chunk of a per-channel kernel over NHWC tensors (pixel p of a tensor with pixel
+/// stride s at base + p·s), visited in groups of `group` pixels, `group · channels` consecutive floats when every
+/// tensor of the kernel is contiguous (else `group` is 1), and the pixels left after the last whole group one at a
+/// time. Per-channel values (`ck_batch_norm_tiles`) and accumulators are tiled across a group: float j of a group
+/// belongs to channel j mod channels.
+typedef struct {
+    long start, end, group, channels;
+} ck_pixels;
+
+/// BatchNorm's per-channel values, each tiled across a group (`group · channels` floats): the batch mean μ and 1/σ,
+/// the forward map y = scale·x + shift (scale = γ/σ), and the two means of backward's input gradient.
+typedef struct {
+    const float *mean, *inv_std, *scale, *shift, *g_mean, *g_xhat_mean;
+} ck_batch_norm_tiles;
+
+/// Adds Σ (x − k) and Σ (x − k)² over the pixels of `r` into `sum` and `square_sum` (tiled; `k` tiled).
+void ck_batch_norm_sums(ck_pixels r, const float *x, long x_stride, const float *k, float *sum, float *square_sum);
+
+/// y = max(x · scale + shift, floor) (floor 0 for a fused ReLU, −∞ without).
+void ck_batch_norm_normalise(ck_pixels r, const float *x, long x_stride, float *y, long y_stride,
+                             const ck_batch_norm_tiles *t, float floor);
+
+/// Adds Σ g and Σ g · (x − mean) into `sum` and `product_sum` (tiled), where g is dy, zeroed where `relu` and
+/// forward's x · scale + shift ≤ 0.
+void ck_batch_norm_gradient_sums(ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride,
+                                 const ck_batch_norm_tiles *t, int relu, float *sum, float *product_sum);
+
+/// dx = scale · (g − g_mean − (x − mean) · inv_std · g_xhat_mean), g as in `ck_batch_norm_gradient_sums`; added
+/// to dx when `accumulate` is non-zero.
+void ck_batch_norm_input_gradient(ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride,
+                                  float *dx, long dx_stride, const ck_batch_norm_tiles *t, int relu, int accumulate);
+
 #endif

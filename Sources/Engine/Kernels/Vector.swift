@@ -1,4 +1,5 @@
 import CDNNL
+import CKernels
 import Foundation
 
 /// Eight-lane vector access to float memory, and a traversal that lets elementwise kernels run on long rows.
@@ -70,10 +71,16 @@ extension UnsafeMutablePointer where Pointee: SIMDScalar {
     }
 }
 
-/// Pixels per group of a per-channel elementwise kernel over contiguous tensors (see `RowChunks`): a group of
-/// `rowsPerGroup · channels` floats (about 64) lets narrow layers still run long vector loops, with per-channel
-/// parameters tiled `rowsPerGroup` times (see `tile`).
-@inline(__always) func rowsPerGroup(channels: Int) -> Int { max(1, 64 / channels) }
+/// Pixels per group of a per-channel elementwise kernel over contiguous tensors (see `RowChunks`): the fewest whose
+/// `rowsPerGroup · channels` floats are a whole number of 16-float vectors and at least 64, so that narrow layers
+/// still run long vector loops with no scalar tail, with per-channel parameters tiled `rowsPerGroup` times (see
+/// `tile`). 24 channels: 4 pixels, 96 floats; 20: 4, 80; 384: 1.
+@inline(__always) func rowsPerGroup(channels: Int) -> Int {
+    var (a, b) = (channels, 16)
+    while b != 0 { (a, b) = (b, a % b) }
+    let pixels = 16 / a   // the fewest pixels whose floats are a multiple of 16 (a = gcd(channels, 16))
+    return pixels * max(1, (64 + pixels * channels - 1) / (pixels * channels))
+}
 
 /// Repeats `values[0..<channels]` across `into[0..<rowsPerGroup(channels) · channels]`.
 @inline(__always)
@@ -116,6 +123,12 @@ struct RowChunks {
         let start = i * groups / count * groupRows
         let end = i == count - 1 ? rows : (i + 1) * groups / count * groupRows
         return start ..< end
+    }
+
+    /// Chunk `i` for a kernel in C (CKernels), which visits its groups as `forEachGroup(inChunk:)` does.
+    func pixels(_ i: Int, channels: Int) -> ck_pixels {
+        let r = range(i)
+        return ck_pixels(start: r.lowerBound, end: r.upperBound, group: groupRows, channels: channels)
     }
 
     /// Calls `body(row, width)` for the groups of chunk `i`: the first pixel of a group and the number of floats in it.

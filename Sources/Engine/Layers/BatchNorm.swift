@@ -1,3 +1,5 @@
+import CKernels
+
 /// Batch normalisation over the batch and spatial axes of NHWC input, affine (gamma, beta), optionally fused
 /// with the ReLU that follows it so the pair costs two passes over memory forward in training (one in inference)
 /// and two backward.
@@ -7,9 +9,12 @@
 /// inference uses the moving statistics. `epsilon` is added to the variance (0.001 in the conv unit `C` of
 /// docs/models.md#building-blocks).
 ///
-/// Kernels run over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
+/// The passes over the pixels are C kernels (CKernels/batch_norm.c, AVX-512, AVX2 or baseline vectors chosen at
+/// run time) over groups of pixels with per-channel values tiled across a group, so narrow layers vectorise as
 /// well as wide ones, and over a fixed partition of the rows into chunks (`RowChunks`) spread over
-/// `ElementwiseThreads.count` threads; results are bit-identical whatever the thread count.
+/// `ElementwiseThreads.count` threads; results are bit-identical whatever the thread count or processor. Backward
+/// reads the input and the output gradient, not the output: it recomputes forward's pre-activation for the ReLU's
+/// mask.
 public final class BatchNorm: Layer {
     public let inputShape: Shape
     public var outputShape: Shape { inputShape }
@@ -26,7 +31,7 @@ public final class BatchNorm: Layer {
     /// (`RowChunks`), combined in chunk order so that sums do not depend on the number of threads.
     private let meanT, invStdT, scale, shift, gMeanT, gXhatMeanT, acc1, acc2: UnsafeMutablePointer<Float>
     private let tileWidth: Int
-    private var input: TensorView?, output: TensorView?
+    private var input: TensorView?
     private var lastMode = Mode.training
 
     public init(shape: Shape, relu: Bool, epsilon: Float = 0.001, decay: Float = 0.99) {
@@ -56,7 +61,7 @@ public final class BatchNorm: Layer {
     public var ownParameters: [Parameter] { [gamma, beta, movingMean, movingVariance] }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
-        input = x; output = y; lastMode = mode
+        input = x; lastMode = mode
         let c = inputShape.channels, rows = x.rows
         switch mode {
         case .training:
@@ -74,14 +79,8 @@ public final class BatchNorm: Layer {
             for i in 0..<c { mean[i] /= Float(samples) }
             tile(mean, channels: c, into: meanT)   // K, tiled (meanT holds the mean once the pass is done)
             let meanT = self.meanT
-            sumOverRows(RowChunks(rows: rows, channels: c, contiguous: x.isContiguous)) { row, w, a1, a2 in
-                let p = x.pixel(row)
-                @inline(__always) func sums(_ l: Lanes) {
-                    let v = p[l] - meanT[l]
-                    a1[l] += v
-                    a2[l] += v * v
-                }
-                forEachVector(w, sums)
+            sumOverRows(RowChunks(rows: rows, channels: c, contiguous: x.isContiguous)) { r, a1, a2 in
+                ck_batch_norm_sums(r, x.base, x.pixelStride, meanT, a1, a2)
             }
             foldTiles(acc1, channels: c, into: invStd)
             foldTiles(acc2, channels: c, into: acc1)
@@ -100,7 +99,8 @@ public final class BatchNorm: Layer {
                 invStd[i] = 1 / (movingVariance.value[i] + epsilon).squareRoot()
             }
         }
-        // Pass 2 (training): y = scale·x + shift, then the ReLU. (Backward reads the tiled mean, 1/σ and scale.)
+        // Pass 2 (training): y = scale·x + shift, then the ReLU. (Backward reads the tiled mean, 1/σ, scale and
+        // shift.)
         tile(mean, channels: c, into: meanT)
         tile(invStd, channels: c, into: invStdT)
         for i in 0..<c {
@@ -111,29 +111,24 @@ public final class BatchNorm: Layer {
         tile(acc2, channels: c, into: shift)
         let floor: Float = relu ? 0 : -.infinity
         let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous)
-        let (scale, shift) = (self.scale, self.shift)
-        chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
-            let p = x.pixel(row), q = y.pixel(row)
-            @inline(__always) func normalise(_ l: Lanes) { q[l] = clamped(p[l] * scale[l] + shift[l], below: floor) }
-            forEachVector(w, normalise)
+        withUnsafePointer(to: tiles) { t in
+            forEachChunk(chunks.count, floats: rows * c) { i in
+                ck_batch_norm_normalise(chunks.pixels(i, channels: c), x.base, x.pixelStride, y.base, y.pixelStride,
+                                        t, floor)
+            }
         }
     }
 
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
-        guard let x = input, let y = output else { preconditionFailure("backward before forward") }
+        guard let x = input else { preconditionFailure("backward before forward") }
         let c = inputShape.channels, rows = x.rows
-        let relu = self.relu
-        let contiguous = x.isContiguous && y.isContiguous && dy.isContiguous
+        let relu: Int32 = relu ? 1 : 0
+        let contiguous = x.isContiguous && dy.isContiguous
         // Pass 1: Σ g and Σ g·(x − μ), where g is dy through the ReLU (zero where the output is not positive).
-        let meanT = self.meanT
-        sumOverRows(RowChunks(rows: rows, channels: c, contiguous: contiguous)) { row, w, a1, a2 in
-            let p = x.pixel(row), dyRow = dy.pixel(row), o = y.pixel(row)
-            @inline(__always) func sums(_ l: Lanes) {
-                let g = throughReLU(dyRow[l], output: o[l], relu: relu)
-                a1[l] += g
-                a2[l] += g * (p[l] - meanT[l])
+        withUnsafePointer(to: tiles) { t in
+            sumOverRows(RowChunks(rows: rows, channels: c, contiguous: contiguous)) { r, a1, a2 in
+                ck_batch_norm_gradient_sums(r, x.base, x.pixelStride, dy.base, dy.pixelStride, t, relu, a1, a2)
             }
-            forEachVector(w, sums)
         }
         // ∂L/∂β = Σ g and ∂L/∂γ = Σ g·x̂, with x̂ = (x − μ)/σ the normalised input.
         let dGamma = gamma.gradient.baseAddress!, dBeta = beta.gradient.baseAddress!
@@ -152,33 +147,33 @@ public final class BatchNorm: Layer {
         tile(acc1, channels: c, into: gMeanT)
         tile(acc2, channels: c, into: gXhatMeanT)
         let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
-        let (invStdT, scale, gMeanT, gXhatMeanT) = (self.invStdT, self.scale, self.gMeanT, self.gXhatMeanT)
-        chunks.forEachGroup(channels: c, floats: rows * c) { row, w in
-            let p = x.pixel(row), dyRow = dy.pixel(row), o = y.pixel(row), q = dx.pixel(row)
-            @inline(__always) func inputGradient(_ l: Lanes) {
-                let g = throughReLU(dyRow[l], output: o[l], relu: relu)
-                let xhat = (p[l] - meanT[l]) * invStdT[l]
-                let v = scale[l] * (g - gMeanT[l] - xhat * gXhatMeanT[l])
-                q[l] = accumulate ? q[l] + v : v
+        let accumulate: Int32 = accumulate ? 1 : 0
+        withUnsafePointer(to: tiles) { t in
+            forEachChunk(chunks.count, floats: rows * c) { i in
+                ck_batch_norm_input_gradient(chunks.pixels(i, channels: c), x.base, x.pixelStride, dy.base,
+                                             dy.pixelStride, dx.base, dx.pixelStride, t, relu, accumulate)
             }
-            forEachVector(w, inputGradient)
         }
     }
 
-    /// Two sums over the rows of `chunks`, the reductions of both passes that need them: `body(row, width, a1, a2)`
-    /// adds one group's terms into its chunk's own pair of accumulator tiles (`tileWidth` floats each), and the
-    /// chunks' tiles are then added in chunk order into `acc1` and `acc2`, so the sums are bit-identical on any
-    /// number of threads.
+    /// The tiled per-channel values, for the C kernels.
+    private var tiles: ck_batch_norm_tiles {
+        ck_batch_norm_tiles(mean: meanT, inv_std: invStdT, scale: scale, shift: shift, g_mean: gMeanT,
+                            g_xhat_mean: gXhatMeanT)
+    }
+
+    /// Two sums over the rows of `chunks`, the reductions of both passes that need them: `body(chunk, a1, a2)` adds
+    /// one chunk's terms into its own pair of accumulator tiles (`tileWidth` floats each), and the chunks' tiles are
+    /// then added in chunk order into `acc1` and `acc2`, so the sums are bit-identical on any number of threads.
     @inline(__always)
     private func sumOverRows(_ chunks: RowChunks,
-                             _ body: (_ row: Int, _ width: Int, _ a1: UnsafeMutablePointer<Float>,
+                             _ body: (_ chunk: ck_pixels, _ a1: UnsafeMutablePointer<Float>,
                                       _ a2: UnsafeMutablePointer<Float>) -> Void) {
         let (acc1, acc2, tw, c) = (self.acc1, self.acc2, tileWidth, inputShape.channels)
         acc1.update(repeating: 0, count: chunks.count * tw)
         acc2.update(repeating: 0, count: chunks.count * tw)
         forEachChunk(chunks.count, floats: chunks.rows * c) { chunk in
-            let a1 = acc1 + chunk * tw, a2 = acc2 + chunk * tw
-            chunks.forEachGroup(inChunk: chunk, channels: c) { row, w in body(row, w, a1, a2) }
+            body(chunks.pixels(chunk, channels: c), acc1 + chunk * tw, acc2 + chunk * tw)
         }
         addChunks(acc1, chunks: chunks.count, width: tw)
         addChunks(acc2, chunks: chunks.count, width: tw)
