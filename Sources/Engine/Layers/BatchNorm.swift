@@ -28,7 +28,9 @@ public final class BatchNorm: Layer {
     private let mean, invStd: UnsafeMutablePointer<Float>
     /// Tiled across a group (`tileWidth` floats each): the mean μ and 1/σ, the forward map `y = scale·x + shift`
     /// (`scale` = γ/σ), the two means of backward's input gradient; and two accumulators per chunk of rows
-    /// (`RowChunks`), combined in chunk order so that sums do not depend on the number of threads.
+    /// (`RowChunks`), combined in chunk order so that sums do not depend on the number of threads. A tile is whole
+    /// cache lines (16 floats) and the accumulators start on one, so two threads never write the same line (on
+    /// two threads, BatchNorm's median ms/step went 37.7 → 28.3 on inception-v4 w0.25, idle Zen 4).
     private let meanT, invStdT, scale, shift, gMeanT, gXhatMeanT, acc1, acc2: UnsafeMutablePointer<Float>
     private let tileWidth: Int
     private var input: TensorView?
@@ -50,8 +52,8 @@ public final class BatchNorm: Layer {
                                    .allocate(capacity: tileWidth))
         (shift, gMeanT, gXhatMeanT) = (.allocate(capacity: tileWidth), .allocate(capacity: tileWidth),
                                        .allocate(capacity: tileWidth))
-        (acc1, acc2) = (.allocate(capacity: RowChunks.maximum * tileWidth),
-                        .allocate(capacity: RowChunks.maximum * tileWidth))
+        (acc1, acc2) = (.allocateCacheAligned(RowChunks.maximum * tileWidth),
+                        .allocateCacheAligned(RowChunks.maximum * tileWidth))
     }
 
     deinit {
