@@ -249,26 +249,48 @@ struct ElementwiseThreadingTests {
         }
     }
 
-    /// BatchNorm's kernels are compiled for AVX-512, AVX2 and the baseline and pick one at run time; every
-    /// variant the processor can run gives the same bits as the baseline, so results never depend on the machine.
-    @Test("BatchNorm gives bit-identical results on every vector instruction set",
-          arguments: [(Shape(15, 15, 24), true, false), (Shape(5, 7, 20), false, false), (Shape(6, 6, 37), true, true)])
-    func batchNormIsTheSameOnEveryVectorWidth(shape: Shape, relu: Bool, strided: Bool) {
+    /// Expects `pass` to give the same bits with each vector instruction set the processor has as with the
+    /// baseline, result by result (`names`). The elementwise kernels in C are compiled for AVX-512, AVX2 and the
+    /// baseline and pick one at run time; results must never depend on the machine.
+    func expectSameBitsOnEveryVectorWidth(_ names: [String], _ pass: () -> [[Float]]) {
         let widest = Int(ck_vectors())
         defer { ck_cap_vectors(Int32(CK_VECTORS_AVX512)) }
-        func pass(_ vectors: Int) -> [[Float]] {
+        func results(_ vectors: Int) -> [[Float]] {
             ck_cap_vectors(Int32(vectors))
             #expect(Int(ck_vectors()) == vectors)
-            return batchNormPass(shape: shape, batch: 4, relu: relu, strided: strided)
+            return pass()
         }
-        let baseline = pass(CK_VECTORS_BASELINE)
+        let baseline = results(CK_VECTORS_BASELINE)
         for vectors in [CK_VECTORS_AVX2, CK_VECTORS_AVX512] where vectors <= widest {
-            let other = pass(vectors)
-            for (name, (a, b)) in zip(["output", "input gradient", "gamma gradient", "beta gradient"],
-                                      zip(baseline, other)) {
+            for (name, (a, b)) in zip(names, zip(baseline, results(vectors))) {
                 let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
                 #expect(differing == 0, "\(name) with vectors \(vectors): \(differing) of \(a.count) values differ")
             }
+        }
+    }
+
+    @Test("BatchNorm gives bit-identical results on every vector instruction set",
+          arguments: [(Shape(15, 15, 24), true, false), (Shape(5, 7, 20), false, false), (Shape(6, 6, 37), true, true)])
+    func batchNormIsTheSameOnEveryVectorWidth(shape: Shape, relu: Bool, strided: Bool) {
+        expectSameBitsOnEveryVectorWidth(["output", "input gradient", "gamma gradient", "beta gradient"]) {
+            batchNormPass(shape: shape, batch: 4, relu: relu, strided: strided)
+        }
+    }
+
+    /// The merge y = max(x + s·r, 0) and its gradient split, on contiguous pixels (groups of several) and on a
+    /// strided channel slice (one pixel at a time, 37 floats: two vectors and a masked third).
+    @Test("The residual merge gives bit-identical results on every vector instruction set", arguments: [false, true])
+    func residualMergeIsTheSameOnEveryVectorWidth(strided: Bool) {
+        let rows = 50, channels = 37, stride = strided ? 40 : 37
+        var rng = RandomGenerator(seed: 11)
+        let inputs = (0..<4).map { _ in (0..<rows * stride).map { _ in Float(rng.nextNormal()) } }
+        let pixels = ck_pixels(start: 0, end: rows, group: strided ? 1 : 16, channels: channels)
+        expectSameBitsOnEveryVectorWidth(["output", "input gradient", "branch gradient"]) {
+            var (x, r, dy, dx) = (inputs[0], inputs[1], inputs[2], inputs[3])
+            var y = [Float](repeating: 0, count: rows * stride), dr = y
+            ck_residual_merge(pixels, &x, stride, &r, stride, &y, stride, 0.2, 0)
+            ck_residual_split(pixels, &dy, stride, &y, stride, 1, 0.2, &dx, stride, 1, &dr, stride)
+            return [y, dx, dr]
         }
     }
 

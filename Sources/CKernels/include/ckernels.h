@@ -17,8 +17,8 @@ void ck_conv_small_forward(const ck_conv_geometry *g, const float *x, const floa
 void ck_conv_small_weight_gradient(const ck_conv_geometry *g, const float *x, const float *dy, float *partial,
                                    float *dw);
 
-/// The instruction sets the elementwise kernels (BatchNorm's) are compiled for, narrowest first. Every variant
-/// gives the same bits (no contraction to FMA, lane by lane what a scalar loop computes).
+/// The instruction sets the elementwise kernels (BatchNorm's, the residual merge's) are compiled for, narrowest
+/// first. Every variant gives the same bits (no contraction to FMA, lane by lane what a scalar loop computes).
 enum { CK_VECTORS_BASELINE = 0, CK_VECTORS_AVX2 = 1, CK_VECTORS_AVX512 = 2 };
 
 /// The variant the elementwise kernels run: the widest the processor has, at most the cap of `ck_cap_vectors`.
@@ -58,5 +58,15 @@ void ck_batch_norm_gradient_sums(ck_pixels r, const float *x, long x_stride, con
 /// to dx when `accumulate` is non-zero.
 void ck_batch_norm_input_gradient(ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride,
                                   float *dx, long dx_stride, const ck_batch_norm_tiles *t, int relu, int accumulate);
+
+/// The residual merge y = max(x + scale · r, floor) over the pixels of `p` (floor 0 for a fused ReLU, −∞
+/// without); `y` may be `x`.
+void ck_residual_merge(ck_pixels p, const float *x, long x_stride, const float *r, long r_stride, float *y,
+                       long y_stride, float scale, float floor);
+
+/// The merge's gradient over the pixels of `p`: g = dy, zeroed where `relu` and the merge's output y ≤ 0; dx = g
+/// (added to dx when `accumulate` is non-zero; skipped when dx is null) and dr = scale · g.
+void ck_residual_split(ck_pixels p, const float *dy, long dy_stride, const float *y, long y_stride, int relu,
+                       float scale, float *dx, long dx_stride, int accumulate, float *dr, long dr_stride);
 
 #endif

@@ -17,12 +17,6 @@ typealias Vector8 = SIMD8<Float>
 /// vector with a lane-by-lane loop, which took 15 % of a training step of inception-v3.)
 @inline(__always) func clamped(_ v: Vector8, below floor: Float) -> Vector8 { v.replacing(with: floor, where: v .< floor) }
 
-/// `g` where a ReLU's output `o` is positive and zero elsewhere, the gradient through the ReLU; `g` itself
-/// when `relu` is false.
-@inline(__always) func throughReLU(_ g: Vector8, output o: Vector8, relu: Bool) -> Vector8 {
-    relu ? g.replacing(with: 0, where: o .<= 0) : g
-}
-
 /// Up to eight consecutive elements of a row, `start ..< start + count`: a whole vector (`count` 8) or the row's
 /// last, shorter run (`count` 1 to 7).
 ///
@@ -99,58 +93,39 @@ func foldTiles(_ acc: UnsafePointer<Float>, channels: Int, into out: UnsafeMutab
 }
 
 /// A partition of a batch's pixels into groups and of the groups into at most `RowChunks.maximum` consecutive
-/// chunks, for per-channel elementwise kernels that may run on several threads. A group spans `rowsPerGroup`
-/// pixels when every tensor the kernel touches is contiguous, else one pixel (a strided slice); rows left over run
-/// as one-pixel groups. The partition depends only on the row count and the grouping (never on the number
-/// of threads), and chunk boundaries fall on group boundaries, so a kernel that keeps one accumulator per chunk
-/// and combines them in chunk order gives bit-identical results on one thread or on two.
+/// chunks, for the per-channel elementwise kernels in C (CKernels), which may run on several threads. A group spans
+/// `rowsPerGroup` pixels when every tensor the kernel touches is contiguous, else one pixel (a strided slice); rows
+/// left over run as one-pixel groups. The partition depends only on the row count and the grouping (never on the
+/// number of threads), and chunk boundaries fall on group boundaries, so a kernel that keeps one accumulator per
+/// chunk and combines them in chunk order gives bit-identical results on one thread or on two.
 struct RowChunks {
     static let maximum = 8
     let rows: Int
+    let channels: Int
     /// Pixels per group (`rowsPerGroup` for contiguous tensors, else 1).
     let groupRows: Int
     let count: Int
 
     init(rows: Int, channels: Int, contiguous: Bool) {
         self.rows = rows
+        self.channels = channels
         groupRows = contiguous ? rowsPerGroup(channels: channels) : 1
         count = max(1, min(RowChunks.maximum, rows / groupRows))
     }
 
-    /// The rows of chunk `i`: whole groups, the rows left over after the last whole group in the last chunk.
-    func range(_ i: Int) -> Range<Int> {
+    /// Chunk `i`: whole groups, the rows left over after the last whole group in the last chunk.
+    func pixels(_ i: Int) -> ck_pixels {
         let groups = rows / groupRows
         let start = i * groups / count * groupRows
         let end = i == count - 1 ? rows : (i + 1) * groups / count * groupRows
-        return start ..< end
+        return ck_pixels(start: start, end: end, group: groupRows, channels: channels)
     }
 
-    /// Chunk `i` for a kernel in C (CKernels), which visits its groups as `forEachGroup(inChunk:)` does.
-    func pixels(_ i: Int, channels: Int) -> ck_pixels {
-        let r = range(i)
-        return ck_pixels(start: r.lowerBound, end: r.upperBound, group: groupRows, channels: channels)
-    }
-
-    /// Calls `body(row, width)` for the groups of chunk `i`: the first pixel of a group and the number of floats in it.
+    /// Calls `body(pixels(i))` for every chunk `i`, spread over threads as `forEachChunk` spreads them (`floats`:
+    /// how many floats the kernel touches). For kernels without per-chunk state.
     @inline(__always)
-    func forEachGroup(inChunk i: Int, channels: Int, _ body: (_ row: Int, _ width: Int) -> Void) {
-        let r = range(i), k = groupRows
-        var row = r.lowerBound
-        while row + k <= r.upperBound {
-            body(row, k * channels)
-            row += k
-        }
-        while row < r.upperBound {
-            body(row, channels)
-            row += 1
-        }
-    }
-
-    /// Calls `body(row, width)` for every group of every chunk, the chunks spread over threads as `forEachChunk`
-    /// spreads them (`floats`: how many floats the kernel touches). For kernels without per-chunk state.
-    @inline(__always)
-    func forEachGroup(channels: Int, floats: Int, _ body: (_ row: Int, _ width: Int) -> Void) {
-        forEachChunk(count, floats: floats) { chunk in forEachGroup(inChunk: chunk, channels: channels, body) }
+    func forEach(floats: Int, _ body: (ck_pixels) -> Void) {
+        forEachChunk(count, floats: floats) { i in body(pixels(i)) }
     }
 }
 

@@ -114,9 +114,8 @@ public final class BatchNorm: Layer {
         let floor: Float = relu ? 0 : -.infinity
         let chunks = RowChunks(rows: rows, channels: c, contiguous: x.isContiguous && y.isContiguous)
         withUnsafePointer(to: tiles) { t in
-            forEachChunk(chunks.count, floats: rows * c) { i in
-                ck_batch_norm_normalise(chunks.pixels(i, channels: c), x.base, x.pixelStride, y.base, y.pixelStride,
-                                        t, floor)
+            chunks.forEach(floats: rows * c) { r in
+                ck_batch_norm_normalise(r, x.base, x.pixelStride, y.base, y.pixelStride, t, floor)
             }
         }
     }
@@ -151,9 +150,9 @@ public final class BatchNorm: Layer {
         let chunks = RowChunks(rows: rows, channels: c, contiguous: contiguous && dx.isContiguous)
         let accumulate: Int32 = accumulate ? 1 : 0
         withUnsafePointer(to: tiles) { t in
-            forEachChunk(chunks.count, floats: rows * c) { i in
-                ck_batch_norm_input_gradient(chunks.pixels(i, channels: c), x.base, x.pixelStride, dy.base,
-                                             dy.pixelStride, dx.base, dx.pixelStride, t, relu, accumulate)
+            chunks.forEach(floats: rows * c) { r in
+                ck_batch_norm_input_gradient(r, x.base, x.pixelStride, dy.base, dy.pixelStride, dx.base,
+                                             dx.pixelStride, t, relu, accumulate)
             }
         }
     }
@@ -175,7 +174,7 @@ public final class BatchNorm: Layer {
         acc1.update(repeating: 0, count: chunks.count * tw)
         acc2.update(repeating: 0, count: chunks.count * tw)
         forEachChunk(chunks.count, floats: chunks.rows * c) { chunk in
-            body(chunks.pixels(chunk, channels: c), acc1 + chunk * tw, acc2 + chunk * tw)
+            body(chunks.pixels(chunk), acc1 + chunk * tw, acc2 + chunk * tw)
         }
         addChunks(acc1, chunks: chunks.count, width: tw)
         addChunks(acc2, chunks: chunks.count, width: tw)

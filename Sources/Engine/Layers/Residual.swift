@@ -1,3 +1,5 @@
+import CKernels
+
 /// The residual merge of the Inception-ResNet blocks, `Res(F, s, relu)` of docs/models.md#residual-scaling:
 /// `y = x + s · L(F(x))`, then ReLU if `relu`, where `L` is a 1×1 convolution with bias that expands `F`'s
 /// output back to the input width. No BatchNorm on the sum. With a learned scale `γ` (`ChannelScale`: LayerScale
@@ -56,14 +58,10 @@ public final class Residual: Layer {
     /// The merge `y = x + s·r`, then ReLU if `relu`, over views of one shape (`y` must not overlap `r`; it may be
     /// `x` itself).
     static func merge(_ x: TensorView, _ r: TensorView, into y: TensorView, scale s: Float, relu: Bool) {
-        let c = x.shape.channels
         let floor: Float = relu ? 0 : -.infinity
         let contiguous = x.isContiguous && y.isContiguous && r.isContiguous
-        let chunks = RowChunks(rows: x.rows, channels: c, contiguous: contiguous)
-        chunks.forEachGroup(channels: c, floats: x.count) { row, w in
-            let p = x.pixel(row), q = y.pixel(row), e = r.pixel(row)
-            @inline(__always) func merge(_ l: Lanes) { q[l] = clamped(p[l] + s * e[l], below: floor) }
-            forEachVector(w, merge)
+        RowChunks(rows: x.rows, channels: x.shape.channels, contiguous: contiguous).forEach(floats: x.count) { p in
+            ck_residual_merge(p, x.base, x.pixelStride, r.base, r.pixelStride, y.base, y.pixelStride, s, floor)
         }
     }
 
@@ -75,17 +73,11 @@ public final class Residual: Layer {
         // g = dy masked by the ReLU; ∂L/∂x gets g directly (the identity path) and ∂L/∂r = s·g, where r is the
         // expanded branch, scaled by γ when learned.
         profiler.measure(.residualMerge) {
-            let relu = self.relu
-            let contiguous = dy.isContiguous && y.isContiguous && (dx?.isContiguous ?? true)
-            let chunks = RowChunks(rows: dy.rows, channels: c, contiguous: contiguous)
-            chunks.forEachGroup(channels: c, floats: dy.count) { row, w in
-                let dyRow = dy.pixel(row), o = y.pixel(row), d = dr.pixel(row), q = dx?.pixel(row)
-                @inline(__always) func split(_ l: Lanes) {
-                    let g = throughReLU(dyRow[l], output: o[l], relu: relu)
-                    if let q { q[l] = accumulate ? q[l] + g : g }
-                    d[l] = s * g
-                }
-                forEachVector(w, split)
+            let relu: Int32 = relu ? 1 : 0, accumulate: Int32 = accumulate ? 1 : 0
+            let contiguous = dy.isContiguous && y.isContiguous && dr.isContiguous && (dx?.isContiguous ?? true)
+            RowChunks(rows: dy.rows, channels: c, contiguous: contiguous).forEach(floats: dy.count) { p in
+                ck_residual_split(p, dy.base, dy.pixelStride, y.base, y.pixelStride, relu, s, dx?.base,
+                                  dx?.pixelStride ?? 0, accumulate, dr.base, dr.pixelStride)
             }
         }
         if let learnedScale { profiler.backward(learnedScale, dr, into: dl, accumulate: false) }
