@@ -294,23 +294,31 @@ struct ElementwiseThreadingTests {
         }
     }
 
+    /// One forward and backward pass of a 3×3 pool over 16 images of 15×15×24: the output and input gradient.
+    func poolPass(average: Bool) -> [[Float]] {
+        let shape = Shape(15, 15, 24), batch = 16
+        var rng = RandomGenerator(seed: 9)
+        let pool: any Layer = average ? AvgPool(input: shape) : MaxPool(input: shape)
+        let x = Tensor(shape: shape).view(batch: batch), dx = Tensor(shape: shape).view(batch: batch)
+        let y = Tensor(shape: pool.outputShape).view(batch: batch)
+        let dy = Tensor(shape: pool.outputShape).view(batch: batch)
+        for i in 0..<x.count { x.base[i] = Float(rng.nextNormal()) }
+        for i in 0..<dy.count { dy.base[i] = Float(rng.nextNormal()) }
+        pool.forward(x, into: y, mode: .training)
+        pool.backward(dy, into: dx, accumulate: false)
+        return [y.toArray(), dx.toArray()]
+    }
+
     /// The pools split the batch by image (a window never leaves its image), so two threads write the same outputs
     /// and accumulate the same input gradients, in the same order, as one.
     @Test("Pooling gives bit-identical results on 1 and 2 threads", arguments: [false, true])
     func poolingIsDeterministic(average: Bool) {
-        let shape = Shape(15, 15, 24), batch = 16
-        #expect(batch * shape.count >= 65_536)
-        expectSameBitsOnOneAndTwoThreads(["output", "input gradient"]) {
-            var rng = RandomGenerator(seed: 9)
-            let pool: any Layer = average ? AvgPool(input: shape) : MaxPool(input: shape)
-            let x = Tensor(shape: shape).view(batch: batch), dx = Tensor(shape: shape).view(batch: batch)
-            let y = Tensor(shape: pool.outputShape).view(batch: batch)
-            let dy = Tensor(shape: pool.outputShape).view(batch: batch)
-            for i in 0..<x.count { x.base[i] = Float(rng.nextNormal()) }
-            for i in 0..<dy.count { dy.base[i] = Float(rng.nextNormal()) }
-            pool.forward(x, into: y, mode: .training)
-            pool.backward(dy, into: dx, accumulate: false)
-            return [y.toArray(), dx.toArray()]
-        }
+        #expect(16 * Shape(15, 15, 24).count >= 65_536)
+        expectSameBitsOnOneAndTwoThreads(["output", "input gradient"]) { poolPass(average: average) }
+    }
+
+    @Test("The average pool gives bit-identical results on every vector instruction set")
+    func averagePoolIsTheSameOnEveryVectorWidth() {
+        expectSameBitsOnEveryVectorWidth(["output", "input gradient"]) { poolPass(average: true) }
     }
 }

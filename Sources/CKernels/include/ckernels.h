@@ -17,8 +17,9 @@ void ck_conv_small_forward(const ck_conv_geometry *g, const float *x, const floa
 void ck_conv_small_weight_gradient(const ck_conv_geometry *g, const float *x, const float *dy, float *partial,
                                    float *dw);
 
-/// The instruction sets the elementwise kernels (BatchNorm's, the residual merge's) are compiled for, narrowest
-/// first. Every variant gives the same bits (no contraction to FMA, lane by lane what a scalar loop computes).
+/// The instruction sets the elementwise kernels (BatchNorm, the residual merge, the average pool) are compiled
+/// for, narrowest first. Every variant gives the same bits (no contraction to FMA, lane by lane what a scalar loop
+/// computes).
 enum { CK_VECTORS_BASELINE = 0, CK_VECTORS_AVX2 = 1, CK_VECTORS_AVX512 = 2 };
 
 /// The variant the elementwise kernels run: the widest the processor has, at most the cap of `ck_cap_vectors`.
@@ -68,5 +69,19 @@ void ck_residual_merge(ck_pixels p, const float *x, long x_stride, const float *
 /// (added to dx when `accumulate` is non-zero; skipped when dx is null) and dr = scale · g.
 void ck_residual_split(ck_pixels p, const float *dy, long dy_stride, const float *y, long y_stride, int relu,
                        float scale, float *dx, long dx_stride, int accumulate, float *dr, long dr_stride);
+
+/// Images of `height × width` pixels of `channels` floats (NHWC; pixel p of a tensor with pixel stride s at
+/// base + p·s), pooled with a `size × size` window (odd), stride 1, SAME padding excluded from the mean.
+typedef struct {
+    long height, width, channels, size;
+} ck_pool_geometry;
+
+/// y = the mean of the input pixels each output's window covers, for image `image` of the batch.
+void ck_average_pool(const ck_pool_geometry *g, long image, const float *x, long x_stride, float *y, long y_stride);
+
+/// dx = (or += when `accumulate` is non-zero) the average pool's gradient for image `image`: each output's dy
+/// spread evenly over the input pixels its window covers.
+void ck_average_pool_gradient(const ck_pool_geometry *g, long image, const float *dy, long dy_stride, float *dx,
+                              long dx_stride, int accumulate);
 
 #endif

@@ -1,5 +1,4 @@
-/// Global average pooling: `H×W×C → 1×1×C`, the mean of each channel over the image (`AvgPool.average` over all
-/// of an image's pixels).
+/// Global average pooling: `H×W×C → 1×1×C`, the mean of each channel over the image.
 public final class GlobalAvgPool: Layer {
     public let inputShape: Shape
     public let outputShape: Shape
@@ -12,7 +11,13 @@ public final class GlobalAvgPool: Layer {
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         let pixels = inputShape.pixels, inverse = 1 / Float(pixels)
         for n in 0..<x.batch {
-            AvgPool.average(x, rows: n * pixels ..< (n + 1) * pixels, inverse: inverse, into: y.pixel(n))
+            let q = y.pixel(n)
+            @inline(__always) func average(_ l: Lanes) {
+                var sum = Vector8()
+                for row in n * pixels ..< (n + 1) * pixels { sum += x.pixel(row)[l] }
+                q[l] = sum * inverse
+            }
+            forEachVector(inputShape.channels, average)
         }
     }
 
