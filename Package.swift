@@ -32,9 +32,10 @@ let package = Package(
         // JPEG and PNG decoding in C, where libjpeg's and libpng's longjmp-based error handling can be caught.
         .target(name: "CImageCodecs", dependencies: ["CJPEG", "CPNG"]),
 
-        // Direct convolution kernels in C: vector code compiled for AVX2+FMA and for the baseline, chosen at run
-        // time (Swift here emits SSE only unless the whole module is tied to one CPU).
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // Kernels in C: the direct convolution (AVX2+FMA or baseline) and the elementwise kernels (AVX-512, AVX2
+        // or baseline), vector code chosen at run time (Swift here emits SSE only unless the whole module is tied to
+        // one CPU). Without errno, sqrtf vectorises.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
         .target(name: "Engine", dependencies: ["CBLAS", "CDNNL", "CKernels"], swiftSettings: optimizedInDebug),
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedInDebug),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib"], swiftSettings: optimizedInDebug),

@@ -1,5 +1,5 @@
-// What the elementwise kernels (batch_norm.c, residual.c, average_pool.c) share: the run-time choice among
-// AVX-512, AVX2 and the baseline, the loop over a group's floats, and the traversal of a chunk's groups.
+// What the elementwise kernels (batch_norm.c, residual.c, average_pool.c, optimizers.c) share: the run-time choice
+// among AVX-512, AVX2 and the baseline, the vector loop, and the size of a chunk's groups.
 //
 // A kernel is written once, as an always-inlined function NAME_body whose inner loops run straight over floats,
 // and `DISPATCH` compiles it three times by inlining it into wrappers with the AVX-512, AVX2 and baseline targets

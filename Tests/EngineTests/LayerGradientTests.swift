@@ -294,6 +294,19 @@ struct ElementwiseThreadingTests {
         }
     }
 
+    @Test("The optimizers' updates give bit-identical results on every vector instruction set")
+    func optimizerUpdatesAreTheSameOnEveryVectorWidth() {
+        var rng = RandomGenerator(seed: 12)
+        let count = 37, start = (0..<3).map { _ in (0..<count).map { _ in Float(rng.nextNormal()) } }
+        expectSameBitsOnEveryVectorWidth(["RMSProp weights", "mean squares", "momentum", "SGD weights", "velocity"]) {
+            var (w, ms, mom) = (start[0], start[1].map { $0 * $0 }, start[2])
+            ck_rmsprop_update(count, &w, start[1], &ms, &mom, 0.045, 0.9, 0.9, 1)
+            var (w2, v) = (start[0], start[2])
+            ck_momentum_update(count, &w2, start[1], &v, 0.01, 0.9)
+            return [w, ms, mom, w2, v]
+        }
+    }
+
     /// One forward and backward pass of a 3×3 pool over 16 images of 15×15×24: the output and input gradient.
     func poolPass(average: Bool) -> [[Float]] {
         let shape = Shape(15, 15, 24), batch = 16

@@ -17,8 +17,8 @@ void ck_conv_small_forward(const ck_conv_geometry *g, const float *x, const floa
 void ck_conv_small_weight_gradient(const ck_conv_geometry *g, const float *x, const float *dy, float *partial,
                                    float *dw);
 
-/// The instruction sets the elementwise kernels (BatchNorm, the residual merge, the average pool) are compiled
-/// for, narrowest first. Every variant gives the same bits (no contraction to FMA, lane by lane what a scalar loop
+/// The instruction sets the elementwise kernels (BatchNorm, the residual merge, the average pool, the optimizers)
+/// are compiled for, narrowest first. Every variant gives the same bits (no contraction to FMA, lane by lane what a scalar loop
 /// computes).
 enum { CK_VECTORS_BASELINE = 0, CK_VECTORS_AVX2 = 1, CK_VECTORS_AVX512 = 2 };
 
@@ -83,5 +83,13 @@ void ck_average_pool(const ck_pool_geometry *g, long image, const float *x, long
 /// spread evenly over the input pixels its window covers.
 void ck_average_pool_gradient(const ck_pool_geometry *g, long image, const float *dy, long dy_stride, float *dx,
                               long dx_stride, int accumulate);
+
+/// One RMSProp update of `count` weights `w` from their gradient `g`, TensorFlow's form: ms = ρ·ms + (1 − ρ)·g²,
+/// mom = μ·mom + lr·g / √(ms + ε), w −= mom.
+void ck_rmsprop_update(long count, float *w, const float *g, float *ms, float *mom, float lr, float rho, float mu,
+                       float eps);
+
+/// One momentum-SGD update of `count` weights `w` from their gradient `g`: v = μ·v + g, w −= lr·v.
+void ck_momentum_update(long count, float *w, const float *g, float *v, float lr, float mu);
 
 #endif

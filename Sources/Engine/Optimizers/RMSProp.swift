@@ -1,3 +1,5 @@
+import CKernels
+
 /// RMSProp with TensorFlow's semantics (`tf.train.RMSPropOptimizer`), per element:
 ///
 ///     ms  = ρ·ms + (1 − ρ)·g²            (ms starts at 1, not 0)
@@ -24,16 +26,14 @@ public final class RMSProp: Optimizer {
         zip(meanSquares, moments).enumerated().flatMap { i, s in [("\(i).rms", s.0), ("\(i).momentum", s.1)] }
     }
 
+    /// Parameters run on `ElementwiseThreads.count` threads, one whole parameter at a time (CKernels' vector
+    /// update; the same bits on any thread count or processor).
     public func step(learningRate: Float) {
-        let rho = decay, mu = momentum, eps = epsilon
-        for (p, (ms, mom)) in zip(parameters, zip(meanSquares, moments)) {
-            let lr = learningRate * p.learningRateMultiplier
-            let w = p.value, g = p.gradient, s = ms.value, m = mom.value
-            for i in 0..<p.count {
-                s[i] = rho * s[i] + (1 - rho) * g[i] * g[i]
-                m[i] = mu * m[i] + lr * g[i] / (s[i] + eps).squareRoot()
-                w[i] -= m[i]
-            }
+        let total = parameters.reduce(0) { $0 + $1.count }
+        forEachChunk(parameters.count, floats: 4 * total) { i in
+            let p = parameters[i], ms = meanSquares[i].value, mom = moments[i].value
+            ck_rmsprop_update(p.count, p.value.baseAddress!, p.gradient.baseAddress!, ms.baseAddress!,
+                              mom.baseAddress!, learningRate * p.learningRateMultiplier, decay, momentum, epsilon)
         }
     }
 }

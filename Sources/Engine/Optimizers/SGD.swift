@@ -1,3 +1,5 @@
+import CKernels
+
 /// Stochastic gradient descent with momentum, TensorFlow's `MomentumOptimizer` form, per element:
 ///
 ///     v  = μ·v + g
@@ -20,14 +22,14 @@ public final class SGD: Optimizer {
         velocities.enumerated().map { ("\($0.offset).velocity", $0.element) }
     }
 
+    /// Parameters run on `ElementwiseThreads.count` threads, one whole parameter at a time (CKernels' vector
+    /// update; the same bits on any thread count or processor).
     public func step(learningRate: Float) {
-        let mu = momentum
-        for (p, vel) in zip(parameters, velocities) {
-            let w = p.value, g = p.gradient, v = vel.value, lr = learningRate * p.learningRateMultiplier
-            for i in 0..<p.count {
-                v[i] = mu * v[i] + g[i]
-                w[i] -= lr * v[i]
-            }
+        let total = parameters.reduce(0) { $0 + $1.count }
+        forEachChunk(parameters.count, floats: 3 * total) { i in
+            let p = parameters[i]
+            ck_momentum_update(p.count, p.value.baseAddress!, p.gradient.baseAddress!,
+                               velocities[i].value.baseAddress!, learningRate * p.learningRateMultiplier, momentum)
         }
     }
 }

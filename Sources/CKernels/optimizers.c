@@ -1,0 +1,30 @@
+// The optimizers' per-element updates over one parameter (Sources/Engine/Optimizers has the rules, their
+// TensorFlow semantics and the threads), each compiled for AVX-512, AVX2 and the baseline (vectors.h). Read top to
+// bottom.
+#include "vectors.h"
+#include <math.h>
+
+// ms = ρ·ms + (1 − ρ)·g²; mom = μ·mom + lr·g / √(ms + ε); w −= mom.
+static inline __attribute__((always_inline)) void
+rmsprop_body(long count, float *w, const float *g, float *ms, float *mom, float lr, float rho, float mu, float eps) {
+    VECTOR_LOOP for (long i = 0; i < count; i++) {
+        ms[i] = rho * ms[i] + (1 - rho) * g[i] * g[i];
+        mom[i] = mu * mom[i] + lr * g[i] / sqrtf(ms[i] + eps);
+        w[i] -= mom[i];
+    }
+}
+
+// v = μ·v + g; w −= lr·v.
+static inline __attribute__((always_inline)) void
+momentum_body(long count, float *w, const float *g, float *v, float lr, float mu) {
+    VECTOR_LOOP for (long i = 0; i < count; i++) {
+        v[i] = mu * v[i] + g[i];
+        w[i] -= lr * v[i];
+    }
+}
+
+DISPATCH(ck_rmsprop_update, rmsprop,
+         (long count, float *w, const float *g, float *ms, float *mom, float lr, float rho, float mu, float eps),
+         (count, w, g, ms, mom, lr, rho, mu, eps))
+DISPATCH(ck_momentum_update, momentum, (long count, float *w, const float *g, float *v, float lr, float mu),
+         (count, w, g, v, lr, mu))
