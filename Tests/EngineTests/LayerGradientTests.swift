@@ -294,16 +294,20 @@ struct ElementwiseThreadingTests {
         }
     }
 
-    @Test("The optimizers' updates give bit-identical results on every vector instruction set")
-    func optimizerUpdatesAreTheSameOnEveryVectorWidth() {
+    @Test("The optimizers' kernels give bit-identical results on every vector instruction set")
+    func optimizerKernelsAreTheSameOnEveryVectorWidth() {
         var rng = RandomGenerator(seed: 12)
         let count = 37, start = (0..<3).map { _ in (0..<count).map { _ in Float(rng.nextNormal()) } }
-        expectSameBitsOnEveryVectorWidth(["RMSProp weights", "mean squares", "momentum", "SGD weights", "velocity"]) {
+        expectSameBitsOnEveryVectorWidth(["RMSProp weights", "mean squares", "momentum", "SGD weights", "velocity",
+                                          "decayed gradient", "sum of squares"]) {
             var (w, ms, mom) = (start[0], start[1].map { $0 * $0 }, start[2])
             ck_rmsprop_update(count, &w, start[1], &ms, &mom, 0.045, 0.9, 0.9, 1)
             var (w2, v) = (start[0], start[2])
             ck_momentum_update(count, &w2, start[1], &v, 0.01, 0.9)
-            return [w, ms, mom, w2, v]
+            var g = start[1], squares: Float = 0
+            ck_weight_decay(count, &g, start[0], 4e-5)
+            ck_sum_of_squares(count, g, &squares)
+            return [w, ms, mom, w2, v, g, [squares]]
         }
     }
 

@@ -92,4 +92,10 @@ void ck_rmsprop_update(long count, float *w, const float *g, float *ms, float *m
 /// One momentum-SGD update of `count` weights `w` from their gradient `g`: v = μ·v + g, w −= lr·v.
 void ck_momentum_update(long count, float *w, const float *g, float *v, float lr, float mu);
 
+/// L2 weight decay on one parameter's gradient: g += rate · w over `count` floats.
+void ck_weight_decay(long count, float *g, const float *w, float rate);
+
+/// *result = Σ g² over `count` floats, summed as 16 running sums (g[16k + l] into sum l) then added in order.
+void ck_sum_of_squares(long count, const float *g, float *result);
+
 #endif
