@@ -51,33 +51,44 @@ public struct TensorView: @unchecked Sendable {
     /// Pointer to pixel `row` (in `0 ..< rows`, rows ordered n, y, x).
     @inline(__always) public func pixel(_ row: Int) -> UnsafeMutablePointer<Float> { base + row * pixelStride }
 
+    // `zero`, `copy` and `add` run image by image on the elementwise threads when the view is large
+    // (`forEachChunk`); each image is written by one thread, so the result never depends on the thread count.
+
     /// Sets every logical element to zero (gaps between strided pixels are left alone).
     public func zero() {
-        if isContiguous {
-            base.update(repeating: 0, count: count)
-        } else {
-            for r in 0..<rows { pixel(r).update(repeating: 0, count: shape.channels) }
+        forEachChunk(batch, floats: count) { n in
+            let image = images(n, count: 1)
+            if image.isContiguous {
+                image.base.update(repeating: 0, count: image.count)
+            } else {
+                for r in 0..<image.rows { image.pixel(r).update(repeating: 0, count: shape.channels) }
+            }
         }
     }
 
     /// Copies the logical elements of `source` (same batch and shape) into this view.
     public func copy(from source: TensorView) {
         precondition(source.batch == batch && source.shape == shape, "copy between views of different shapes")
-        if isContiguous && source.isContiguous {
-            base.update(from: source.base, count: count)
-        } else {
-            for r in 0..<rows { pixel(r).update(from: source.pixel(r), count: shape.channels) }
+        forEachChunk(batch, floats: 2 * count) { n in
+            let image = images(n, count: 1), from = source.images(n, count: 1)
+            if image.isContiguous && from.isContiguous {
+                image.base.update(from: from.base, count: image.count)
+            } else {
+                for r in 0..<image.rows { image.pixel(r).update(from: from.pixel(r), count: shape.channels) }
+            }
         }
     }
 
     /// Adds the logical elements of `other` (same batch and shape) onto this view's.
     func add(_ other: TensorView) {
         precondition(other.batch == batch && other.shape == shape, "sum of views of different shapes")
-        let c = shape.channels
-        for r in 0..<rows {
-            let p = pixel(r), q = other.pixel(r)
-            @inline(__always) func add(_ l: Lanes) { p[l] = p[l] + q[l] }
-            forEachVector(c, add)
+        let c = shape.channels, pixels = shape.pixels
+        forEachChunk(batch, floats: 2 * count) { n in
+            for r in n * pixels ..< (n + 1) * pixels {
+                let p = pixel(r), q = other.pixel(r)
+                @inline(__always) func add(_ l: Lanes) { p[l] = p[l] + q[l] }
+                forEachVector(c, add)
+            }
         }
     }
 

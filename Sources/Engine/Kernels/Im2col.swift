@@ -55,32 +55,39 @@ public struct Window: Hashable, Sendable {
 
 /// Unfolds `x` into `col`, a row-major `[batch · oh · ow, kh · kw · c]` matrix: row = output pixel, columns =
 /// the window's taps in (ky, kx) order, each tap's `c` channels contiguous (matching an HWIO kernel). Taps in the
-/// padding are zero.
+/// padding are zero. Images run on the elementwise threads (`forEachChunk`), each unfolded by one.
 func im2col(_ x: TensorView, _ w: Window, into col: UnsafeMutablePointer<Float>) {
-    let c = x.shape.channels, k = w.taps * c, xs = x.pixelStride
-    w.forEachTapRow(batch: x.batch) { rowStart, tap, inputPixel, columns, valid in
-        let dst = col + rowStart * k + tap * c
-        // Zeros left of `valid`, copies inside it, zeros right of it (`valid` is empty or inside `columns`).
-        let lo = valid.isEmpty ? columns.upperBound : valid.lowerBound, hi = valid.isEmpty ? lo : valid.upperBound
-        for ox in columns.lowerBound..<lo { (dst + ox * k).update(repeating: 0, count: c) }
-        if c == 1 {
-            var d = dst + lo * k, src = x.base + (inputPixel + lo * w.stride) * xs
-            for _ in lo..<hi { d.pointee = src.pointee; d += k; src += w.stride * xs }
-        } else {
-            for ox in lo..<hi { (dst + ox * k).update(from: x.base + (inputPixel + ox * w.stride) * xs, count: c) }
+    let c = x.shape.channels, k = w.taps * c, xs = x.pixelStride, perImage = w.outputHeight * w.outputWidth * k
+    forEachChunk(x.batch, floats: x.batch * perImage) { n in
+        let x = x.images(n, count: 1), col = col + n * perImage
+        w.forEachTapRow(batch: 1) { rowStart, tap, inputPixel, columns, valid in
+            let dst = col + rowStart * k + tap * c
+            // Zeros left of `valid`, copies inside it, zeros right of it (`valid` is empty or inside `columns`).
+            let lo = valid.isEmpty ? columns.upperBound : valid.lowerBound, hi = valid.isEmpty ? lo : valid.upperBound
+            for ox in columns.lowerBound..<lo { (dst + ox * k).update(repeating: 0, count: c) }
+            if c == 1 {
+                var d = dst + lo * k, src = x.base + (inputPixel + lo * w.stride) * xs
+                for _ in lo..<hi { d.pointee = src.pointee; d += k; src += w.stride * xs }
+            } else {
+                for ox in lo..<hi { (dst + ox * k).update(from: x.base + (inputPixel + ox * w.stride) * xs, count: c) }
+            }
+            for ox in hi..<columns.upperBound { (dst + ox * k).update(repeating: 0, count: c) }
         }
-        for ox in hi..<columns.upperBound { (dst + ox * k).update(repeating: 0, count: c) }
     }
 }
 
-/// The adjoint of `im2col`: adds each tap's segment of `col` back into the input pixel it was read from.
+/// The adjoint of `im2col`: adds each tap's segment of `col` back into the input pixel it was read from. Images
+/// run on the elementwise threads, each folded back by one in the same order as on one thread.
 func col2im(_ col: UnsafePointer<Float>, _ w: Window, into dx: TensorView) {
-    let c = dx.shape.channels, k = w.taps * c, xs = dx.pixelStride
-    w.forEachTapRow(batch: dx.batch) { rowStart, tap, inputPixel, _, valid in
-        let src = col + rowStart * k + tap * c
-        for ox in valid {
-            let s = src + ox * k, d = dx.base + (inputPixel + ox * w.stride) * xs
-            for i in 0..<c { d[i] += s[i] }
+    let c = dx.shape.channels, k = w.taps * c, xs = dx.pixelStride, perImage = w.outputHeight * w.outputWidth * k
+    forEachChunk(dx.batch, floats: dx.batch * perImage) { n in
+        let dx = dx.images(n, count: 1), col = col + n * perImage
+        w.forEachTapRow(batch: 1) { rowStart, tap, inputPixel, _, valid in
+            let src = col + rowStart * k + tap * c
+            for ox in valid {
+                let s = src + ox * k, d = dx.base + (inputPixel + ox * w.stride) * xs
+                for i in 0..<c { d[i] += s[i] }
+            }
         }
     }
 }
