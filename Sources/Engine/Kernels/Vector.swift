@@ -174,7 +174,8 @@ final class ChunkClaims: @unchecked Sendable {
     }
 }
 
-/// How many threads the elementwise kernels (BatchNorm, the residual merge, the pools) use: the run's
+/// How many threads the elementwise work (BatchNorm, the residual merge, the pools, im2col and col2im, the staging
+/// copies and adds, the optimizers; see docs/engine.md#threading) uses: the run's
 /// (`BLASThreads.count`) on oneDNN, whose OpenMP team they share; one on OpenBLAS, whose own pool of spinning threads
 /// a second pool would fight for the cores (`bench train --threads 2 --backend openblas` inception-resnet-v2 w0.25:
 /// 94 images/s with the elementwise kernels on one thread, 40 on two). On oneDNN, two threads took BatchNorm from
