@@ -1,6 +1,6 @@
 // The optimizers' per-element updates and the gradient transforms over one parameter (Sources/Engine/Optimizers
-// has the rules, their TensorFlow semantics and the threads), each compiled for AVX-512, AVX2 and the baseline (vectors.h). Read top to
-// bottom.
+// has the rules, their TensorFlow semantics and the threads), each compiled for AVX-512, AVX2 and the baseline
+// (vectors.h). Read top to bottom.
 #include "vectors.h"
 #include <math.h>
 

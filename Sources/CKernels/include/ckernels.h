@@ -18,8 +18,8 @@ void ck_conv_small_weight_gradient(const ck_conv_geometry *g, const float *x, co
                                    float *dw);
 
 /// The instruction sets the elementwise kernels (BatchNorm, the residual merge, the average pool, the optimizers)
-/// are compiled for, narrowest first. Every variant gives the same bits (no contraction to FMA, lane by lane what a scalar loop
-/// computes).
+/// are compiled for, narrowest first. Every variant gives the same bits (no contraction to FMA, lane by lane what a
+/// scalar loop computes).
 enum { CK_VECTORS_BASELINE = 0, CK_VECTORS_AVX2 = 1, CK_VECTORS_AVX512 = 2 };
 
 /// The variant the elementwise kernels run: the widest the processor has, at most the cap of `ck_cap_vectors`.
