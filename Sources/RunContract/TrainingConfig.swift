@@ -77,7 +77,7 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         public var name: String = "fashion-mnist"
         /// Directory of the files; nil for the default (Debian's Fashion-MNIST) or for synthetic data.
         public var directory: String?
-        /// Training images held out for validation by a fixed seed (nil: the dataset's default, 5,000).
+        /// Training images held out for validation by a fixed seed (nil: `validationImages(outOf:)`'s default).
         public var validationCount: Int?
         /// Zero pixels added on each side (2 turns 28×28 into 32×32). *Not in the paper.*
         public var pad: Int = 2
@@ -211,10 +211,13 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         }
     }
 
+    /// At most this many training images are held out for validation when `data.validationCount` is not set.
+    public static let defaultValidationLimit = 5_000
+
     /// Images held out for validation from a training split of `trainImages` images: `data.validationCount`, or
-    /// the smaller of 5,000 and a tenth of the split.
+    /// the smaller of `defaultValidationLimit` and a tenth of the split.
     public func validationImages(outOf trainImages: Int) -> Int {
-        data.validationCount ?? min(5_000, trainImages / 10)
+        data.validationCount ?? min(Self.defaultValidationLimit, trainImages / 10)
     }
 
     /// Optimizer steps the budget amounts to on a training split of `trainImages` images: an epoch is the whole

@@ -34,7 +34,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "fashion-mnist (Debian's dataset-fashion-mnist), mnist or cifar10 (with --data-dir), synthetic (default: \(fallback.data.name)).")
     var dataset: String?
     @Option(help: "Directory of the dataset's files.") var dataDir: String?
-    @Option(help: "Training images held out for validation (default 5000).") var validation: Int?
+    @Option(help: """
+        Training images held out for validation (default: the smaller of \(TrainingConfig.defaultValidationLimit) \
+        and a tenth of the training split).
+        """) var validation: Int?
     @Option(help: "Zero padding on each side (default: 2 for 28-pixel images, giving 32×32; else 0).") var pad: Int?
     @Option(help: "How pixels are scaled (default: \(fallback.data.normalization)).")
     var normalization: TrainingConfig.Normalization?
