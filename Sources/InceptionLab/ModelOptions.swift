@@ -14,6 +14,12 @@ struct ModelOptions: ParsableArguments {
     struct Defaults {
         var input = fallback.inputSize, channels = fallback.inputChannels, classes = fallback.classes
         var stem = fallback.stem
+
+        /// The network `model` at `width` with these defaults and every other field the published network's.
+        func config(model: ModelName, width: Double) -> ModelConfig {
+            ModelConfig(model: model, width: width, stem: stem, inputSize: input, inputChannels: channels,
+                        classes: classes)
+        }
     }
 
     @Option(help: "Width multiplier α in (0, 1]; every channel count c becomes max(1, floor(c·α + 0.5)) (default: \(fallback.width)).")

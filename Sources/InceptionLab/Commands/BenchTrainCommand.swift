@@ -12,19 +12,24 @@ struct BenchTrainCommand: ParsableCommand {
         discussion: """
             Reports images/s, ms/step, achieved GFLOP/s (3 × 2 × forward MACs per image × images/s) and that \
             figure as a percentage of a plain sgemm (14400×96×576, same backend) measured in the same run, peak \
-            resident memory, and the time per step by layer kind. --all runs the five models at width 0.125 \
-            and 0.25 with the compact stem.
+            resident memory, and the time per step by layer kind. --all runs every model at the widths and input \
+            its help gives.
             """)
 
     @Option(help: "The network (or --all).") var model: ModelName?
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
-    @Flag(help: "Every model at width 0.125 and 0.25, compact stem, 32×32×1, 10 classes.") var all = false
+    @Flag(help: """
+        Every model at width \(allWidths.map { "\($0)" }.joined(separator: " and ")), \(defaults.stem) stem, \
+        \(defaults.input)×\(defaults.input)×\(defaults.channels), \(defaults.classes) classes.
+        """) var all = false
     @Option(help: "Images per batch.") var batch = 64
     @Option(help: "Timed steps (after 3 warm-up steps).") var steps = 10
     @OptionGroup(title: "Compute") var compute: ComputeOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     static let defaults = ModelOptions.Defaults(input: 32, channels: 1, classes: 10, stem: .compact)
+    /// The widths `--all` runs each model at.
+    static let allWidths = [0.125, 0.25]
 
     func validate() throws {
         guard all != (model != nil) else { throw ValidationError("give --model MODEL or --all") }
@@ -34,7 +39,7 @@ struct BenchTrainCommand: ParsableCommand {
     func run() throws {
         compute.apply()
         let configs = all
-            ? [0.125, 0.25].flatMap { w in ModelName.allCases.map { ModelConfig(model: $0, width: w, stem: .compact, inputSize: 32, inputChannels: 1, classes: 10) } }
+            ? Self.allWidths.flatMap { w in ModelName.allCases.map { Self.defaults.config(model: $0, width: w) } }
             : [try modelOptions.config(model: model!, defaults: Self.defaults)]
         var results: [(TrainingBenchmark.Result, peakMB: String)] = []
         for config in configs {
