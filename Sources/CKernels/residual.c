@@ -27,14 +27,10 @@ split_body(ck_pixels p, const float *dy, long dy_stride, const float *y, long y_
         n = group_floats(p, row);
         const float *d = dy + row * dy_stride, *o = y + row * y_stride;
         float *q = dx ? dx + row * dx_stride : 0, *e = dr + row * dr_stride;
-        if (q) {
-            VECTOR_LOOP for (long j = 0; j < n; j++) {
-                float g = relu && o[j] <= 0 ? 0.f : d[j];
-                q[j] = accumulate ? q[j] + g : g;
-                e[j] = scale * g;
-            }
-        } else {
-            VECTOR_LOOP for (long j = 0; j < n; j++) e[j] = scale * (relu && o[j] <= 0 ? 0.f : d[j]);
+        VECTOR_LOOP for (long j = 0; j < n; j++) {
+            float g = relu && o[j] <= 0 ? 0.f : d[j];
+            if (q) q[j] = accumulate ? q[j] + g : g;
+            e[j] = scale * g;
         }
     }
 }
