@@ -211,11 +211,16 @@ struct ElementwiseThreadingTests {
 
     /// Expects `pass` to give the same bits on one thread and on two, result by result (`names`).
     func expectSameBitsOnOneAndTwoThreads(_ names: [String], _ pass: () -> [[Float]]) {
-        let one = results(threads: 1, pass), two = results(threads: 2, pass)
-        for (name, (a, b)) in zip(names, zip(one, two)) {
+        expectSameBits(names, results(threads: 1, pass), results(threads: 2, pass), "")
+    }
+
+    /// Expects each of `expected` to have the bits of its counterpart in `actual` (`names` name them, `label` says
+    /// which run `actual` came from).
+    func expectSameBits(_ names: [String], _ expected: [[Float]], _ actual: [[Float]], _ label: String) {
+        for (name, (a, b)) in zip(names, zip(expected, actual)) {
             // Counted rather than compared as arrays: a failing == on 10⁵ elements makes the test library diff them.
             let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
-            #expect(a.count == b.count && differing == 0, "\(name): \(differing) of \(a.count) values differ")
+            #expect(a.count == b.count && differing == 0, "\(name)\(label): \(differing) of \(a.count) values differ")
         }
     }
 
@@ -262,10 +267,7 @@ struct ElementwiseThreadingTests {
         }
         let baseline = results(CK_VECTORS_BASELINE)
         for vectors in [CK_VECTORS_AVX2, CK_VECTORS_AVX512] where vectors <= widest {
-            for (name, (a, b)) in zip(names, zip(baseline, results(vectors))) {
-                let differing = zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(differing == 0, "\(name) with vectors \(vectors): \(differing) of \(a.count) values differ")
-            }
+            expectSameBits(names, baseline, results(vectors), " with vectors \(vectors)")
         }
     }
 
