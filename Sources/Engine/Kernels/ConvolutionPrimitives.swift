@@ -323,14 +323,33 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// oneDNN's convolution primitives (`ConvolutionPrimitives`).
     case primitives
 
-    /// The faster algorithm on the oneDNN backend for a convolution over `window` with `outputChannels` outputs,
-    /// by shape class, as measured layer by layer on inception-v3 and inception-resnet-v2 at widths 0.125 and 0.25
-    /// (docs/performance.md, "oneDNN convolution primitives against im2col + GEMM"): the primitives for stride-1
-    /// kernels larger than 1×1 (k×k including the first layer: half the time; 1×n and n×1: three quarters) and for
-    /// 1×1 kernels with at most 16 outputs (0.7–0.9 of the time); the GEMMs for other 1×1 kernels (the primitives
-    /// took 1.0–1.6× as long, most on the backward pass) and for stride 2 (1.0–1.6×).
-    static func preferred(for window: Window, outputChannels: Int) -> ConvolutionAlgorithm {
-        window.stride == 1 && (window.taps > 1 || outputChannels <= 16) ? .primitives : .gemm
+    /// A convolution's passes, which may run different algorithms.
+    enum Pass {
+        /// The output.
+        case forward
+        /// The weight gradient and the input gradient.
+        case backward
+    }
+
+    /// The faster algorithm on the oneDNN backend for `pass` of a convolution over `window` with `outputChannels`
+    /// outputs, by shape class: each layer of all five networks timed with each algorithm forced, summed per class
+    /// (width 0.25 on one and two threads, 0.125 on two; docs/performance.md, "The convolution rule per pass").
+    /// Time of the primitives ÷ the GEMMs', one thread / two:
+    /// - stride 1, kernels larger than 1×1 (k×k, 1×n, n×1, the first layer): 0.68 / 0.40, the primitives;
+    /// - 1×1 with at most 16 outputs: forward 0.90 / 0.89, backward 1.12 / 1.40: the primitives forward, the
+    ///   GEMMs backward;
+    /// - other 1×1 with at most 32 inputs: 0.99 / 0.76, the primitives; with more: 1.21 / 1.23, the GEMMs;
+    /// - stride 2 (the VALID 3×3 reductions) with at most 16 inputs: 0.96 / 0.58, the primitives; with more:
+    ///   1.08 / 0.88, the GEMMs (slower on one thread, the runner's workers' count).
+    ///
+    /// A convolution runs the primitives backward only where it runs them forward: the backward-data primitive
+    /// reuses the weights the forward call reordered.
+    static func preferred(for window: Window, outputChannels: Int, pass: Pass) -> ConvolutionAlgorithm {
+        let inputs = window.input.channels
+        if window.stride > 1 { return inputs <= 16 ? .primitives : .gemm }
+        if window.taps > 1 { return .primitives }
+        if outputChannels <= 16 { return pass == .forward ? .primitives : .gemm }
+        return inputs <= 32 ? .primitives : .gemm
     }
 
     /// The algorithm forced on the calling task, if any (tests and benchmarks comparing the two).

@@ -12,7 +12,7 @@ import CKernels
 /// direct C kernels of `CKernels` instead. `y`, `x` and `dx` may all be strided slices.
 ///
 /// On the oneDNN backend a convolution may instead run oneDNN's convolution primitives
-/// (`ConvolutionAlgorithm.preferred` says which, by shape): created on first use for each batch size and thread
+/// (`ConvolutionAlgorithm.preferred` says which, by shape and pass): created on first use for each batch size and thread
 /// count and kept by the layer, over the same NHWC tensors; strided views are copied to and from dense workspace
 /// around the call, since oneDNN's fast kernels need dense NHWC.
 ///
@@ -97,15 +97,15 @@ public final class Conv2D: Layer {
                          pad_top: window.padTop, pad_left: window.padLeft)
     }
 
-    /// The algorithm of this convolution on the calling task's backend.
-    private var algorithm: ConvolutionAlgorithm {
+    /// The algorithm of `pass` of this convolution on the calling task's backend.
+    private func algorithm(_ pass: ConvolutionAlgorithm.Pass) -> ConvolutionAlgorithm {
         guard Backend.current == .onednn else { return .gemm }
-        return ConvolutionAlgorithm.forced ?? .preferred(for: window, outputChannels: outputShape.channels)
+        return ConvolutionAlgorithm.forced ?? .preferred(for: window, outputChannels: outputShape.channels, pass: pass)
     }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         input = x
-        if algorithm == .primitives { return forwardWithPrimitives(x, into: y) }
+        if algorithm(.forward) == .primitives { return forwardWithPrimitives(x, into: y) }
         let n = outputShape.channels, k = self.k, w = weight.value.baseAddress!
         let viaColumns = !isPointwise && !isDirect
         // Chunks of about 1 MB of im2col matrix; else of output when there is an epilogue (a bias), else the batch.
@@ -160,7 +160,7 @@ public final class Conv2D: Layer {
         let m = dy.rows, n = outputShape.channels, k = self.k
         let w = weight.value.baseAddress!, dw = weight.gradient.baseAddress!
         if let bias { columnSums(dy, into: bias.gradient.baseAddress!) }
-        if algorithm == .primitives { return backwardWithPrimitives(dy, x: x, into: dx, accumulate: accumulate) }
+        if algorithm(.backward) == .primitives { return backwardWithPrimitives(dy, x: x, into: dx, accumulate: accumulate) }
         if isPointwise {
             gemm(transposeA: true, m: k, n: n, k: m, a: x.base, lda: x.pixelStride, b: dy.base, ldb: dy.pixelStride,
                  c: dw, ldc: n)
