@@ -3,8 +3,9 @@ import Engine
 import Foundation
 
 extension Backend: ExpressibleByArgument {}
+extension InstructionSet: ExpressibleByArgument {}
 
-/// How one process computes: the GEMM backend and its threads. Shared by every command that runs a network
+/// How one process computes: the GEMM backend, its threads and the widest instruction set. Shared by every command that runs a network
 /// (`train`, `run`, `bench`, `forward`, `predict`, `evaluate`); `run` divides its threads among its workers.
 struct ComputeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Convolutions and matrix products through openblas or onednn (default: "
@@ -14,27 +15,37 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Threads of the matrix products (default: the library's own choice, the number of cores).")
     var threads: Int?
 
+    @Option(name: .customLong("max-isa"), help: ArgumentHelp(
+        "Cap oneDNN's JIT and the engine's C kernels at this instruction set, to measure an AVX2-only processor's "
+            + "code paths on a newer one (default: the widest the processor has; OpenBLAS follows "
+            + "OPENBLAS_CORETYPE).",
+        valueName: "isa"))
+    var maxISA: InstructionSet?
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
-    /// Selects the backend and its threads for this process.
-    func apply() {
+    /// Selects the backend, its threads and the instruction set cap for this process.
+    func apply() throws {
+        try maxISA?.cap()
         Backend.select(chosenBackend)
         if let threads { BLASThreads.set(threads) }
     }
 
-    /// Selects the backend and the threads of one of `workers` processes sharing these options
-    /// (`threads(sharedAmong:)`) for this process.
-    func apply(sharedAmong workers: Int) {
+    /// Selects the backend, the instruction set cap and the threads of one of `workers` processes sharing these
+    /// options (`threads(sharedAmong:)`) for this process.
+    func apply(sharedAmong workers: Int) throws {
+        try maxISA?.cap()
         Backend.select(chosenBackend)
         BLASThreads.set(threads(sharedAmong: workers))
     }
 
-    /// The options of one of `workers` worker processes sharing these: the backend chosen here, so that every
-    /// worker computes alike, and its share of the threads.
+    /// The options of one of `workers` worker processes sharing these: the backend and cap chosen here, so that
+    /// every worker computes alike, and its share of the threads.
     func arguments(sharedAmong workers: Int) -> [String] {
         ["--backend", chosenBackend.rawValue, "--threads", String(threads(sharedAmong: workers))]
+            + (maxISA.map { ["--max-isa", $0.rawValue] } ?? [])
     }
 
     /// The backend given, or the preferred one.
@@ -46,8 +57,10 @@ struct ComputeOptions: ParsableArguments {
         max(1, (threads ?? ProcessInfo.processInfo.activeProcessorCount) / workers)
     }
 
-    /// `backend onednn (oneDNN 2.6.3 isa=…), 2 threads`: what the process computes with, for the commands' output.
+    /// `backend onednn (oneDNN 2.6.3 isa=…), C kernels avx512, 2 threads`: what the process computes with, for the
+    /// commands' output.
     static var summary: String {
-        "backend \(Backend.current) (\(Backend.current.library)), \(BLASThreads.count) threads"
+        "backend \(Backend.current) (\(Backend.current.library)), C kernels \(InstructionSet.kernels), "
+            + (BLASThreads.count == 1 ? "1 thread" : "\(BLASThreads.count) threads")
     }
 }

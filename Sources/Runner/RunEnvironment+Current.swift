@@ -6,10 +6,12 @@ extension RunEnvironment {
     /// The environment of this process: the git revision of the working directory (with `-dirty` when it has
     /// uncommitted changes; `unknown` outside a checkout), host, CPU model from /proc/cpuinfo, the GEMM threads and
     /// library (`blasConfig`: the backend's `library`), the compiler's Swift version, the dataset checksum and the
-    /// command line. `extraJSON` holds `extra` plus `backend` and oneDNN's `onednn_isa` (the instruction set its JIT
-    /// chose, recorded whichever backend ran).
+    /// command line. `extraJSON` holds `extra` plus `backend`, oneDNN's `onednn_isa` (the instruction set its JIT
+    /// chose, recorded whichever backend ran) and the C kernels' `kernels_isa` (`InstructionSet.kernels`).
     public static func current(datasetChecksum: String, extra: [String: String] = [:]) -> RunEnvironment {
-        let fields = extra.merging(["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa]) { $1 }
+        let recorded = ["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa,
+                        "kernels_isa": InstructionSet.kernels]
+        let fields = extra.merging(recorded) { $1 }
         let extraJSON = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return RunEnvironment(

@@ -22,7 +22,7 @@ struct BenchKernelsCommand: ParsableCommand {
     }
 
     func run() throws {
-        compute.apply()
+        try compute.apply()
         let backends = compute.backend.map { [$0] } ?? Backend.allCases
         let results = KernelBenchmark.inceptionCases.flatMap { c in
             backends.map { b in Backend.withBackend(b) { KernelBenchmark.run(c, batch: batch) } }

@@ -37,7 +37,8 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        compute.apply()
+        try compute.apply()
+        if !json { print(ComputeOptions.summary) }
         let configs = all
             ? Self.allWidths.flatMap { w in ModelName.allCases.map { Self.defaults.config(model: $0, width: w) } }
             : [try modelOptions.config(model: model!, defaults: Self.defaults)]

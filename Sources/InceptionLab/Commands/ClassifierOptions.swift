@@ -33,7 +33,7 @@ struct ClassifierOptions: ParsableArguments {
 
     /// The network with the weights loaded, wrapped for classification.
     func classifier() throws -> ImageClassifier {
-        compute.apply()
+        try compute.apply()
         let model = try Model(try modelOptions.config(model: self.model), seed: 0)
         let timm = try TimmWeights(for: model.config)
         try timm.load(from: URL(fileURLWithPath: weights), into: model)

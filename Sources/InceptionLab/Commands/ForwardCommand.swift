@@ -48,7 +48,7 @@ struct ForwardCommand: ParsableCommand {
     }
 
     func run() throws {
-        compute.apply()
+        try compute.apply()
         let clock = ContinuousClock()
         let config = try options.config(model: model)
         var forward: ((TensorView) -> TensorView)?

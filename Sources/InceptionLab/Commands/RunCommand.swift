@@ -85,7 +85,7 @@ struct RunCommand: ParsableCommand {
                                   count: workers)
             try pool.run(stop: stop)
         } else {
-            compute.apply(sharedAmong: 1)
+            try compute.apply(sharedAmong: 1)
             work(queue, stop: stop, log: log)
         }
         if !worker { try printCounts(experiment: plan.spec.name, stopped: stop.isSet) }

@@ -90,7 +90,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        compute.apply()
+        try compute.apply()
         let data = try DatasetSpec(name: dataset ?? Self.fallback.data.name, directory: dataDir).load()
         let config = try trainingConfig(for: data)
         let stop = StopFlag()
