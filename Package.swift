@@ -47,8 +47,11 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         // TensorBoard event files written by hand: CRC-32C, TFRecord framing, the few protobuf fields of `Event`.
         .target(name: "TensorBoard"),
+        // The runner records the git revision its sources were built from (`buildRevision`, Plugins/BuildRevision).
         .target(name: "Runner", dependencies: ["Training", "ResultsStore", "Datasets", "Engine", "Models", "Reports",
-                                               "RunContract", "Yams", "TensorBoard"]),
+                                               "RunContract", "Yams", "TensorBoard"],
+                plugins: ["BuildRevision"]),
+        .plugin(name: "BuildRevision", capability: .buildTool()),
         .target(name: "Benchmarks", dependencies: ["Engine", "Models"], swiftSettings: optimizedInDebug),
         // Student t, Welch's test, TOST, non-inferiority, power and bootstrap intervals for the reports' verdicts.
         .target(name: "Statistics", dependencies: ["Engine"]),

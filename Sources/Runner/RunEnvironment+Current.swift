@@ -3,8 +3,8 @@ import Foundation
 import ResultsStore
 
 extension RunEnvironment {
-    /// The environment of this process: the git revision of the working directory (with `-dirty` when it has
-    /// uncommitted changes; `unknown` outside a checkout), host, CPU model from /proc/cpuinfo, the GEMM threads and
+    /// The environment of this process: the git revision this binary was built from (`buildRevision`: `-dirty`
+    /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, CPU model from /proc/cpuinfo, the GEMM threads and
     /// library (`blasConfig`: the backend's `library`), the compiler's Swift version, the dataset checksum and the
     /// command line. `extraJSON` holds `extra` plus `backend`, oneDNN's `onednn_isa` (the instruction set its JIT
     /// chose, recorded whichever backend ran) and the C kernels' `kernels_isa` (`InstructionSet.kernels`).
@@ -15,16 +15,10 @@ extension RunEnvironment {
         let extraJSON = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return RunEnvironment(
-            codeRevision: gitRevision(), host: ProcessInfo.processInfo.hostName, cpuModel: cpuModel(),
+            codeRevision: buildRevision, host: ProcessInfo.processInfo.hostName, cpuModel: cpuModel(),
             threads: BLASThreads.count, blasConfig: Backend.current.library, swiftVersion: compilerVersion,
             datasetChecksum: datasetChecksum, commandLine: CommandLine.arguments.joined(separator: " "),
             extraJSON: extraJSON)
-    }
-
-    static func gitRevision() -> String {
-        guard let head = run("git", ["rev-parse", "--short=12", "HEAD"]), !head.isEmpty else { return "unknown" }
-        let dirty = run("git", ["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
-        return head + (dirty ? "-dirty" : "")
     }
 
     static func cpuModel() -> String {
@@ -44,20 +38,5 @@ extension RunEnvironment {
         #else
         "Swift 6.1 or earlier"
         #endif
-    }
-
-    /// Runs a program from PATH and returns its trimmed standard output, or nil if it failed.
-    private static func run(_ program: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

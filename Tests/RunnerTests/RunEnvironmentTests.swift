@@ -18,4 +18,27 @@ struct RunEnvironmentTests {
         #expect(environment.blasConfig.hasPrefix(backend == .openblas ? "OpenBLAS" : "oneDNN"))
         #expect(!OneDNN.isa.isEmpty)
     }
+
+    /// The revision is the one the binary was built from (stamped at build time), not the directory the run starts
+    /// in: here the package's HEAD, with `-dirty` when its tracked files had changes at the build.
+    @Test func recordsTheRevisionItWasBuiltFrom() throws {
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", package.path, "rev-parse", "--short=12", "HEAD"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        git.standardError = FileHandle.nullDevice
+        try git.run()
+        let head = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        git.waitUntilExit()
+        let revision = RunEnvironment.current(datasetChecksum: "abc").codeRevision
+        if git.terminationStatus == 0 {
+            #expect(revision == head || revision == head + "-dirty", "built from \(revision), HEAD is \(head)")
+        } else {
+            #expect(revision == "unknown")
+        }
+    }
 }
