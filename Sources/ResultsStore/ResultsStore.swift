@@ -46,6 +46,15 @@ public final class ResultsStore {
             """, [name, spec, description, Self.now()]).rows[0][0].int!
     }
 
+    /// The spec text stored with experiment `name` and how many of its runs have left the queue (started, whatever
+    /// became of them); nil when there is no such experiment.
+    public func storedSpec(experiment name: String) throws -> (spec: String, startedRuns: Int)? {
+        try database.query("""
+            SELECT e.spec, (SELECT count(*) FROM runs AS r WHERE r.experiment_id = e.id AND r.status <> 'queued')
+            FROM experiments AS e WHERE e.name = ?
+            """, [name]).rows.first.map { ($0[0].string ?? "", $0[1].int!) }
+    }
+
     /// Queues `run` unless a run with the same key (configuration and seed) exists, and returns the run's id and
     /// status either way: re-inserting a sweep skips what is already there, whatever its state.
     public func insertRun(_ run: NewRun) throws -> RunInsertion {

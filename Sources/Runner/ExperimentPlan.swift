@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import Reports
 import ResultsStore
 import RunContract
 import Training
@@ -29,11 +30,36 @@ public struct ExperimentPlan {
     /// Registers the experiment (its spec text and description) and queues every selected run not yet in the
     /// database; returns the experiment's id and each selected run's insertion, in plan order. Finished, running
     /// or killed runs are left as they are.
+    ///
+    /// Refuses the spec first if its hypotheses changed after runs started (`checkHypothesesUnchanged`).
     @discardableResult
     public func insert(into store: ResultsStore, selection: RunSelection = .all) throws
         -> (experimentID: Int, runs: [RunInsertion]) {
+        try checkHypothesesUnchanged(in: store)
         let id = try store.experiment(named: spec.name, spec: spec.text, description: spec.description)
         return (id, try selection.runs(of: self).map { try store.insertRun($0.newRun(experimentID: id)) })
+    }
+
+    /// Once a run of the experiment has started in `store`, its hypotheses are fixed: refuses this spec if its
+    /// hypotheses differ from those of the spec stored with the experiment (a margin chosen after seeing runs is
+    /// not declared before them). Anything else in the spec may change (more seeds, comments).
+    public func checkHypothesesUnchanged(in store: ResultsStore) throws {
+        guard let (storedSpec, startedRuns) = try store.storedSpec(experiment: spec.name), startedRuns > 0 else {
+            return
+        }
+        let stored: [Int: Hypothesis]
+        do { stored = try Hypothesis.declared(inSpec: storedSpec) } catch {
+            throw SpecError(file: spec.file, location: "hypotheses", problem: "the spec stored with experiment "
+                            + "'\(spec.name)' does not parse (\(error)), so a change cannot be ruled out")
+        }
+        let changed = stored.keys.sorted().filter { stored[$0] != spec.hypotheses[$0] }
+        guard !changed.isEmpty else { return }
+        throw SpecError(file: spec.file, location: "hypotheses",
+                        problem: "\(changed.map { "finding\($0)" }.joined(separator: ", ")) differ from the "
+                            + "hypotheses stored with experiment '\(spec.name)', under which \(startedRuns) of its "
+                            + "runs have started; hypotheses are declared before the runs, so restore the stored "
+                            + "ones (inception-lab sql \"SELECT spec FROM experiments WHERE name = "
+                            + "'\(spec.name)'\") or give the changed spec a new name")
     }
 
     private static func plannedRun(_ point: GridPoint, varying: Set<String>, datasets: DatasetProvider,

@@ -48,6 +48,9 @@ struct SubmitCommand: ParsableCommand {
     func run() throws {
         let plan = try experiment.plan()
         let layout = ShardLayout(experiment: plan.spec.name, databasePath: database.path)
+        if FileManager.default.fileExists(atPath: database.path) {
+            try plan.checkHypothesesUnchanged(in: try ResultsStore(path: database.path))
+        }
         let done = try finishedRunKeys(layout)
         let todo = plan.runs.filter { !done.contains($0.runKey) }
         guard !todo.isEmpty else {
