@@ -28,17 +28,22 @@ public enum KernelBenchmark {
         /// GEMM dimensions of the forward pass: `M = batch·oh·ow`, `N = cout`, `K = kh·kw·cin`.
         public var m, n, k: Int
         public var forwardGFLOPS, backwardGFLOPS, sgemmGFLOPS: Double
+        /// The algorithms of the forward and backward passes (`ConvolutionAlgorithm`'s raw values).
+        public var forwardAlgorithm, backwardAlgorithm: String
         /// Forward and backward throughput as a fraction of the plain sgemm figure.
         public var forwardRatio: Double { forwardGFLOPS / sgemmGFLOPS }
         public var backwardRatio: Double { backwardGFLOPS / sgemmGFLOPS }
     }
 
-    /// The Inception-shaped set: 1×1, 3×3, 5×5, 1×7, 7×1 at the compact stem's grids, a stride-2 VALID
-    /// reduction, and the one-channel first layer.
+    /// The Inception-shaped set: 1×1, 3×3, 5×5, 1×7, 7×1 at the compact stem's grids, a branch head with few
+    /// outputs (its passes run different algorithms on oneDNN), a stride-2 VALID reduction, and the one-channel
+    /// first layer.
     public static let inceptionCases: [Case] = [
         Case(name: "stem 3×3 1→32 @32×32 (first layer)", input: Shape(32, 32, 1), outputChannels: 32,
              kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, inputGradient: false),
         Case(name: "1×1 64→96 @15×15", input: Shape(15, 15, 64), outputChannels: 96,
+             kernelHeight: 1, kernelWidth: 1, stride: 1, padding: .same, inputGradient: true),
+        Case(name: "1×1 96→16 @15×15 (branch head)", input: Shape(15, 15, 96), outputChannels: 16,
              kernelHeight: 1, kernelWidth: 1, stride: 1, padding: .same, inputGradient: true),
         Case(name: "3×3 32→48 @15×15", input: Shape(15, 15, 32), outputChannels: 48,
              kernelHeight: 3, kernelWidth: 3, stride: 1, padding: .same, inputGradient: true),
@@ -73,6 +78,8 @@ public enum KernelBenchmark {
         return Result(name: c.name, backend: Backend.current.rawValue, batch: batch, m: m, n: n, k: k,
                       forwardGFLOPS: flops / forward / 1e9,
                       backwardGFLOPS: backwardGEMMs * flops / backward / 1e9,
-                      sgemmGFLOPS: stopwatch.sgemmGFLOPS(m: m, n: n, k: k))
+                      sgemmGFLOPS: stopwatch.sgemmGFLOPS(m: m, n: n, k: k),
+                      forwardAlgorithm: conv.algorithm(.forward).rawValue,
+                      backwardAlgorithm: conv.algorithm(.backward).rawValue)
     }
 }

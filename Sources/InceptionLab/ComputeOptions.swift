@@ -61,6 +61,9 @@ struct ComputeOptions: ParsableArguments {
     /// commands' output.
     static var summary: String {
         "backend \(Backend.current) (\(Backend.current.library)), C kernels \(InstructionSet.kernels), "
-            + (BLASThreads.count == 1 ? "1 thread" : "\(BLASThreads.count) threads")
+            + threads
     }
+
+    /// `1 thread` or `N threads`: the process's thread count, for the commands' output.
+    static var threads: String { BLASThreads.count == 1 ? "1 thread" : "\(BLASThreads.count) threads" }
 }

@@ -324,7 +324,7 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     case primitives
 
     /// A convolution's passes, which may run different algorithms.
-    enum Pass {
+    public enum Pass: Sendable {
         /// The output.
         case forward
         /// The weight gradient and the input gradient.

@@ -98,7 +98,7 @@ public final class Conv2D: Layer {
     }
 
     /// The algorithm of `pass` of this convolution on the calling task's backend.
-    private func algorithm(_ pass: ConvolutionAlgorithm.Pass) -> ConvolutionAlgorithm {
+    public func algorithm(_ pass: ConvolutionAlgorithm.Pass) -> ConvolutionAlgorithm {
         guard Backend.current == .onednn else { return .gemm }
         return ConvolutionAlgorithm.forced ?? .preferred(for: window, outputChannels: outputShape.channels, pass: pass)
     }

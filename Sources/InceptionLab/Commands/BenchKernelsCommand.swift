@@ -10,7 +10,8 @@ struct BenchKernelsCommand: ParsableCommand {
         abstract: "Convolution forward/backward GFLOP/s on Inception shapes, next to plain sgemm.",
         discussion: """
             Each shape runs on both backends (or on --backend alone), one after the other, each next to a plain \
-            sgemm of the forward GEMM's M×N×K on the same backend.
+            sgemm of the forward GEMM's M×N×K on the same backend. The last column says what ran each pass: gemm \
+            (im2col and sgemm, or the direct kernels for a first layer) or oneDNN's convolution primitives.
             """)
 
     @Option(help: "Images per batch.") var batch = 64
@@ -39,18 +40,19 @@ struct BenchKernelsCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("batch \(batch), \(BLASThreads.count) threads")
+        print("batch \(batch), \(ComputeOptions.threads)")
         for b in backends { print("\(b): \(b.library)") }
         print(pad("convolution", 38) + pad("backend", 10) + pad("M×N×K", 18) + pad("fwd GF/s", 10, right: true)
               + pad("bwd GF/s", 10, right: true) + pad("sgemm GF/s", 12, right: true)
-              + pad("fwd %", 8, right: true) + pad("bwd %", 8, right: true))
+              + pad("fwd %", 8, right: true) + pad("bwd %", 8, right: true) + "  fwd / bwd via")
         for r in results {
             print(pad(r.name, 38) + pad(r.backend, 10) + pad("\(r.m)×\(r.n)×\(r.k)", 18)
                   + pad(String(format: "%.1f", r.forwardGFLOPS), 10, right: true)
                   + pad(String(format: "%.1f", r.backwardGFLOPS), 10, right: true)
                   + pad(String(format: "%.1f", r.sgemmGFLOPS), 12, right: true)
                   + pad(String(format: "%.0f", 100 * r.forwardRatio), 8, right: true)
-                  + pad(String(format: "%.0f", 100 * r.backwardRatio), 8, right: true))
+                  + pad(String(format: "%.0f", 100 * r.backwardRatio), 8, right: true)
+                  + "  \(r.forwardAlgorithm) / \(r.backwardAlgorithm)")
         }
     }
 
