@@ -5,8 +5,9 @@ import Foundation
 extension Backend: ExpressibleByArgument {}
 extension InstructionSet: ExpressibleByArgument {}
 
-/// How one process computes: the GEMM backend, its threads and the widest instruction set. Shared by every command that runs a network
-/// (`train`, `run`, `bench`, `forward`, `predict`, `evaluate`); `run` divides its threads among its workers.
+/// How one process computes: the GEMM backend, its threads and the widest instruction set. Shared by every command
+/// that runs a network (`train`, `run`, `bench`, `forward`, `predict`, `evaluate`); `run` divides its threads among
+/// its workers.
 struct ComputeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Convolutions and matrix products through openblas or onednn (default: "
                                + "\(Backend.preferred), the faster on the processors measured)."))

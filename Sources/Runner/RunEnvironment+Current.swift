@@ -4,10 +4,11 @@ import ResultsStore
 
 extension RunEnvironment {
     /// The environment of this process: the git revision this binary was built from (`buildRevision`: `-dirty`
-    /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, CPU model from /proc/cpuinfo, the GEMM threads and
-    /// library (`blasConfig`: the backend's `library`), the compiler's Swift version, the dataset checksum and the
-    /// command line. `extraJSON` holds `extra` plus `backend`, oneDNN's `onednn_isa` (the instruction set its JIT
-    /// chose, recorded whichever backend ran) and the C kernels' `kernels_isa` (`InstructionSet.kernels`).
+    /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, CPU model from
+    /// /proc/cpuinfo, the GEMM threads and library (`blasConfig`: the backend's `library`), the compiler's Swift
+    /// version, the dataset checksum and the command line. `extraJSON` holds `extra` plus `backend`, oneDNN's
+    /// `onednn_isa` (the instruction set its JIT chose, recorded whichever backend ran) and the C kernels'
+    /// `kernels_isa` (`InstructionSet.kernels`).
     public static func current(datasetChecksum: String, extra: [String: String] = [:]) -> RunEnvironment {
         let recorded = ["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa,
                         "kernels_isa": InstructionSet.kernels]

@@ -12,8 +12,8 @@ import CKernels
 /// direct C kernels of `CKernels` instead. `y`, `x` and `dx` may all be strided slices.
 ///
 /// On the oneDNN backend a convolution may instead run oneDNN's convolution primitives
-/// (`ConvolutionAlgorithm.preferred` says which, by shape and pass): created on first use for each batch size and thread
-/// count and kept by the layer, over the same NHWC tensors; strided views are copied to and from dense workspace
+/// (`ConvolutionAlgorithm.preferred` says which, by shape and pass): created on first use for each batch size and
+/// thread count and kept by the layer, over the same NHWC tensors; strided views are copied to and from dense workspace
 /// around the call, since oneDNN's fast kernels need dense NHWC.
 ///
 /// The fused ReLU serves inference (`InferenceNetwork` folds BatchNorm and its ReLU into the convolution before
@@ -160,7 +160,9 @@ public final class Conv2D: Layer {
         let m = dy.rows, n = outputShape.channels, k = self.k
         let w = weight.value.baseAddress!, dw = weight.gradient.baseAddress!
         if let bias { columnSums(dy, into: bias.gradient.baseAddress!) }
-        if algorithm(.backward) == .primitives { return backwardWithPrimitives(dy, x: x, into: dx, accumulate: accumulate) }
+        if algorithm(.backward) == .primitives {
+            return backwardWithPrimitives(dy, x: x, into: dx, accumulate: accumulate)
+        }
         if isPointwise {
             gemm(transposeA: true, m: k, n: n, k: m, a: x.base, lda: x.pixelStride, b: dy.base, ldb: dy.pixelStride,
                  c: dw, ldc: n)
