@@ -7,6 +7,8 @@ import Testing
 /// Issue 15's studies: each committed spec parses and plans against the real datasets, with the run count,
 /// horizon, evaluation and hypotheses its comments promise (Experiments/README.md records them), and none of its
 /// runs coincides with a run of another experiment in the committed database (its own may be there, under way).
+/// And every spec file in Experiments/ declares the hypotheses stored with its experiment's committed runs, which
+/// its report judged them by.
 @Suite("Issue 15 study specs")
 struct StudySpecTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -47,5 +49,20 @@ struct StudySpecTests {
         let variants = try Self.plan("residual-scale-variants")
         #expect(Set(variants.runs.map(\.config.model.residualScaleMode.rawValue)) == ["fixed", "layerscale", "rezero"])
         #expect(variants.runs.filter { $0.config.model.residualBranchLearningRateMultiplier == 0.1 }.count == 9)
+    }
+
+    @Test func committedExperimentsWereJudgedByTheirSpecFilesHypotheses() throws {
+        let stored = try ResultsReader(path: Self.root.appendingPathComponent("results/lab.sqlite").path)
+            .query("SELECT name, spec FROM experiments").rows
+        var compared = 0
+        for row in stored {
+            let name = row[0].string!
+            guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("Experiments/\(name).yaml").path)
+            else { continue }
+            #expect(try Hypothesis.declared(inSpec: row[1].string ?? "") == Self.plan(name).spec.hypotheses,
+                    "Experiments/\(name).yaml declares other hypotheses than those stored with its runs")
+            compared += 1
+        }
+        #expect(compared >= 5)
     }
 }
