@@ -1,13 +1,18 @@
 /// Parallel branches on the same input, concatenated along channels in order (`a ‖ b ‖ …`).
 ///
 /// Costs no copy: each branch writes its output into its own channel slice of the caller's output, reads its
-/// gradient from the same slice of `dy`, and the branches' input gradients add up in `dx`.
+/// gradient from the same slice of `dy`, and the branches' input gradients add up in `dx`. The 1×1 convolutions
+/// that open two or more branches run as one (`PointwiseHeads`).
 public final class Concat: Layer {
     public let branches: [(name: String, layer: any Layer)]
     public let inputShape: Shape
     public let outputShape: Shape
     /// Times the branches' passes when set (see `Network.profiler`).
     public var profiler: Profiler?
+    /// The branches' opening 1×1 convolutions, computed together (nil with fewer than two).
+    private let heads: PointwiseHeads?
+    /// The last forward pass's input (kept for the heads' weight gradient).
+    private var input: TensorView?
 
     /// Branches are named `branch0`, `branch1`, … unless given names.
     public convenience init(_ branches: [any Layer]) {
@@ -24,6 +29,7 @@ public final class Concat: Layer {
                          "\(b.name) outputs \(b.layer.outputShape), not \(first.outputShape.height)×\(first.outputShape.width)")
         }
         self.branches = branches
+        heads = PointwiseHeads(branches.map(\.layer))
         inputShape = first.inputShape
         outputShape = Shape(first.outputShape.height, first.outputShape.width,
                             branches.reduce(0) { $0 + $1.layer.outputShape.channels })
@@ -41,14 +47,30 @@ public final class Concat: Layer {
     }
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
-        for (b, s) in zip(branches, slices) {
-            profiler.forward(b.layer, x, into: y.channels(s.start, count: s.count), mode: mode)
+        if let heads {
+            input = x
+            profiler.measure(.convolutionForward) { heads.forward(x) }
+        }
+        for (i, (b, s)) in zip(branches, slices).enumerated() {
+            let out = y.channels(s.start, count: s.count)
+            if let heads, heads.contains(branch: i) {
+                (b.layer as! Sequential).forwardAfterHead(into: out, mode: mode)
+            } else {
+                profiler.forward(b.layer, x, into: out, mode: mode)
+            }
         }
     }
 
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
-        for (i, (b, s)) in zip(branches, slices).enumerated() {
-            profiler.backward(b.layer, dy.channels(s.start, count: s.count), into: dx, accumulate: accumulate || i > 0)
+        let slices = slices
+        var written = accumulate   // whether dx holds something to add to
+        for (i, (b, s)) in zip(branches, slices).enumerated() where heads?.contains(branch: i) != true {
+            profiler.backward(b.layer, dy.channels(s.start, count: s.count), into: dx, accumulate: written)
+            written = true
         }
+        guard let heads else { return }
+        guard let x = input else { preconditionFailure("backward before forward") }
+        heads.backward(x, { dy.channels(slices[$0].start, count: slices[$0].count) }, into: dx, accumulate: written,
+                       profiler: profiler)
     }
 }

@@ -81,6 +81,9 @@ public final class Conv2D: Layer {
 
     /// Whether the input can be used as the GEMM operand directly (1×1, stride 1).
     private var isPointwise: Bool { window.taps == 1 && window.stride == 1 }
+    /// Whether this convolution is a plain `x · W` (1×1, stride 1, no bias or ReLU), which `PointwiseHeads` may
+    /// compute together with others on the same input.
+    var isPlainPointwise: Bool { isPointwise && bias == nil && !relu }
     private var k: Int { window.taps * inputShape.channels }
     /// Whether the direct kernels of `CKernels` run this convolution (forward and weight gradient): few input
     /// channels (a network's first layer), where im2col writes one float per tap and `colᵀ · dy` is a skinny GEMM,

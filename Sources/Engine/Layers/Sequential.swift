@@ -3,9 +3,9 @@
 /// and reused from step to step; the last child writes straight into the caller's output.
 public final class Sequential: Layer {
     public let layers: [(name: String, layer: any Layer)]
-    private let activations: [Tensor]   // output of layers[i] for i < count − 1
-    private var gradients: [Tensor] = []
-    private var batch = 0
+    let activations: [Tensor]   // output of layers[i] for i < count − 1
+    var gradients: [Tensor] = []
+    var batch = 0
     /// Times the children's passes when set (see `Network.profiler`).
     public var profiler: Profiler?
 
@@ -49,5 +49,52 @@ public final class Sequential: Layer {
             profiler.backward(layers[i].layer, upstream, into: down, accumulate: i > 0 ? false : accumulate)
             if let down { upstream = down }
         }
+    }
+}
+
+/// A sequence that opens with a plain 1×1 convolution (`Conv2D.isPlainPointwise`), directly or through nested
+/// sequences, run in two parts so that `PointwiseHeads` can compute that convolution together with others.
+extension Sequential {
+    /// The convolution that opens this sequence, if it is plain 1×1 and something follows it in its sequence.
+    var pointwiseHead: Conv2D? {
+        switch layers[0].layer {
+        case let conv as Conv2D: layers.count > 1 && conv.isPlainPointwise ? conv : nil
+        case let inner as Sequential: inner.pointwiseHead
+        default: nil
+        }
+    }
+
+    /// Where the head's output goes for a batch of `batch` (the first activation of the innermost sequence); to
+    /// be filled before `forwardAfterHead`.
+    func headOutput(batch: Int) -> TensorView {
+        self.batch = batch
+        if let inner = layers[0].layer as? Sequential { return inner.headOutput(batch: batch) }
+        return activations[0].view(batch: batch)
+    }
+
+    /// Forward of every layer after the head, whose output `headOutput` holds, into `y`.
+    func forwardAfterHead(into y: TensorView, mode: Mode) {
+        let first = activations.isEmpty ? y : activations[0].view(batch: batch)
+        if let inner = layers[0].layer as? Sequential { inner.forwardAfterHead(into: first, mode: mode) }
+        var current = first
+        for i in layers.indices.dropFirst() {
+            let out = i < activations.count ? activations[i].view(batch: batch) : y
+            profiler.forward(layers[i].layer, current, into: out, mode: mode)
+            current = out
+        }
+    }
+
+    /// Backward of every layer after the head, from `dy`; returns the gradient of the head's output (in this or
+    /// an inner sequence's buffer).
+    func backwardToHead(_ dy: TensorView) -> TensorView {
+        if gradients.isEmpty { gradients = activations.map { Tensor(shape: $0.shape) } }
+        var upstream = dy
+        for i in layers.indices.dropFirst().reversed() {
+            let down = gradients[i - 1].view(batch: batch)
+            profiler.backward(layers[i].layer, upstream, into: down, accumulate: false)
+            upstream = down
+        }
+        if let inner = layers[0].layer as? Sequential { return inner.backwardToHead(upstream) }
+        return upstream
     }
 }
