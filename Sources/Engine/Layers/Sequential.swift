@@ -3,9 +3,9 @@
 /// and reused from step to step; the last child writes straight into the caller's output.
 public final class Sequential: Layer {
     public let layers: [(name: String, layer: any Layer)]
-    let activations: [Tensor]   // output of layers[i] for i < count − 1
-    var gradients: [Tensor] = []
-    var batch = 0
+    private let activations: [Tensor]   // output of layers[i] for i < count − 1
+    private var gradients: [Tensor] = []
+    private var batch = 0
     /// Times the children's passes when set (see `Network.profiler`).
     public var profiler: Profiler?
 
@@ -33,22 +33,35 @@ public final class Sequential: Layer {
 
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         batch = x.batch
+        forward(from: 0, x, into: y, mode: mode)
+    }
+
+    public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
+        profiler.backward(layers[0].layer, backward(downTo: 1, dy), into: dx, accumulate: accumulate)
+    }
+
+    /// Forward of children `start…` from `x` (the sequence's input, or child `start − 1`'s output), the last
+    /// child into `y`.
+    private func forward(from start: Int, _ x: TensorView, into y: TensorView, mode: Mode) {
         var current = x
-        for (i, entry) in layers.enumerated() {
+        for i in layers.indices.dropFirst(start) {
             let out = i < activations.count ? activations[i].view(batch: batch) : y
-            profiler.forward(entry.layer, current, into: out, mode: mode)
+            profiler.forward(layers[i].layer, current, into: out, mode: mode)
             current = out
         }
     }
 
-    public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
+    /// Backward of children `start…` (`start ≥ 1`) from `dy`, the last child's output gradient; returns the
+    /// gradient of child `start − 1`'s output.
+    private func backward(downTo start: Int, _ dy: TensorView) -> TensorView {
         if gradients.isEmpty { gradients = activations.map { Tensor(shape: $0.shape) } }
         var upstream = dy
-        for i in stride(from: layers.count - 1, through: 0, by: -1) {
-            let down = i > 0 ? gradients[i - 1].view(batch: batch) : dx
-            profiler.backward(layers[i].layer, upstream, into: down, accumulate: i > 0 ? false : accumulate)
-            if let down { upstream = down }
+        for i in layers.indices.dropFirst(start).reversed() {
+            let down = gradients[i - 1].view(batch: batch)
+            profiler.backward(layers[i].layer, upstream, into: down, accumulate: false)
+            upstream = down
         }
+        return upstream
     }
 }
 
@@ -76,24 +89,13 @@ extension Sequential {
     func forwardAfterHead(into y: TensorView, mode: Mode) {
         let first = activations.isEmpty ? y : activations[0].view(batch: batch)
         if let inner = layers[0].layer as? Sequential { inner.forwardAfterHead(into: first, mode: mode) }
-        var current = first
-        for i in layers.indices.dropFirst() {
-            let out = i < activations.count ? activations[i].view(batch: batch) : y
-            profiler.forward(layers[i].layer, current, into: out, mode: mode)
-            current = out
-        }
+        forward(from: 1, first, into: y, mode: mode)
     }
 
     /// Backward of every layer after the head, from `dy`; returns the gradient of the head's output (in this or
     /// an inner sequence's buffer).
     func backwardToHead(_ dy: TensorView) -> TensorView {
-        if gradients.isEmpty { gradients = activations.map { Tensor(shape: $0.shape) } }
-        var upstream = dy
-        for i in layers.indices.dropFirst().reversed() {
-            let down = gradients[i - 1].view(batch: batch)
-            profiler.backward(layers[i].layer, upstream, into: down, accumulate: false)
-            upstream = down
-        }
+        let upstream = backward(downTo: 1, dy)
         if let inner = layers[0].layer as? Sequential { return inner.backwardToHead(upstream) }
         return upstream
     }
