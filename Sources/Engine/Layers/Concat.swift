@@ -53,8 +53,8 @@ public final class Concat: Layer {
         }
         for (i, (b, s)) in zip(branches, slices).enumerated() {
             let out = y.channels(s.start, count: s.count)
-            if let heads, heads.contains(branch: i) {
-                (b.layer as! Sequential).forwardAfterHead(into: out, mode: mode)
+            if let sequence = heads?.sequence(ofBranch: i) {
+                sequence.forwardAfterHead(into: out, mode: mode)
             } else {
                 profiler.forward(b.layer, x, into: out, mode: mode)
             }
@@ -64,7 +64,7 @@ public final class Concat: Layer {
     public func backward(_ dy: TensorView, into dx: TensorView?, accumulate: Bool) {
         let slices = slices
         var written = accumulate   // whether dx holds something to add to
-        for (i, (b, s)) in zip(branches, slices).enumerated() where heads?.contains(branch: i) != true {
+        for (i, (b, s)) in zip(branches, slices).enumerated() where heads?.sequence(ofBranch: i) == nil {
             profiler.backward(b.layer, dy.channels(s.start, count: s.count), into: dx, accumulate: written)
             written = true
         }

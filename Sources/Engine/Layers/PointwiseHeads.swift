@@ -52,8 +52,8 @@ final class PointwiseHeads {
         weightGradient.deallocate()
     }
 
-    /// Whether `branch` is one of the members.
-    func contains(branch: Int) -> Bool { members.contains { $0.branch == branch } }
+    /// The sequence of branch `branch` when it is a member (its head computed here), else nil.
+    func sequence(ofBranch branch: Int) -> Sequential? { members.first { $0.branch == branch }?.sequence }
 
     /// `H = x · [W₁ | W₂ | …]`, each column block copied to its branch's head output.
     func forward(_ x: TensorView) {
