@@ -105,6 +105,12 @@ public struct Hypothesis: Sendable, Equatable, Encodable {
         return result
     }
 
+    /// The findings whose hypothesis in `new` differs from the one in `stored`, in order (a finding `new` lacks
+    /// counts as changed): a spec may change anything but these once its experiment's runs have started.
+    public static func changed(from stored: [Int: Hypothesis], to new: [Int: Hypothesis]) -> [Int] {
+        stored.keys.sorted().filter { stored[$0] != new[$0] }
+    }
+
     /// This hypothesis with `fields` (as YAML loaded them) replacing its own.
     private func replacing(_ fields: [String: Any], at location: String) throws(HypothesisError) -> Hypothesis {
         var h = self

@@ -70,12 +70,21 @@ extension ResultsStore {
     /// left `unchanged` (see `ShardRunMerge.Action`). Experiments are matched by name (a missing one is copied
     /// with its spec). Merging the same shard again changes nothing.
     ///
+    /// An experiment in both whose spec text differs takes the shard's spec and description when the shard holds
+    /// every run the database holds of it (a spec only grows by runs, so the shard's is the later plan, as when
+    /// `run` re-registers an edited spec), once `reviewSpec` accepts the change.
+    ///
     /// A run finished in both with different metrics — ignoring the wall-clock measurements named in `timing`,
     /// which differ between any two executions — throws a `MergeConflict` and the transaction is rolled back.
     ///
-    /// - Parameter dryRun: decide every run's action without writing anything.
+    /// - Parameters:
+    ///   - dryRun: decide every run's action without writing anything.
+    ///   - reviewSpec: called with the experiment's name, the database's spec text and the shard's before the
+    ///     shard's replaces the database's; throws to refuse the shard (such as when the hypotheses differ).
     @discardableResult
-    public func merge(shard path: String, timing: Set<String>, dryRun: Bool = false) throws -> [ShardRunMerge] {
+    public func merge(shard path: String, timing: Set<String>, dryRun: Bool = false,
+                      reviewSpec: (_ experiment: String, _ database: String, _ shard: String) throws -> Void)
+        throws -> [ShardRunMerge] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError("no shard database at \(path)", path: path)
         }
@@ -83,8 +92,16 @@ extension ResultsStore {
         else { throw StoreError("a database cannot be merged into itself", path: path) }
         _ = try ResultsStore(path: path)   // a shard from an older build is migrated first, as for any reader
         let shard = try Database(path: path, mode: .readOnly)
-        let merge = { [self] in
-            try shard.query("SELECT \(Run.columns) FROM runs ORDER BY id").rows.map(Run.init(row:)).map {
+        func merge() throws -> [ShardRunMerge] {
+            for (name, spec, description) in try newerSpecs(in: shard) {
+                try reviewSpec(name, try database.query("SELECT spec FROM experiments WHERE name = ?", [name])
+                    .rows[0][0].string ?? "", spec)
+                if !dryRun {
+                    try database.run("UPDATE experiments SET spec = ?, description = ? WHERE name = ?",
+                                     [spec, description, name])
+                }
+            }
+            return try shard.query("SELECT \(Run.columns) FROM runs ORDER BY id").rows.map(Run.init(row:)).map {
                 try self.merge($0, from: shard, timing: timing, write: !dryRun)
             }
         }
@@ -153,6 +170,22 @@ extension ResultsStore {
             try recordEnvironment(environment, run: id)
         }
         return result
+    }
+
+    /// The shard's experiments (name, spec, description) that this database holds with another spec text and
+    /// whose runs here the shard holds all of (by run key).
+    private func newerSpecs(in shard: Database) throws -> [(String, String, String)] {
+        try shard.query("SELECT id, name, spec, description FROM experiments ORDER BY id").rows.compactMap { row in
+            let (id, name, spec) = (row[0].int!, row[1].string!, row[2].string!)
+            guard let stored = try database.query("SELECT id, spec FROM experiments WHERE name = ?", [name])
+                .rows.first, stored[1].string != spec else { return nil }
+            func keys(_ database: Database, _ experiment: Int) throws -> Set<String> {
+                Set(try database.query("SELECT run_key FROM runs WHERE experiment_id = ?", [experiment])
+                    .rows.map { $0[0].string! })
+            }
+            guard try keys(database, stored[0].int!).isSubset(of: keys(shard, id)) else { return nil }
+            return (name, spec, row[3].string!)
+        }
     }
 
     /// The id in this database of the shard's experiment `shardID`, copied (name, spec, description) if missing.

@@ -52,7 +52,7 @@ public struct ExperimentPlan {
             throw SpecError(file: spec.file, location: "hypotheses", problem: "the spec stored with experiment "
                             + "'\(spec.name)' does not parse (\(error)), so a change cannot be ruled out")
         }
-        let changed = stored.keys.sorted().filter { stored[$0] != spec.hypotheses[$0] }
+        let changed = Hypothesis.changed(from: stored, to: spec.hypotheses)
         guard !changed.isEmpty else { return }
         throw SpecError(file: spec.file, location: "hypotheses",
                         problem: "\(changed.map { "finding\($0)" }.joined(separator: ", ")) differ from the "

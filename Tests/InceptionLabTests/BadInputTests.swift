@@ -117,6 +117,27 @@ struct BadInputTests {
                       "\(scratch.url.path): the file: is a directory; give the path of a spec file in it")
     }
 
+    /// A shard whose spec moved an experiment's hypotheses is refused by `merge` (and named by `status`'s dry
+    /// run): the database's runs were judged by the stored ones. The database keeps its spec and runs.
+    @Test func mergeRefusesAShardWhoseSpecMovedTheHypotheses() throws {
+        let scratch = try Scratch()
+        let shard = scratch.url.appendingPathComponent("shard.sqlite").path
+        for (path, margin, runs) in [(scratch.db, 10, 1...1), (shard, 5, 1...2)] {
+            let store = try ResultsStore(path: path)
+            let spec = "name: sweep\nhypotheses:\n  finding3: {margin: \(margin)}\n"
+            let id = try store.experiment(named: "sweep", spec: spec, description: "a sweep")
+            for index in runs {
+                _ = try store.insertRun(NewRun(name: "run-\(index)", configJSON: "{}", seed: index, experimentID: id))
+            }
+        }
+        let before = try ResultsReader(path: scratch.db).query("SELECT * FROM experiments, runs").rows
+        expectRefusal(try inceptionLab(["merge", shard, "--into", scratch.db], in: scratch.url), status: 1,
+                      "the shard's spec of experiment 'sweep' declares other hypotheses than the database's for "
+                        + "finding3; hypotheses are fixed once runs start, so merge it into another --into or "
+                        + "restore the stored ones")
+        #expect(try ResultsReader(path: scratch.db).query("SELECT * FROM experiments, runs").rows == before)
+    }
+
     /// A run that fails makes `run` exit 1 and say so last; the database keeps the reason. The failure: the
     /// checkpoint directory is a file, so the checkpoint at the end of training cannot be written.
     @Test(.timeLimit(.minutes(2)))

@@ -152,10 +152,54 @@ import Testing
         #expect(RunStatus.diverged.mergeRank == RunStatus.finished.mergeRank)
     }
 
+    @Test func theShardsSpecReplacesTheDatabasesWhenItPlansEveryRunOfIt() throws {
+        try withTemporaryDirectory { directory in
+            let main = try ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path)
+            let path = directory.appendingPathComponent("shard.sqlite").path
+            try shard(path, index: 1, steps: 4, status: .finished)
+            try main.merge(shard: path, timing: Self.timing)
+            // The shard's spec gains a seed (run 2) after the first merge.
+            let grown = try ResultsStore(path: path)
+            let id = try grown.experiment(named: "sweep", spec: "name: sweep # seeds 1, 2", description: "2 seeds")
+            _ = try grown.insertRun(sampleRun(2, experimentID: id))
+            func stored() throws -> [[SQLValue]] {
+                try ResultsReader(path: main.path).query("SELECT spec, description FROM experiments").rows
+            }
+
+            var reviewed: [[String]] = []
+            let refuse = { (name: String, old: String, new: String) throws in
+                reviewed.append([name, old, new])
+                throw StoreError("refused", path: path)
+            }
+            #expect(throws: StoreError.self) { try main.merge(shard: path, timing: Self.timing, reviewSpec: refuse) }
+            #expect(reviewed == [["sweep", "name: sweep", "name: sweep # seeds 1, 2"]])
+            #expect(try stored() == [[.text("name: sweep"), .text("a sweep")]])   // rolled back, run 2 too
+            #expect(try main.merge(shard: path, timing: Self.timing, dryRun: true).map(\.action) == [.unchanged, .added])
+            #expect(try stored() == [[.text("name: sweep"), .text("a sweep")]])
+
+            try main.merge(shard: path, timing: Self.timing)
+            #expect(try stored() == [[.text("name: sweep # seeds 1, 2"), .text("2 seeds")]])
+
+            // A shard holding only some of the database's runs of the experiment keeps the database's spec.
+            let partial = directory.appendingPathComponent("partial.sqlite").path
+            try shard(partial, index: 1, steps: 4, status: .finished)
+            try main.merge(shard: partial, timing: Self.timing, reviewSpec: refuse)
+            #expect(try stored() == [[.text("name: sweep # seeds 1, 2"), .text("2 seeds")]])
+        }
+    }
+
     @Test func aMissingShardOrTheDatabaseItselfIsRefused() throws {
         try withStore { main in
             #expect(throws: StoreError.self) { try main.merge(shard: main.path + ".missing", timing: []) }
             #expect(throws: StoreError.self) { try main.merge(shard: main.path, timing: []) }
         }
+    }
+}
+
+extension ResultsStore {
+    /// `merge(shard:timing:dryRun:reviewSpec:)` accepting any change of an experiment's spec text.
+    @discardableResult
+    func merge(shard path: String, timing: Set<String>, dryRun: Bool = false) throws -> [ShardRunMerge] {
+        try merge(shard: path, timing: timing, dryRun: dryRun, reviewSpec: { _, _, _ in })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ResultsStore
 import RunContract
 
@@ -15,6 +16,10 @@ struct MergeCommand: ParsableCommand {
             environment kept; otherwise the database's record stands. Merging again changes nothing. A run \
             finished in both with different metrics (timings aside) refuses the whole shard, naming both; the \
             other shards are still merged and the command exits with an error.
+
+            An experiment whose spec text differs takes the shard's when the shard holds every run the database \
+            holds of it (the later plan: more seeds, say), unless the two declare different hypotheses, which \
+            refuses the shard: hypotheses are fixed before the runs.
             """)
 
     @Argument(help: ArgumentHelp("Shard databases, such as results/shards/EXPERIMENT/*.sqlite.", valueName: "shard"))
@@ -31,7 +36,12 @@ struct MergeCommand: ParsableCommand {
         var counts: [ShardRunMerge.Action: Int] = [:]
         for shard in shards {
             do {
-                for run in try store.merge(shard: shard, timing: Metric.timing) {
+                let runs = try store.merge(shard: shard, timing: Metric.timing) { experiment, stored, newer in
+                    try Self.checkHypotheses(of: experiment, stored: stored, shard: newer)
+                    print("\(shard): experiment \(experiment): the shard's spec replaces the database's "
+                          + "(it plans every run the database holds; the same hypotheses)")
+                }
+                for run in runs {
                     counts[run.action, default: 0] += 1
                     let before = run.databaseStatus.map { " (the database had it \($0.rawValue))" } ?? ""
                     print("\(shard): run \(run.name) (\(run.runKey)) \(run.shardStatus.rawValue) at step "
@@ -49,5 +59,16 @@ struct MergeCommand: ParsableCommand {
             fflush(nil)   // the lines above come before the error
             throw QueryError("not merged (see above): \(refused.joined(separator: ", "))")
         }
+    }
+
+    /// Refuses a shard whose spec for `experiment` declares other hypotheses than the database's `stored` one
+    /// (`Hypothesis.changed`): the runs already merged were judged by the stored ones.
+    static func checkHypotheses(of experiment: String, stored: String, shard: String) throws {
+        let changed = Hypothesis.changed(from: try Hypothesis.declared(inSpec: stored),
+                                         to: try Hypothesis.declared(inSpec: shard))
+        guard !changed.isEmpty else { return }
+        throw QueryError("the shard's spec of experiment '\(experiment)' declares other hypotheses than the "
+                         + "database's for \(changed.map { "finding\($0)" }.joined(separator: ", ")); hypotheses are "
+                         + "fixed once runs start, so merge it into another --into or restore the stored ones")
     }
 }

@@ -52,7 +52,8 @@ struct StatusCommand: ParsableCommand {
                         }
                         continue
                     }
-                    for run in try store.merge(shard: shard.path, timing: Metric.timing, dryRun: true)
+                    for run in try store.merge(shard: shard.path, timing: Metric.timing, dryRun: true,
+                                               reviewSpec: MergeCommand.checkHypotheses)
                     where run.action != .unchanged {
                         lines.append("  \(file): run \(run.name) \(run.shardStatus.rawValue) at step \(run.shardStep), "
                                      + (run.databaseStatus.map { "\($0.rawValue) in the database" } ?? "not in the database"))
