@@ -96,12 +96,12 @@ public struct ExperimentData: Sendable {
     public var runs: [RunRecord]
     /// How many runs of each other status were left out (statuses with no runs are absent).
     public var excluded: [RunStatus: Int]
-    /// The findings' hypotheses as the experiment's stored spec declares them (`Hypothesis.declared`).
-    public var hypotheses: [Int: Hypothesis]
+    /// The findings' hypotheses as the experiment's stored spec declares them (`Hypotheses(spec:)`).
+    public var hypotheses: Hypotheses
 
     /// Describes an experiment; see the properties.
     public init(name: String, description: String, runs: [RunRecord], excluded: [RunStatus: Int],
-                hypotheses: [Int: Hypothesis] = Hypothesis.defaults) {
+                hypotheses: Hypotheses = .defaults) {
         self.name = name
         self.description = description
         self.runs = runs
@@ -123,8 +123,8 @@ public struct ExperimentData: Sendable {
                 """)
         }
         let experimentID = experiment[0].int!
-        let hypotheses: [Int: Hypothesis]
-        do { hypotheses = try Hypothesis.declared(inSpec: experiment[2].string ?? "") } catch {
+        let hypotheses: Hypotheses
+        do { hypotheses = try Hypotheses(spec: experiment[2].string ?? "") } catch {
             throw ReportError("experiment '\(name)': its stored spec's \(error)")
         }
         let inExperiment = "SELECT id FROM runs WHERE experiment_id = \(experimentID)"

@@ -68,7 +68,7 @@ public struct ExperimentReport: Sendable, Encodable {
             configurations.map { MetricCurve(metric: metric, configuration: $0.label, isResidual: $0.settings.isResidual,
                                              points: Aggregation.curve(metric, of: $0.runs)) }
         }
-        let lastK = data.hypotheses[2]?.lastK ?? Hypothesis.defaults[2]!.lastK
+        let lastK = data.hypotheses[finding: 2].lastK
         finalQuality = configurations.map { FinalQuality($0, lastK: lastK) }
         let levels = targets ?? TimeToTarget.defaultTargets(finalMeans: finalQuality.compactMap(\.finalTop1?.mean))
         self.targets = levels
@@ -77,14 +77,14 @@ public struct ExperimentReport: Sendable, Encodable {
         let pairs = Pairs.pureResidual(configurations)
         pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
         instability = configurations.map(Instability.init)
-        let deadShare = data.hypotheses[3] ?? Hypothesis.defaults[3]!
+        let deadShare = data.hypotheses[finding: 3]
         scalingDeadShare = Pairs.unscaledScaled(configurations).map { pair in
             Findings.compare(deadShare, reference: pair.scaled, other: pair.unscaled, macRatio: nil)
         }
         costs = try configurations.map(Cost.init)
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
-        hypotheses = data.hypotheses.keys.sorted().map { data.hypotheses[$0]! }
+        hypotheses = data.hypotheses.all
         findings = Findings.evaluate(Findings.Inputs(configurations: configurations, costs: costByLabel,
                                                      hypotheses: data.hypotheses))
     }

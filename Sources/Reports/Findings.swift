@@ -65,7 +65,7 @@ enum Findings {
         /// Costs.
         var costs: [String: Cost]
         /// The hypotheses of findings 1–5.
-        var hypotheses: [Int: Hypothesis]
+        var hypotheses: Hypotheses
     }
 
     /// The comparison of `other` against `reference` under `hypothesis`, with the per-run values of its metric.
@@ -127,7 +127,8 @@ enum Findings {
         _ inputs: Inputs, _ remedies: [(remedy: Remedy, unscaled: Configuration, treated: Configuration)], finding: Int
     ) -> [Comparison] {
         remedies.filter { $0.remedy.finding == finding }.map { triple in
-            compare(inputs.hypotheses[finding]!, reference: triple.treated, other: triple.unscaled, macRatio: nil)
+            compare(inputs.hypotheses[finding: finding], reference: triple.treated, other: triple.unscaled,
+                    macRatio: nil)
         }
     }
 
@@ -138,7 +139,7 @@ enum Findings {
                                     pairs: [(pure: Configuration, residual: Configuration)], title: String,
                                     claim: String, caveat: String) -> Finding? {
         guard !pairs.isEmpty else { return nil }
-        let hypothesis = inputs.hypotheses[number]!
+        let hypothesis = inputs.hypotheses[finding: number]
         let comparisons = pairs.map { pair in
             let ratio = inputs.costs[pair.pure.label].flatMap { p in
                 inputs.costs[pair.residual.label].map { Double($0.macs) / Double(p.macs) }
@@ -201,7 +202,7 @@ enum Findings {
         let widest = inputs.costs.values.map(\.prePoolChannels).max() ?? 0
         let steps = inputs.configurations.flatMap(\.runs).map(\.step).max() ?? 0
         return Finding(
-            number: 3, hypothesis: inputs.hypotheses[3]!, title: "Unscaled wide residual networks die",
+            number: 3, hypothesis: inputs.hypotheses[finding: 3], title: "Unscaled wide residual networks die",
             claim: """
                 Without scaling, residual variants with more than ~1000 filters became unstable and "died" early \
                 in training (the last layer before average pooling produced only zeros after a few tens of \
@@ -235,7 +236,7 @@ enum Findings {
                                        with: count(runs.filter { $0.configuration.warmupSteps > 0 }))
         }
         return Finding(
-            number: 4, hypothesis: inputs.hypotheses[4]!, title: "Warm-up is not enough",
+            number: 4, hypothesis: inputs.hypotheses[finding: 4], title: "Warm-up is not enough",
             claim: """
                 He et al.'s two-phase training (a low-learning-rate warm-up, then the high rate) was not enough to \
                 keep very wide residual networks from dying.
@@ -253,10 +254,10 @@ enum Findings {
         -> Finding? {
         guard !scaling.isEmpty else { return nil }
         return Finding(
-            hypothesis: inputs.hypotheses[5]!, title: "Scaling does not hurt final accuracy",
+            hypothesis: inputs.hypotheses[finding: 5], title: "Scaling does not hurt final accuracy",
             claim: "Scaling the residuals by 0.1–0.3 before the addition never seemed to hurt final accuracy.",
             comparisons: scaling.map { pair in
-                compare(inputs.hypotheses[5]!, reference: pair.unscaled, other: pair.scaled, macRatio: nil)
+                compare(inputs.hypotheses[finding: 5], reference: pair.unscaled, other: pair.scaled, macRatio: nil)
             },
             caveats: ["""
                 Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \

@@ -15,7 +15,7 @@ public enum PrimaryMetric: String, Sendable, Equatable, CaseIterable, Encodable 
 }
 
 /// A finding's claim as a statistical test, declared in the experiment's spec before its runs (`hypotheses:`,
-/// format in Experiments/README.md) or taken from `Hypothesis.defaults`. A `Sendable` value.
+/// format in Experiments/README.md) or taken from `Hypotheses.defaults`. A `Sendable` value.
 public struct Hypothesis: Sendable, Equatable, Encodable {
     /// The finding's number in docs/reports.md#the-findings (1–5; a spec's key `finding1`, …).
     public var finding: Int
@@ -53,66 +53,8 @@ public struct Hypothesis: Sendable, Equatable, Encodable {
         try c.encodeIfPresent(costWindow.map { [$0.lowerBound, $0.upperBound] }, forKey: .costWindow)
     }
 
-    /// The defaults, by finding — the one table docs/reports.md reproduces. Finding 1: the residual network's
-    /// early error is lower (superiority, powered for a 2-point advantage); finding 2: final errors equal within
-    /// ±1 point (TOST); finding 5: each scaled configuration's final error not worse than unscaled by 1 point or
-    /// more (non-inferiority). Findings 3 and 4, each remedy the paper says failed (extra BatchNorm, a lower
-    /// learning rate; warm-up): the remedy lowers the final dead share of the pre-pool channels by less than 10
-    /// points, Δ = unscaled − with the remedy (non-inferiority of the unscaled network without the remedy; a
-    /// remedy that lowers it by more is shown to prevent the partial death, which refutes the paper's claim).
-    /// 10 points is about a fifth of what scaling by 0.1 removed at 600 steps (49 % → 0.4 %, residual-scaling).
-    /// Final error and dead share are means of the last 3 evaluations or probes; α = 0.05; 80 % power; pairs
-    /// vote in findings 1 and 2 when their multiply-adds ratio is within `VerdictRules.comparableCost`.
-    public static let defaults: [Int: Hypothesis] = [
-        1: Hypothesis(finding: 1, metric: .earlyError, test: .superiority, margin: 0.02, lastK: 3, alpha: 0.05,
-                      power: 0.8, costWindow: VerdictRules.comparableCost),
-        2: Hypothesis(finding: 2, metric: .finalError, test: .equivalence, margin: 0.01, lastK: 3, alpha: 0.05,
-                      power: 0.8, costWindow: VerdictRules.comparableCost),
-        3: Hypothesis(finding: 3, metric: .finalDeadFraction, test: .nonInferiority, margin: 0.1, lastK: 3,
-                      alpha: 0.05, power: 0.8, costWindow: nil),
-        4: Hypothesis(finding: 4, metric: .finalDeadFraction, test: .nonInferiority, margin: 0.1, lastK: 3,
-                      alpha: 0.05, power: 0.8, costWindow: nil),
-        5: Hypothesis(finding: 5, metric: .finalError, test: .nonInferiority, margin: 0.01, lastK: 3, alpha: 0.05,
-                      power: 0.8, costWindow: nil),
-    ]
-
-    /// The hypotheses of a spec: `Hypothesis.defaults`, with the fields its `hypotheses:` mapping declares
-    /// (keyed `finding1` … `finding5`) replacing theirs. An empty or hypothesis-free spec gives the
-    /// defaults.
-    public static func declared(inSpec yaml: String) throws(HypothesisError) -> [Int: Hypothesis] {
-        let top: Any?
-        do { top = try Yams.load(yaml: yaml) } catch {
-            throw HypothesisError(location: "YAML", problem: "\(error)")
-        }
-        var result = defaults
-        guard let section = (top as? [String: Any])?["hypotheses"] else { return result }
-        let keys = defaults.keys.sorted().map { "finding\($0)" }.joined(separator: ", ")
-        guard let entries = section as? [String: Any] else {
-            throw HypothesisError(location: "hypotheses", problem: "expected a mapping of \(keys) to hypotheses")
-        }
-        for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
-            let location = "hypotheses.\(key)"
-            guard key.hasPrefix("finding"), let finding = Int(key.dropFirst("finding".count)),
-                  let base = defaults[finding] else {
-                throw HypothesisError(location: location, problem: "unknown finding; hypotheses can be declared as \(keys)")
-            }
-            guard let fields = value as? [String: Any] else {
-                throw HypothesisError(location: location, problem: "expected a mapping with fields "
-                                      + CodingKeys.allCases.dropFirst().map(\.rawValue).joined(separator: ", "))
-            }
-            result[finding] = try base.replacing(fields, at: location)
-        }
-        return result
-    }
-
-    /// The findings whose hypothesis in `new` differs from the one in `stored`, in order (a finding `new` lacks
-    /// counts as changed): a spec may change anything but these once its experiment's runs have started.
-    public static func changed(from stored: [Int: Hypothesis], to new: [Int: Hypothesis]) -> [Int] {
-        stored.keys.sorted().filter { stored[$0] != new[$0] }
-    }
-
     /// This hypothesis with `fields` (as YAML loaded them) replacing its own.
-    private func replacing(_ fields: [String: Any], at location: String) throws(HypothesisError) -> Hypothesis {
+    func replacing(_ fields: [String: Any], at location: String) throws(HypothesisError) -> Hypothesis {
         var h = self
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             let at = "\(location).\(name)"

@@ -8,12 +8,12 @@ public enum PowerPlan {
     public static let assumedStds = [0.005, 0.01, 0.02, 0.04]
 
     /// One line per hypothesis, then one per comparison of the finished runs in `data` (if any) that tests it.
-    public static func lines(hypotheses: [Int: Hypothesis], data: ExperimentData?) throws -> [String] {
+    public static func lines(hypotheses: Hypotheses, data: ExperimentData?) throws -> [String] {
         var data = data
         data?.hypotheses = hypotheses
         let findings = try data.flatMap { $0.runs.isEmpty ? nil : try ExperimentReport($0).findings } ?? []
-        return hypotheses.keys.sorted().flatMap { number -> [String] in
-            let h = hypotheses[number]!
+        return hypotheses.all.flatMap { h -> [String] in
+            let number = h.finding
             let head = "finding \(number): \(h.text)"
             guard let finding = findings.first(where: { $0.number == number }) else {
                 let needs = assumedStds.map { std in

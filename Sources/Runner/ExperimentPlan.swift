@@ -47,12 +47,12 @@ public struct ExperimentPlan {
         guard let (storedSpec, startedRuns) = try store.storedSpec(experiment: spec.name), startedRuns > 0 else {
             return
         }
-        let stored: [Int: Hypothesis]
-        do { stored = try Hypothesis.declared(inSpec: storedSpec) } catch {
+        let stored: Hypotheses
+        do { stored = try Hypotheses(spec: storedSpec) } catch {
             throw SpecError(file: spec.file, location: "hypotheses", problem: "the spec stored with experiment "
                             + "'\(spec.name)' does not parse (\(error)), so a change cannot be ruled out")
         }
-        let changed = Hypothesis.changed(from: stored, to: spec.hypotheses)
+        let changed = spec.hypotheses.changed(from: stored)
         guard !changed.isEmpty else { return }
         throw SpecError(file: spec.file, location: "hypotheses",
                         problem: "\(changed.map { "finding\($0)" }.joined(separator: ", ")) differ from the "

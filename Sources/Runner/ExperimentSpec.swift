@@ -27,9 +27,9 @@ public struct ExperimentSpec: Sendable, Equatable {
     /// Extra runs: partial configurations merged over `base`, each crossed with the axes it does not set.
     public var runs: [ConfigValue]
     /// The findings' hypotheses, declared before the runs (`hypotheses:`), by finding number; the defaults
-    /// (`Hypothesis.defaults`) where the spec declares none. Reports read them from the spec stored with the
+    /// (`Hypotheses.defaults`) where the spec declares none. Reports read them from the spec stored with the
     /// experiment.
-    public var hypotheses: [Int: Hypothesis]
+    public var hypotheses: Hypotheses
 
     /// The top-level fields of a spec.
     static let fields = ["name", "description", "base", "grid", "runs", "hypotheses"]
@@ -84,7 +84,7 @@ public struct ExperimentSpec: Sendable, Equatable {
         try ConfigSchema.check(self.base, at: "", writtenAt: "base", file: file)
         axes = try Self.axes(top["grid"], file: file)
         runs = try Self.runs(top["runs"], file: file)
-        do { hypotheses = try Hypothesis.declared(inSpec: yaml) } catch {
+        do { hypotheses = try Hypotheses(spec: yaml) } catch {
             throw SpecError(file: file, location: error.location, problem: error.problem)
         }
     }

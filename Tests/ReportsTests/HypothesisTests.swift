@@ -3,22 +3,23 @@ import Testing
 
 @Suite struct HypothesisTests {
     @Test func specsOverrideTheDefaultsFieldByField() throws {
-        #expect(try Hypothesis.declared(inSpec: "name: x\nbase: {}\n") == Hypothesis.defaults)
-        let declared = try Hypothesis.declared(inSpec: """
+        #expect(try Hypotheses(spec: "name: x\nbase: {}\n") == Hypotheses.defaults)
+        let declared = try Hypotheses(spec: """
             name: x
             hypotheses:
               finding2: {margin: 0.5, lastK: 5}
               finding1: {metric: final-error, test: equivalence, alpha: 0.01, power: 0.9, costWindow: [0.9, 1.1]}
             """)
-        #expect(declared[2]!.margin == 0.005 && declared[2]!.lastK == 5 && declared[2]!.test == .equivalence)
-        #expect(declared[1]!.metric == .finalError && declared[1]!.test == .equivalence && declared[1]!.alpha == 0.01)
-        #expect(declared[1]!.power == 0.9 && declared[1]!.costWindow == 0.9...1.1 && declared[1]!.margin == 0.02)
-        #expect(declared[5] == Hypothesis.defaults[5])
+        let (one, two) = (declared[finding: 1], declared[finding: 2])
+        #expect(two.margin == 0.005 && two.lastK == 5 && two.test == .equivalence)
+        #expect(one.metric == .finalError && one.test == .equivalence && one.alpha == 0.01)
+        #expect(one.power == 0.9 && one.costWindow == 0.9...1.1 && one.margin == 0.02)
+        #expect(declared[finding: 5] == Hypotheses.defaults[finding: 5])
     }
 
     @Test func badDeclarationsNameThePlaceAndTheFix() {
         func problem(_ hypotheses: String) -> String? {
-            do { _ = try Hypothesis.declared(inSpec: "name: x\nhypotheses: \(hypotheses)\n"); return nil } catch {
+            do { _ = try Hypotheses(spec: "name: x\nhypotheses: \(hypotheses)\n"); return nil } catch {
                 return error.description
             }
         }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PowerPlanTests {
     @Test func seedsNeededFromFinishedRunsOrForAssumedSpreads() throws {
-        let empty = try PowerPlan.lines(hypotheses: Hypothesis.defaults, data: nil)
+        let empty = try PowerPlan.lines(hypotheses: Hypotheses.defaults, data: nil)
         #expect(empty.count == 10 && empty[0].hasPrefix("finding 1: superiority test (Welch) of early error"))
         // TOST within ±1 pt needs 18 seeds at σ = 1 pt (PowerTests); non-inferiority by 1 pt needs 14.
         #expect(empty[3].hasSuffix("at a standard deviation of 0.5 / 1.0 / 2.0 / 4.0 pt: 6 / 18 / 70 / 275"))
@@ -13,7 +13,7 @@ import Testing
         #expect(empty[9].hasSuffix(": 5 / 14 / 51 / 199"))
         try withDatabase(runs: residualExperiment) { path in
             let data = try ExperimentData.load(from: ResultsReader(path: path), experiment: "residual-vs-pure")
-            let lines = try PowerPlan.lines(hypotheses: Hypothesis.defaults, data: data)
+            let lines = try PowerPlan.lines(hypotheses: Hypotheses.defaults, data: data)
             let report = try ExperimentReport(data)
             let finding2 = try #require(report.findings.first { $0.number == 2 })
             let first = finding2.comparisons[0]

@@ -8,7 +8,7 @@ import Testing
     /// unscaled 0.50/0.45/0.55, with warm-up 0.48/0.52/0.47: Δ = unscaled − remedy = 0.01, ν = 3.0386,
     /// t = (0.01 − 0.10) / 0.03266 and p = 0.0347 < 0.05: the remedy lowers the dead share by less than 10 points.
     @Test func remedyThatDoesNotHelpReproducesThePaper() throws {
-        let h = Hypothesis.defaults[4]!
+        let h = Hypotheses.defaults[finding: 4]
         #expect(h.metric == .finalDeadFraction && h.test == .nonInferiority && h.margin == 0.1 && h.costWindow == nil)
         let c = Comparison(hypothesis: h, reference: "warm-up", referenceValues: [0.48, 0.52, 0.47],
                            other: "unscaled", otherValues: [0.50, 0.45, 0.55], macRatio: nil)

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct VerdictTests {
     func compare(_ finding: Int, _ reference: [Double], _ other: [Double], macRatio: Double? = 1) -> Comparison {
-        Comparison(hypothesis: Hypothesis.defaults[finding]!, reference: "a", referenceValues: reference,
+        Comparison(hypothesis: Hypotheses.defaults[finding: finding], reference: "a", referenceValues: reference,
                    other: "b", otherValues: other, macRatio: macRatio)
     }
 

@@ -47,7 +47,8 @@ struct ExperimentSpecTests {
     @Test func hypothesesAreDeclaredInTheSpec() throws {
         let spec = try ExperimentSpec(yaml: "name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {margin: 0.5}}",
                                       file: "x.yaml")
-        #expect(spec.hypotheses[2]?.margin == 0.005 && spec.hypotheses[1] == Hypothesis.defaults[1])
+        #expect(spec.hypotheses[finding: 2].margin == 0.005)
+        #expect(spec.hypotheses[finding: 1] == Hypotheses.defaults[finding: 1])
     }
 
     @Test func duplicateRunsAreKeptOnce() throws {

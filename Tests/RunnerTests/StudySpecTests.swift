@@ -36,12 +36,12 @@ struct StudySpecTests {
 
     @Test func studiesDeclareTheirHypotheses() throws {
         let long = try Self.plan("residual-vs-pure-long").spec.hypotheses
-        #expect(long[2]!.test == .equivalence && long[2]!.margin == 0.01 && long[2]!.lastK == 4)
-        #expect(long[1]!.test == .superiority && long[1]!.metric == .earlyError)
+        #expect(long[finding: 2].test == .equivalence && long[finding: 2].margin == 0.01 && long[finding: 2].lastK == 4)
+        #expect(long[finding: 1].test == .superiority && long[finding: 1].metric == .earlyError)
         let remedies = try Self.plan("residual-remedies")
         for finding in [3, 4] {
-            #expect(remedies.spec.hypotheses[finding]!.metric == .finalDeadFraction)
-            #expect(remedies.spec.hypotheses[finding]!.margin == 0.1)
+            #expect(remedies.spec.hypotheses[finding: finding].metric == .finalDeadFraction)
+            #expect(remedies.spec.hypotheses[finding: finding].margin == 0.1)
         }
         // The paper's rate for the warm-up, not a tenth of the main rate.
         #expect(remedies.runs.filter { $0.config.warmupSteps == 400 }.allSatisfy { $0.config.warmupLearningRate == 1e-5 })
@@ -59,7 +59,7 @@ struct StudySpecTests {
             let name = row[0].string!
             guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("Experiments/\(name).yaml").path)
             else { continue }
-            #expect(try Hypothesis.declared(inSpec: row[1].string ?? "") == Self.plan(name).spec.hypotheses,
+            #expect(try Hypotheses(spec: row[1].string ?? "") == Self.plan(name).spec.hypotheses,
                     "Experiments/\(name).yaml declares other hypotheses than those stored with its runs")
             compared += 1
         }

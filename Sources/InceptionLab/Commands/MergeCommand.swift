@@ -62,10 +62,9 @@ struct MergeCommand: ParsableCommand {
     }
 
     /// Refuses a shard whose spec for `experiment` declares other hypotheses than the database's `stored` one
-    /// (`Hypothesis.changed`): the runs already merged were judged by the stored ones.
+    /// (`Hypotheses.changed`): the runs already merged were judged by the stored ones.
     static func checkHypotheses(of experiment: String, stored: String, shard: String) throws {
-        let changed = Hypothesis.changed(from: try Hypothesis.declared(inSpec: stored),
-                                         to: try Hypothesis.declared(inSpec: shard))
+        let changed = try Hypotheses(spec: shard).changed(from: try Hypotheses(spec: stored))
         guard !changed.isEmpty else { return }
         throw QueryError("the shard's spec of experiment '\(experiment)' declares other hypotheses than the "
                          + "database's for \(changed.map { "finding\($0)" }.joined(separator: ", ")); hypotheses are "
