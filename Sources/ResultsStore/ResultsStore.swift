@@ -70,12 +70,17 @@ public final class ResultsStore {
         }
     }
 
-    /// Atomically claims the oldest queued run (of experiment `experimentID`, when given) for this store's owner
+    /// Atomically claims the next queued run (of experiment `experimentID`, when given) for this store's owner
     /// and returns it as `running`; `nil` when nothing is queued.
+    ///
+    /// The next run is the one with the lowest seed, then the oldest: a sweep gives every configuration its
+    /// first seed before any its second, so a sweep stopped part way (a session's end) leaves each comparison with
+    /// about as many seeds on both sides, rather than one configuration's seeds all done and its partner's none.
     public func claimNextRun(experimentID: Int? = nil) throws -> Run? {
         try database.write {
             let next = try database.query("""
-                SELECT id FROM runs WHERE status = 'queued' AND (?1 IS NULL OR experiment_id = ?1) ORDER BY id LIMIT 1
+                SELECT id FROM runs WHERE status = 'queued' AND (?1 IS NULL OR experiment_id = ?1)
+                ORDER BY seed, id LIMIT 1
                 """, [experimentID])
             return try next.rows.first.map { try start($0[0].int!) }
         }

@@ -78,8 +78,8 @@ public final class RunQueue {
     }
 
     /// The next run to work on: a killed run of the experiment (oldest first, or in `runIDs` order; one that
-    /// another process claims first is skipped), else the oldest queued one (or the first queued of `runIDs`);
-    /// nil when there is none.
+    /// another process claims first is skipped), else the queued one of the lowest seed, oldest first
+    /// (`ResultsStore.claimNextRun`; with `runIDs`, the first queued of them); nil when there is none.
     func claim() throws -> Run? {
         let reader = try ResultsReader(path: store.path)
         func ids(_ status: RunStatus) throws -> [Int] {

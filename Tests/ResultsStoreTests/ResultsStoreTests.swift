@@ -55,6 +55,19 @@ import Testing
         }
     }
 
+    /// Two configurations queued one after the other, three seeds each: claimed seed by seed, so that every
+    /// prefix of the sweep has both configurations' seeds about level.
+    @Test func claimingTakesTheLowestSeedFirstThenTheOldest() throws {
+        try withStore { store in
+            let queued = try [1, 2].flatMap { index in
+                try [7, 3, 5].map { seed in try store.insertRun(sampleRun(index, seed: seed)).id }
+            }
+            var claimed: [Int] = []
+            while let run = try store.claimNextRun() { claimed.append(run.id) }
+            #expect(claimed == [queued[1], queued[4], queued[2], queued[5], queued[0], queued[3]])
+        }
+    }
+
     @Test func claimingWithinAnExperimentLeavesOtherRunsQueued() throws {
         try withStore { store in
             let experiment = try store.experiment(named: "e")
