@@ -134,6 +134,50 @@ struct LayerGradientTests {
         GradientCheck(batch: 3).verify(block)
     }
 
+    /// The fused heads of a block (`PointwiseHeads`: three 1×1 heads, one after the pool branch's average pool,
+    /// which then runs after it) give what the branches give run one by one: the block's output, its input
+    /// gradient and every parameter's gradient, to float rounding. (The gradient checks alone would pass a fused
+    /// forward that computed another function consistently.)
+    @Test func fusedHeadsGiveTheBranchesRunOneByOne() {
+        let s = Shape(5, 5, 6), batch = 3
+        let branches: [Sequential] = [
+            unit(s, 3, (1, 1), seed: 1),
+            Sequential([unit(s, 2, (1, 1), seed: 2), unit(Shape(5, 5, 2), 3, (3, 3), seed: 3)]),
+            Sequential([AvgPool(input: s), unit(s, 2, (1, 1), seed: 4)]),
+        ]
+        let block = Concat(branches)
+        var rng = RandomGenerator(seed: 9)
+        func random(_ shape: Shape) -> TensorView {
+            Tensor(shape: shape, batch: batch, values: (0..<batch * shape.count).map { _ in rng.nextUniform() * 2 - 1 })
+                .view(batch: batch)
+        }
+        func close(_ a: [Float], _ b: [Float], _ tolerance: Float) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < tolerance }
+        }
+        let x = random(s), dy = random(block.outputShape)
+        let y = Tensor(shape: block.outputShape).view(batch: batch), dx = Tensor(shape: s).view(batch: batch)
+        block.forward(x, into: y, mode: .training)
+        block.backward(dy, into: dx, accumulate: false)
+        let fusedGradients = block.parameters.map { Array($0.gradient) }
+
+        var start = 0, alone = [Float](repeating: 0, count: batch * s.count)
+        for branch in branches {
+            let n = branch.outputShape.channels
+            let out = Tensor(shape: branch.outputShape).view(batch: batch)
+            let g = Tensor(shape: branch.outputShape).view(batch: batch), down = Tensor(shape: s).view(batch: batch)
+            branch.forward(x, into: out, mode: .training)
+            #expect(close(y.channels(start, count: n).toArray(), out.toArray(), 1e-5), "output of channels \(start)…")
+            g.copy(from: dy.channels(start, count: n))
+            branch.backward(g, into: down, accumulate: false)
+            alone = zip(alone, down.toArray()).map(+)
+            start += n
+        }
+        #expect(close(dx.toArray(), alone, 1e-5), "input gradient")
+        for (p, fused) in zip(block.parameters, fusedGradients) {
+            #expect(close(Array(p.gradient), fused, 1e-4), "gradient of \(p.name)")
+        }
+    }
+
     @Test func residualInceptionBlockScaledByPointTwo() {
         let s = Shape(4, 4, 6)
         let branch = Concat([

@@ -2,7 +2,7 @@
 ///
 /// Costs no copy: each branch writes its output into its own channel slice of the caller's output, reads its
 /// gradient from the same slice of `dy`, and the branches' input gradients add up in `dx`. The 1×1 convolutions
-/// that open two or more branches run as one (`PointwiseHeads`).
+/// that open two or more branches (or follow their average pool) run as one (`PointwiseHeads`).
 public final class Concat: Layer {
     public let branches: [(name: String, layer: any Layer)]
     public let inputShape: Shape
@@ -49,7 +49,7 @@ public final class Concat: Layer {
     public func forward(_ x: TensorView, into y: TensorView, mode: Mode) {
         if let heads {
             input = x
-            profiler.measure(.convolutionForward) { heads.forward(x) }
+            heads.forward(x, mode: mode, profiler: profiler)
         }
         for (i, (b, s)) in zip(branches, slices).enumerated() {
             let out = y.channels(s.start, count: s.count)

@@ -9,6 +9,9 @@
 /// block A (64 → 8 each at 15×15) took 8.2 ms/step backward as separate GEMMs, 54 GFLOP/s on two threads
 /// (docs/performance.md).
 ///
+/// A branch that opens with an average pool and then such a convolution joins too, its pool run after the head
+/// on the head's channels (`Sequential.Head.pooled`: the two commute).
+///
 /// The sums are the same products as the separate convolutions' in another grouping, so results agree with them
 /// to float rounding (and, as every layer, give the same bits run to run).
 final class PointwiseHeads {
@@ -17,6 +20,8 @@ final class PointwiseHeads {
         let branch: Int
         let sequence: Sequential
         let conv: Conv2D
+        /// The branch's average pool, on the head's channels (nil when the branch opens with the convolution).
+        let pool: AvgPool?
         let offset: Int
     }
 
@@ -29,14 +34,16 @@ final class PointwiseHeads {
     /// `H` forward, `dH` backward (`batch · pixels × width`); grows with the batch.
     private let heads = Workspace()
 
-    /// The heads of `branches` (those that are a `Sequential` opening with a plain 1×1 convolution, through nested
-    /// sequences); nil when fewer than two branches have one.
+    /// The heads of `branches` (those that are a `Sequential` with a `pointwiseHead`); nil when fewer than two
+    /// branches have one.
     init?(_ branches: [any Layer]) {
         var members: [Member] = []
         var offset = 0
         for (i, branch) in branches.enumerated() {
-            guard let sequence = branch as? Sequential, let conv = sequence.pointwiseHead else { continue }
-            members.append(Member(branch: i, sequence: sequence, conv: conv, offset: offset))
+            guard let sequence = branch as? Sequential, let head = sequence.pointwiseHead else { continue }
+            let conv = head.conv
+            members.append(Member(branch: i, sequence: sequence, conv: conv,
+                                  pool: head.pooled ? AvgPool(input: conv.outputShape) : nil, offset: offset))
             offset += conv.outputShape.channels
         }
         guard members.count > 1 else { return nil }
@@ -55,17 +62,25 @@ final class PointwiseHeads {
     /// The sequence of branch `branch` when it is a member (its head computed here), else nil.
     func sequence(ofBranch branch: Int) -> Sequential? { members.first { $0.branch == branch }?.sequence }
 
-    /// `H = x · [W₁ | W₂ | …]`, each column block copied to its branch's head output.
-    func forward(_ x: TensorView) {
-        for m in members {   // column block m of every row: the convolution's [cin, nᵢ] weights
-            let n = m.conv.outputShape.channels, w = m.conv.weight.value.baseAddress!
-            for c in 0..<inputChannels { (weights + c * width + m.offset).update(from: w + c * n, count: n) }
-        }
+    /// `H = x · [W₁ | W₂ | …]`, each column block copied (or pooled) to its branch's head output.
+    func forward(_ x: TensorView, mode: Mode, profiler: Profiler?) {
         let h = headsView(batch: x.batch)
-        gemm(m: x.rows, n: width, k: inputChannels, a: x.base, lda: x.pixelStride, b: weights, ldb: width,
-             c: h.base, ldc: width)
+        profiler.measure(.convolutionForward) {
+            for m in members {   // column block m of every row: the convolution's [cin, nᵢ] weights
+                let n = m.conv.outputShape.channels, w = m.conv.weight.value.baseAddress!
+                for c in 0..<inputChannels { (weights + c * width + m.offset).update(from: w + c * n, count: n) }
+            }
+            gemm(m: x.rows, n: width, k: inputChannels, a: x.base, lda: x.pixelStride, b: weights, ldb: width,
+                 c: h.base, ldc: width)
+        }
         for m in members {
-            m.sequence.headOutput(batch: x.batch).copy(from: h.channels(m.offset, count: m.conv.outputShape.channels))
+            let block = h.channels(m.offset, count: m.conv.outputShape.channels)
+            let output = m.sequence.headOutput(batch: x.batch)
+            if let pool = m.pool {
+                profiler.forward(pool, block, into: output, mode: mode)
+            } else {
+                profiler.measure(.convolutionForward) { output.copy(from: block) }
+            }
         }
     }
 
@@ -83,7 +98,12 @@ final class PointwiseHeads {
         let dh = headsView(batch: x.batch)
         for m in members {
             let g = m.sequence.backwardToHead(slice(m.branch))
-            dh.channels(m.offset, count: m.conv.outputShape.channels).copy(from: g)
+            let block = dh.channels(m.offset, count: m.conv.outputShape.channels)
+            if let pool = m.pool {
+                profiler.backward(pool, g, into: block, accumulate: false)
+            } else {
+                block.copy(from: g)
+            }
         }
         profiler.measure(.convolutionBackward) {
             gemm(transposeA: true, m: inputChannels, n: width, k: x.rows, a: x.base, lda: x.pixelStride, b: dh.base,

@@ -66,37 +66,68 @@ public final class Sequential: Layer {
 }
 
 /// A sequence that opens with a plain 1×1 convolution (`Conv2D.isPlainPointwise`), directly or through nested
-/// sequences, run in two parts so that `PointwiseHeads` can compute that convolution together with others.
+/// sequences, or with an average pool and then such a convolution, run in two parts so that `PointwiseHeads` can
+/// compute that convolution together with others.
+///
+/// An average pool then a plain 1×1 convolution (`AP` then `C(n, 1×1)`'s convolution, the pool branch of
+/// Inception-v3 and -v4 blocks) is the same map as the convolution then the pool: both are linear and the pool
+/// works on each channel alone, so the mean of the windows' `x · W` is the mean of the windows' `x`, times `W`.
+/// The head is then computed first, on the block's input, and the pool after it, on the head's `n` channels
+/// rather than the input's (4–11 times fewer in Inception-v3 and -v4); the pool's own output goes unused.
 extension Sequential {
-    /// The convolution that opens this sequence, if it is plain 1×1 and something follows it in its sequence.
-    var pointwiseHead: Conv2D? {
-        switch layers[0].layer {
-        case let conv as Conv2D: layers.count > 1 && conv.isPlainPointwise ? conv : nil
-        case let inner as Sequential: inner.pointwiseHead
-        default: nil
+    /// The head: the convolution that opens this sequence (plain 1×1, something after it in its sequence), and
+    /// whether an average pool before it is to run after it instead.
+    struct Head {
+        let conv: Conv2D
+        let pooled: Bool
+    }
+
+    /// This sequence's head, if it has one.
+    var pointwiseHead: Head? {
+        guard let index = headIndex else { return nil }
+        switch layers[index].layer {
+        case let conv as Conv2D: return Head(conv: conv, pooled: index == 1)
+        case let inner as Sequential: return inner.pointwiseHead.map { Head(conv: $0.conv, pooled: index == 1) }
+        default: return nil
         }
     }
 
-    /// Where the head's output goes for a batch of `batch` (the first activation of the innermost sequence); to
-    /// be filled before `forwardAfterHead`.
+    /// The child that holds the head: 0, or 1 after an average pool that commutes with it; nil without a head.
+    private var headIndex: Int? {
+        func opensWithHead(_ index: Int) -> Bool {
+            switch layers[index].layer {
+            case let conv as Conv2D: layers.count > index + 1 && conv.isPlainPointwise
+            case let inner as Sequential: inner.pointwiseHead.map { !$0.pooled } ?? false
+            default: false
+            }
+        }
+        if opensWithHead(0) { return 0 }
+        return layers[0].layer is AvgPool && layers.count > 1 && opensWithHead(1) ? 1 : nil
+    }
+
+    /// Where the head's output goes for a batch of `batch` (the head child's output, in the innermost sequence);
+    /// to be filled before `forwardAfterHead` (pooled, for a pooled head).
     func headOutput(batch: Int) -> TensorView {
         self.batch = batch
-        if let inner = layers[0].layer as? Sequential { return inner.headOutput(batch: batch) }
-        return activations[0].view(batch: batch)
+        let index = headIndex!
+        if let inner = layers[index].layer as? Sequential { return inner.headOutput(batch: batch) }
+        return activations[index].view(batch: batch)
     }
 
     /// Forward of every layer after the head, whose output `headOutput` holds, into `y`.
     func forwardAfterHead(into y: TensorView, mode: Mode) {
-        let first = activations.isEmpty ? y : activations[0].view(batch: batch)
-        if let inner = layers[0].layer as? Sequential { inner.forwardAfterHead(into: first, mode: mode) }
-        forward(from: 1, first, into: y, mode: mode)
+        let index = headIndex!
+        let first = index < activations.count ? activations[index].view(batch: batch) : y
+        if let inner = layers[index].layer as? Sequential { inner.forwardAfterHead(into: first, mode: mode) }
+        forward(from: index + 1, first, into: y, mode: mode)
     }
 
     /// Backward of every layer after the head, from `dy`; returns the gradient of the head's output (in this or
-    /// an inner sequence's buffer).
+    /// an inner sequence's buffer; for a pooled head, of the pool's output).
     func backwardToHead(_ dy: TensorView) -> TensorView {
-        let upstream = backward(downTo: 1, dy)
-        if let inner = layers[0].layer as? Sequential { return inner.backwardToHead(upstream) }
+        let index = headIndex!
+        let upstream = backward(downTo: index + 1, dy)
+        if let inner = layers[index].layer as? Sequential { return inner.backwardToHead(upstream) }
         return upstream
     }
 }
