@@ -73,12 +73,12 @@ public struct Comparison: Sendable, Equatable, Encodable {
         decision = welch.decide(hypothesis.test, margin: hypothesis.margin, alpha: hypothesis.alpha)
         let pooled = Summary.pooledStd(self.referenceValues!, self.otherValues!)
         pooledStd = pooled
-        seedsNeeded = Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: pooled,
-                                          alpha: hypothesis.alpha, target: hypothesis.power)
+        seedsNeeded = VerdictRules.seedsNeeded(hypothesis, std: pooled)
     }
 
     /// Whether each side has the seeds per configuration that the hypothesis's power needs at the pooled
-    /// standard deviation observed here (`seedsNeeded`); `false` when that cannot be computed.
+    /// standard deviation observed here, and at least `VerdictRules.seedsForAVerdict` (`seedsNeeded`); `false`
+    /// when that cannot be computed.
     public var hasPower: Bool {
         guard let seedsNeeded, let a = referenceValues, let b = otherValues else { return false }
         return min(a.n, b.n) >= seedsNeeded

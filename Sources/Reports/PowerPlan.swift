@@ -17,7 +17,7 @@ public enum PowerPlan {
             let head = "finding \(number): \(h.text)"
             guard let finding = findings.first(where: { $0.number == number }) else {
                 let needs = assumedStds.map { std in
-                    Power.seedsPerGroup(h.test, margin: h.margin, std: std, alpha: h.alpha, target: h.power)
+                    VerdictRules.seedsNeeded(h, std: std)
                         .map(String.init) ?? "> \(Power.largestGroup)"
                 }
                 return [head, "  no finished runs of the experiment test it; seeds per configuration at a standard deviation of "

@@ -1,3 +1,4 @@
+import Statistics
 /// What the evidence says about a finding of the paper. A `Sendable` value.
 public enum Verdict: String, Sendable, Equatable, Encodable {
     /// The runs show what the paper found, by the finding's rule.
@@ -46,6 +47,18 @@ public struct RunCount: Sendable, Equatable {
 public enum VerdictRules {
     /// The minimum number of seeds per configuration for a comparison of means (Welch's test needs a variance).
     public static let minimumSeeds = 2
+    /// The fewest seeds per configuration on which a comparison of means may reproduce or refute a finding,
+    /// whatever the power its observed spread implies: two seeds give each side's spread one degree of freedom,
+    /// too few to trust that spread's verdict on how many seeds suffice.
+    public static let seedsForAVerdict = 3
+
+    /// The seeds per configuration a comparison under `hypothesis` needs at pooled standard deviation `std`:
+    /// those its declared power needs (`Power.seedsPerGroup`), at least `seedsForAVerdict`; nil when more than
+    /// `Power.largestGroup` would be needed.
+    public static func seedsNeeded(_ hypothesis: Hypothesis, std: Double) -> Int? {
+        Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: std, alpha: hypothesis.alpha,
+                            target: hypothesis.power).map { max($0, seedsForAVerdict) }
+    }
     /// `early-error` (finding 1's default metric) averages the validation error over this leading fraction of
     /// the shorter configuration's training.
     public static let earlyFraction = 1.0 / 3.0
@@ -107,7 +120,7 @@ public enum VerdictRules {
             where Welch's \(NumberFormat.fixed((1 - 2 * h.alpha) * 100, 0)) % interval of Δ lies. A shown claim \
             reproduces the finding and a refuted one does not, but only when each side has the seeds per \
             configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power needs at the observed pooled standard \
-            deviation; otherwise (too few seeds, however small the p-value, or no decision) it is inconclusive, \
+            deviation, and at least \(seedsForAVerdict); otherwise (too few seeds, however small the p-value, or no decision) it is inconclusive, \
             with those seeds, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
             """
     }

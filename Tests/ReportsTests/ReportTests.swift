@@ -12,17 +12,21 @@ import Testing
             let report = try report(path)
             #expect(report.findings.map(\.number) == [1, 2, 3, 5, 6])
             let verdicts = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.number, $0) })
-            // Pairs: v4 with the scaled and with the unscaled residual network.
-            #expect(verdicts[1]?.judgements.map(\.verdict) == [.reproduced, .reproduced])
-            #expect(verdicts[1]?.verdict == .reproduced)
+            // Pairs: v4 with the scaled and with the unscaled residual network. The unscaled network has two seeds
+            // with values (seed 2 diverged), too few for a verdict (`VerdictRules.seedsForAVerdict`) however
+            // clear its test: the scaled pair decides alone, which is not enough for the finding.
+            #expect(verdicts[1]?.judgements.map(\.verdict) == [.reproduced, .inconclusive])
+            #expect(verdicts[1]?.comparisons[1].decision == .shown)
+            #expect(verdicts[1]?.verdict == .inconclusive)
             // Final error = mean of the last 3 evaluations (steps 240–300), where v4 (τ = 60 steps) is still 0.89 pt
             // above the scaled network (τ = 30): within ±1 pt, but not shown with these seeds. The unscaled network
-            // (seeds 0 and 1; seed 2 diverged) ends 1 pt higher, which cancels that gap: equivalence shown.
-            #expect(verdicts[2]?.judgements.map(\.verdict) == [.inconclusive, .reproduced])
+            // ends 1 pt higher, which cancels that gap: equivalence shown by the test, but on two seeds.
+            #expect(verdicts[2]?.judgements.map(\.verdict) == [.inconclusive, .inconclusive])
+            #expect(verdicts[2]?.comparisons[1].decision == .shown)
             #expect(verdicts[2]?.verdict == .inconclusive)
             #expect(verdicts[3]?.verdict == .reproduced)
             #expect(verdicts[3]?.judgements.first?.evidence == "unstable (died or diverged): unscaled 2/3, scaled 0/3")
-            #expect(verdicts[5]?.verdict == .reproduced)
+            #expect(verdicts[5]?.comparisons.map(\.decision) == [.shown] && verdicts[5]?.verdict == .inconclusive)
             // With one block per stage the multiply-adds are comparable (0.89); v4 takes 0.6 s per step against 0.4 s.
             #expect(verdicts[6]?.verdict == .reproduced)
             #expect(verdicts[6]?.judgements.first?.evidence.hasSuffix("pure ÷ residual time per step 1.50") == true)
@@ -53,10 +57,10 @@ import Testing
     }
 
     @Test func warmupRunsAddFindingFour() throws {
-        let warmup = (0..<2).map { seed in
+        let warmup = (0..<3).map { seed in
             FixtureRun(model: "inception-resnet-v1", scale: 1, seed: seed, warmupSteps: 50, diedAtStep: 200,
                        validation: decay(final: 0.2, tau: 50))
-        } + (0..<2).map { seed in
+        } + (0..<3).map { seed in
             FixtureRun(model: "inception-resnet-v1", scale: 1, seed: seed, diedAtStep: 100,
                        validation: decay(final: 0.2, tau: 50))
         }

@@ -1,3 +1,4 @@
+import Statistics
 import Testing
 @testable import Reports
 
@@ -28,6 +29,19 @@ import Testing
         #expect(noisy.verdict == .inconclusive && noisy.evidence.contains("too few seeds for 80 % power: needs"))
         let single = compare(1, [0.40], [0.30, 0.31])
         #expect(single.verdict == .inconclusive && single.evidence.contains("fewer than 2 seeds on a side"))
+    }
+
+    /// Two seeds a side decide nothing, however tight they are: the power their spread implies (2 seeds here)
+    /// rests on one degree of freedom per side. A third seed each, as tight, decides.
+    @Test func twoSeedsASideNeverDecide() {
+        // The remedy (reference) leaves no dead channel, the unscaled network (other) half: Δ = 50 pt.
+        let two = compare(3, [0.00, 0.01], [0.50, 0.51])
+        #expect(two.decision == .refuted && Power.seedsPerGroup(.nonInferiority, margin: 0.1, std: two.pooledStd!,
+                                                                 alpha: 0.05) == 2)
+        #expect(two.seedsNeeded == VerdictRules.seedsForAVerdict && two.verdict == .inconclusive)
+        #expect(two.evidence.hasSuffix("too few seeds for 80 % power (the test alone would decide): needs 3 seeds per "
+                                       + "configuration"))
+        #expect(compare(3, [0.00, 0.01, 0.00], [0.50, 0.51, 0.50]).verdict == .notReproduced)
     }
 
     @Test func equivalenceOfFinalErrorHasAFixedMargin() {
