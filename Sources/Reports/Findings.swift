@@ -197,7 +197,8 @@ enum Findings {
             return VerdictRules.instability(
                 subject: "\(model.rawValue): unscaled vs scaled",
                 unscaled: count(residual.filter(\.settings.isUnscaledResidual)),
-                scaled: count(residual.filter { !$0.settings.isUnscaledResidual }))
+                scaled: count(residual.filter { !$0.settings.isUnscaledResidual }),
+                alpha: inputs.hypotheses[finding: 3].alpha)
         }
         let widest = inputs.costs.values.map(\.prePoolChannels).max() ?? 0
         let steps = inputs.configurations.flatMap(\.runs).map(\.step).max() ?? 0
@@ -233,7 +234,8 @@ enum Findings {
             }
             return VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
                                        without: count(runs.filter { $0.configuration.warmupSteps == 0 }),
-                                       with: count(runs.filter { $0.configuration.warmupSteps > 0 }))
+                                       with: count(runs.filter { $0.configuration.warmupSteps > 0 }),
+                                       alpha: inputs.hypotheses[finding: 4].alpha)
         }
         return Finding(
             number: 4, hypothesis: inputs.hypotheses[finding: 4], title: "Warm-up is not enough",

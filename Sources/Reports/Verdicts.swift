@@ -67,22 +67,27 @@ public enum VerdictRules {
     public static let comparableCost = 0.8...1.25
     /// Finding 6: pure ÷ residual time per step at or above this counts as "significantly slower in practice".
     public static let slowerInPractice = 1.1
+    /// Finding 3: an unstable share of unscaled runs shown below this (`instability`) refutes "unscaled wide
+    /// residual networks die": the paper's networks died as a rule, not now and then.
+    public static let typicalInstability = 0.5
 
     /// The rules of the findings without a hypothesis, as the report states them, by finding number (findings 1,
     /// 2 and 5 are stated by `description(of:)` from their hypotheses).
     public static let descriptions: [Int: String] = [
         3: """
-            Among residual runs, unscaled (every scale 1) against scaled (scales below 1, learned scales, or the reparametrised branch), a run being unstable when \
-            its network died (died_at_step) or it diverged: reproduced when the unscaled share of unstable runs \
-            exceeds the scaled share and at least two unscaled runs were unstable; not reproduced when it does not \
-            exceed the scaled share (including when no run was unstable); inconclusive when only one unscaled run \
-            makes the difference or a group is missing.
+            Among residual runs, unscaled (every scale 1) against scaled (scales below 1, learned scales, or the \
+            reparametrised branch), a run being unstable when its network died (died_at_step) or it diverged: \
+            reproduced when Fisher's exact test (one-sided, at the finding's α) shows the unstable share higher \
+            unscaled than scaled; not reproduced when the unscaled share is shown below \
+            \(Int(typicalInstability * 100)) % (its one-sided Clopper–Pearson upper bound at 1 − α under it: none \
+            unstable of 5 runs, at most 1 of 8; the paper's networks died as a rule, not now and then); \
+            inconclusive otherwise, saying how many unscaled runs would decide, or when a group is missing.
             """,
         4: """
             Among unscaled residual runs: reproduced when at least one run with warm-up still died or diverged \
-            (warm-up was not enough); not reproduced when no warm-up run did while at least two runs without \
-            warm-up did (warm-up prevented it); inconclusive otherwise, e.g. when nothing was unstable without \
-            warm-up either.
+            (warm-up was not enough); not reproduced when none with warm-up did and Fisher's exact test \
+            (one-sided, at the finding's α) shows the unstable share higher without warm-up (warm-up prevented \
+            it); inconclusive otherwise, e.g. when nothing was unstable without warm-up either.
             """,
         6: """
             For each pure/residual pair: the costs are comparable when residual ÷ pure multiply-adds is within \
@@ -120,8 +125,8 @@ public enum VerdictRules {
             where Welch's \(NumberFormat.fixed((1 - 2 * h.alpha) * 100, 0)) % interval of Δ lies. A shown claim \
             reproduces the finding and a refuted one does not, but only when each side has the seeds per \
             configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power needs at the observed pooled standard \
-            deviation, and at least \(seedsForAVerdict); otherwise (too few seeds, however small the p-value, or no decision) it is inconclusive, \
-            with those seeds, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
+            deviation, and at least \(seedsForAVerdict); otherwise (too few seeds, however small the p-value, or no \
+            decision) it is inconclusive, with those seeds, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
             """
     }
 
@@ -139,32 +144,46 @@ public enum VerdictRules {
         return verdicts.count == 1 ? verdicts.first! : .inconclusive
     }
 
-    /// Finding 3 (unscaled residual networks become unstable, scaled ones do not).
-    public static func instability(subject: String, unscaled: RunCount, scaled: RunCount) -> Judgement {
-        let evidence = "unstable (died or diverged): unscaled \(unscaled.text), scaled \(scaled.text)"
+    /// Finding 3 (unscaled residual networks become unstable, scaled ones do not), at level `alpha` (the
+    /// finding's hypothesis'), by the rule of `descriptions[3]`.
+    public static func instability(subject: String, unscaled: RunCount, scaled: RunCount, alpha: Double)
+        -> Judgement {
+        var evidence = "unstable (died or diverged): unscaled \(unscaled.text), scaled \(scaled.text)"
         guard unscaled.runs > 0 && scaled.runs > 0 else {
             return Judgement(subject: subject, verdict: .inconclusive,
                              evidence: evidence + "; both groups are needed")
         }
-        let verdict: Verdict
-        if unscaled.share <= scaled.share {
-            verdict = .notReproduced
+        let p = FisherExactTest.greaterP(unscaled.unstable, of: unscaled.runs, scaled.unstable, of: scaled.runs)
+        let bound = Binomial.upperBound(successes: unscaled.unstable, of: unscaled.runs, confidence: 1 - alpha)
+        let level = NumberFormat.fixed((1 - alpha) * 100, 0)
+        evidence += "; higher unscaled: Fisher \(NumberFormat.pStatement(p)); unscaled share at most "
+            + "\(NumberFormat.fixed(bound * 100, 0)) % (\(level) % upper bound)"
+        if p < alpha { return Judgement(subject: subject, verdict: .reproduced, evidence: evidence) }
+        if bound < typicalInstability { return Judgement(subject: subject, verdict: .notReproduced, evidence: evidence) }
+        let typical = "\(Int(typicalInstability * 100)) %"
+        if let runs = (unscaled.runs...Power.largestGroup).first(where: { n in
+            Binomial.upperBound(successes: unscaled.unstable, of: n, confidence: 1 - alpha) < typicalInstability
+        }) {
+            evidence += ", not below \(typical): needs \(runs) unscaled runs with no more unstable to show it is"
         } else {
-            verdict = unscaled.unstable >= 2 ? .reproduced : .inconclusive
+            evidence += ", not below \(typical)"
         }
-        return Judgement(subject: subject, verdict: verdict, evidence: evidence)
+        return Judgement(subject: subject, verdict: .inconclusive, evidence: evidence)
     }
 
-    /// Finding 4 (warm-up is not enough), from unscaled residual runs without and with warm-up.
-    public static func warmup(subject: String, without: RunCount, with: RunCount) -> Judgement {
-        let evidence = "unstable (died or diverged): without warm-up \(without.text), with warm-up \(with.text)"
+    /// Finding 4 (warm-up is not enough), from unscaled residual runs without and with warm-up, at level `alpha`
+    /// (the finding's hypothesis'), by the rule of `descriptions[4]`.
+    public static func warmup(subject: String, without: RunCount, with: RunCount, alpha: Double) -> Judgement {
+        var evidence = "unstable (died or diverged): without warm-up \(without.text), with warm-up \(with.text)"
         let verdict: Verdict
         if with.runs == 0 {
             verdict = .inconclusive
         } else if with.unstable > 0 {
             verdict = .reproduced
         } else {
-            verdict = without.unstable >= 2 ? .notReproduced : .inconclusive
+            let p = FisherExactTest.greaterP(without.unstable, of: without.runs, with.unstable, of: with.runs)
+            evidence += "; higher without warm-up: Fisher \(NumberFormat.pStatement(p))"
+            verdict = p < alpha ? .notReproduced : .inconclusive
         }
         return Judgement(subject: subject, verdict: verdict, evidence: evidence)
     }

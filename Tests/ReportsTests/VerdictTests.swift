@@ -81,25 +81,36 @@ import Testing
         #expect(compare(5, [0.15, 0.16], [0.15, 0.16], macRatio: nil).votes)
     }
 
+    /// Finding 3's count: reproduced by Fisher's exact test (unscaled more often unstable), refuted when the
+    /// unscaled share is shown below half; anything else, a few runs either way, inconclusive.
     @Test func instabilityRule() {
-        func judge(_ unscaled: (Int, Int), _ scaled: (Int, Int)) -> Verdict {
+        func judge(_ unscaled: (Int, Int), _ scaled: (Int, Int)) -> Judgement {
             VerdictRules.instability(subject: "", unscaled: RunCount(runs: unscaled.0, unstable: unscaled.1),
-                                     scaled: RunCount(runs: scaled.0, unstable: scaled.1)).verdict
+                                     scaled: RunCount(runs: scaled.0, unstable: scaled.1), alpha: 0.05)
         }
-        #expect(judge((3, 2), (3, 0)) == .reproduced)
-        #expect(judge((3, 0), (3, 0)) == .notReproduced)
-        #expect(judge((3, 1), (3, 2)) == .notReproduced)
-        #expect(judge((3, 1), (3, 0)) == .inconclusive)
-        #expect(judge((0, 0), (3, 0)) == .inconclusive)
+        #expect(judge((3, 3), (4, 0)).verdict == .reproduced)       // Fisher p = 1/35
+        #expect(judge((3, 3), (3, 0)).verdict == .inconclusive)     // p = 1/20, not below 0.05
+        #expect(judge((3, 2), (3, 0)).verdict == .inconclusive)     // p = 0.2: the old rule said reproduced
+        #expect(judge((5, 0), (3, 0)).verdict == .notReproduced)    // share ≤ 45 % (95 % upper bound)
+        #expect(judge((8, 1), (3, 2)).verdict == .notReproduced)    // ≤ 47 %
+        let few = judge((4, 0), (6, 0))   // ≤ 53 %: the old rule said not reproduced
+        #expect(few.verdict == .inconclusive)
+        #expect(few.evidence == "unstable (died or diverged): unscaled 0/4, scaled 0/6; higher unscaled: Fisher "
+                + "p = 1.000; unscaled share at most 53 % (95 % upper bound), not below 50 %: needs 5 unscaled runs "
+                + "with no more unstable to show it is")
+        #expect(judge((2, 0), (2, 0)).verdict == .inconclusive && judge((3, 1), (3, 0)).verdict == .inconclusive)
+        #expect(judge((0, 0), (3, 0)).verdict == .inconclusive)
     }
 
+    /// Finding 4's count: one warm-up run that still died reproduces it; refuting it takes Fisher's exact test.
     @Test func warmupRule() {
         func judge(_ without: (Int, Int), _ with: (Int, Int)) -> Verdict {
             VerdictRules.warmup(subject: "", without: RunCount(runs: without.0, unstable: without.1),
-                                with: RunCount(runs: with.0, unstable: with.1)).verdict
+                                with: RunCount(runs: with.0, unstable: with.1), alpha: 0.05).verdict
         }
         #expect(judge((3, 3), (3, 1)) == .reproduced)
-        #expect(judge((3, 2), (3, 0)) == .notReproduced)
+        #expect(judge((4, 4), (3, 0)) == .notReproduced)   // Fisher p = 1/35
+        #expect(judge((3, 2), (3, 0)) == .inconclusive)    // p = 0.2: the old rule said not reproduced
         #expect(judge((3, 0), (3, 0)) == .inconclusive)
         #expect(judge((3, 3), (0, 0)) == .inconclusive)
     }
