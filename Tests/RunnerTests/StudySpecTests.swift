@@ -20,7 +20,7 @@ struct StudySpecTests {
     }
 
     @Test(arguments: [
-        ("residual-vs-pure-long", 32, 8590), ("residual-scaling-controls", 9, 3000),
+        ("residual-vs-pure-long", 32, 8590), ("residual-scaling-controls", 15, 3000),
         ("residual-remedies", 17, 3000), ("residual-scale-variants", 45, 3000),
     ])
     func specPlans(name: String, runs: Int, steps: Int) throws {
