@@ -58,6 +58,21 @@ import Testing
         }
     }
 
+    /// A study stopped part way is reported with what it left out and the command that takes it up again.
+    @Test func unfinishedRunsAreLeftOutWithTheCommandThatResumesThem() throws {
+        let killed = FixtureRun(model: "inception-v4", seed: 7, status: .killed, validation: decay(final: 0.2, tau: 60))
+        try withDatabase(runs: residualExperiment + [killed]) { path in
+            let report = try report(path)
+            #expect(report.overview.unfinished == 1)
+            #expect(report.markdown().contains("; left out: 1 killed; the unfinished ones resume with `inception-lab "
+                                               + "run Experiments/residual-vs-pure.yaml --workers 2` (its spec)\n"))
+        }
+        try withDatabase(runs: residualExperiment) { path in
+            let markdown = try report(path).markdown()
+            #expect(!markdown.contains("resume"))
+        }
+    }
+
     @Test func warmupRunsAddFindingFour() throws {
         let warmup = (0..<3).map { seed in
             FixtureRun(model: "inception-resnet-v1", scale: 1, seed: seed, warmupSteps: 50, diedAtStep: 200,
