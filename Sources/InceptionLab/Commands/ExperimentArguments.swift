@@ -1,7 +1,7 @@
 import ArgumentParser
 import Runner
 
-/// `SPEC`: the experiment spec a command reads, shared by `plan` and `run`.
+/// `SPEC`: the experiment spec a command reads, shared by `plan` and `submit` (`run` takes several).
 struct ExperimentArguments: ParsableArguments {
     @Argument(help: ArgumentHelp("An experiment spec (YAML; see Experiments/README.md).", valueName: "spec"))
     var spec: String

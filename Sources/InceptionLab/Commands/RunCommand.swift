@@ -5,12 +5,13 @@ import RunContract
 import Runner
 import Training
 
-/// `inception-lab run SPEC [--workers N] [--db PATH] [--threads T] [--shard I/N | --run-key KEY]`: queues an
-/// experiment's runs (idempotently) and executes the queued ones, or only a share of them.
+/// `inception-lab run SPEC… [--workers N] [--db PATH] [--threads T] [--shard I/N | --run-key KEY]`: queues the
+/// experiments' runs (idempotently) and executes the queued ones, experiment after experiment, or only a share of
+/// one experiment's.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Queue an experiment's runs and execute them; run it again to resume.",
+        abstract: "Queue experiments' runs and execute them; run it again to resume.",
         discussion: """
             Runs are identified by their configuration and seed: finished runs are never run again, and a changed \
             spec adds only its new runs. Ctrl-C checkpoints the current run and marks it killed; the same command \
@@ -19,10 +20,14 @@ struct RunCommand: ParsableCommand {
             may share one database: each run is claimed by exactly one of them. --shard I/N or --run-key KEY \
             queues and executes only part of the spec (docs/cluster.md): N copies of the command started by a \
             scheduler, each with its own --db, run every run exactly once; `inception-lab merge` collects them. \
-            --threads is the total, shared among the workers (default: the number of cores).
+            --threads is the total, shared among the workers (default: the number of cores). Several specs are \
+            queued at once and worked through in the order given: each worker moves on to the next experiment as \
+            soon as the current one has nothing left to claim, so no worker waits for another's last run.
             """)
 
-    @OptionGroup var experiment: ExperimentArguments
+    @Argument(help: ArgumentHelp("Experiment specs (YAML; see Experiments/README.md), run in this order.",
+                                 valueName: "spec"))
+    var specs: [String]
     @OptionGroup var database: DatabaseOption
     @Option(help: "Worker processes, each claiming runs from the queue.") var workers = 1
     /// The backend, recorded in each run's environment, and the threads of the matrix products in total, shared
@@ -41,6 +46,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: .hidden) var worker = false
 
     func validate() throws {
+        if specs.isEmpty { throw ValidationError("give at least one experiment spec, such as Experiments/quick.yaml") }
+        if specs.count > 1 && (shard != nil || runKey != nil) {
+            throw ValidationError("--shard and --run-key select from one spec; give only one")
+        }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if staleAfter != 0 && staleAfter <= 10 {
             throw ValidationError("--stale-after must exceed the 10-second heartbeat interval, or be 0 for a database "
@@ -53,32 +62,39 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let datasets = DatasetProvider()
-        let plan = try experiment.plan(datasets: datasets)
+        // Every spec is parsed and checked before anything is queued.
+        let plans = try specs.map { try ExperimentPlan(spec: try ExperimentSpec(contentsOf: $0), datasets: datasets) }
         let store = try ResultsStore(path: database.path)
         let selection = try RunSelection(shard: shard, runKey: runKey)
-        let (experimentID, insertions) = try plan.insert(into: store, selection: selection)
-        let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
-                             checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: database.path), datasets: datasets,
-                             tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        queue.staleThreshold = staleAfter
-        if selection != .all { queue.runIDs = insertions.map(\.id) }
         let log = worker ? "[worker \(ProcessInfo.processInfo.processIdentifier)] " : ""
-        if !worker {
-            let new = insertions.filter(\.inserted).count
-            let selected = selection == .all ? "" : ", \(insertions.count) selected"
-            say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database \(database.path)")
-            if retryFailed {
-                for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
+        for plan in plans { try plan.checkHypothesesUnchanged(in: store) }   // before any spec queues a run
+        var queues: [RunQueue] = []
+        for plan in plans {
+            let (experimentID, insertions) = try plan.insert(into: store, selection: selection)
+            let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
+                                 checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: database.path),
+                                 datasets: datasets, tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
+            queue.staleThreshold = staleAfter
+            if selection != .all { queue.runIDs = insertions.map(\.id) }
+            if !worker {
+                let new = insertions.filter(\.inserted).count
+                let selected = selection == .all ? "" : ", \(insertions.count) selected"
+                say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database "
+                    + database.path)
+                if retryFailed {
+                    for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
+                }
             }
-        }
-        for dead in try queue.recoverStaleRuns() {
-            say("\(log)run \(dead.id) \(dead.name): \(dead.error ?? "presumed dead"); marked killed, resuming it")
+            for dead in try queue.recoverStaleRuns() {
+                say("\(log)run \(dead.id) \(dead.name): \(dead.error ?? "presumed dead"); marked killed, resuming it")
+            }
+            queues.append(queue)
         }
 
         let stop = StopFlag()
         stop.installSignalHandlers()
         if workers > 1 {
-            let pool = WorkerPool(arguments: ["run", experiment.spec, "--db", database.path]
+            let pool = WorkerPool(arguments: ["run"] + specs + ["--db", database.path]
                                               + compute.arguments(sharedAmong: workers)
                                               + ["--stale-after", String(staleAfter), "--worker"] + selectionArguments
                                               + (tensorboard.map { ["--tensorboard", $0] } ?? []),
@@ -86,9 +102,9 @@ struct RunCommand: ParsableCommand {
             try pool.run(stop: stop)
         } else {
             try compute.apply(sharedAmong: 1)
-            work(queue, stop: stop, log: log)
+            for queue in queues where !stop.isSet { work(queue, stop: stop, log: log) }
         }
-        if !worker { try printCounts(experiment: plan.spec.name, stopped: stop.isSet) }
+        if !worker { try printCounts(experiments: plans.map(\.spec.name), stopped: stop.isSet) }
     }
 
     /// `--shard` and `--run-key` as given, for the workers.
@@ -124,14 +140,19 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Prints how many of the experiment's runs are in each state; exits with status 1 when any failed, saying so
-    /// in the last line.
-    private func printCounts(experiment name: String, stopped: Bool) throws {
+    /// Prints how many of each experiment's runs are in each state; exits with status 1 when any failed, saying
+    /// so in the last line.
+    private func printCounts(experiments names: [String], stopped: Bool) throws {
         let reader = try ResultsReader(path: database.path)
-        let counts = try reader.statusCounts(experiment: name)
-        say(RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
+        var failed: [Int] = []
+        for name in names {
+            let counts = try reader.statusCounts(experiment: name)
+            say((names.count > 1 ? "experiment \(name): " : "")
+                + RunStatus.allCases.filter { counts[$0]! > 0 }.map { "\(counts[$0]!) \($0.rawValue)" }
+                    .joined(separator: ", "))
+            failed += try reader.runs(RunFilter(status: .failed, experiment: name)).rows.compactMap { $0[0].int }
+        }
         if stopped { say("stopped; run the same command again to resume") }
-        let failed = try reader.runs(RunFilter(status: .failed, experiment: name)).rows.compactMap { $0[0].int }
         if !failed.isEmpty {
             let option = database.path == DatabaseOption.defaultPath ? "" : " --db \(database.path)"
             say("\(failed.count) run(s) failed (\(failed.map { "run \($0)" }.joined(separator: ", "))): "
