@@ -57,7 +57,8 @@ public struct Hypotheses: Sendable, Equatable {
             let location = "hypotheses.\(key)"
             guard key.hasPrefix("finding"), let finding = Int(key.dropFirst("finding".count)),
                   Self.findings.contains(finding) else {
-                throw HypothesisError(location: location, problem: "unknown finding; hypotheses can be declared as \(keys)")
+                throw HypothesisError(location: location,
+                                      problem: "unknown finding; hypotheses can be declared as \(keys)")
             }
             guard let fields = value as? [String: Any] else {
                 throw HypothesisError(location: location, problem: "expected a mapping with fields "

@@ -203,8 +203,8 @@ extension ExperimentReport {
         func list(_ values: [String]) -> String { values.isEmpty ? "not recorded" : values.joined(separator: "; ") }
         let runs = "Runs: \(o.runs) included (finished or diverged)"
             + (excluded.isEmpty ? "" : "; left out: \(excluded.joined(separator: ", "))")
-            + (o.unfinished > 0 ? "; the unfinished ones resume with \(code)inception-lab run Experiments/\(experiment).yaml "
-                + "--workers 2\(code) (its spec)" : "")
+            + (o.unfinished > 0 ? "; the unfinished ones resume with \(code)inception-lab run "
+                + "Experiments/\(experiment).yaml --workers 2\(code) (its spec)" : "")
         let shared: [String] = o.sharedSettings.map { "\(code)\($0.path)=\($0.value)\(code)" }
         let varying: [String] = o.varyingSettings.map { "\(code)\($0)\(code)" }
         let threads: [String] = o.threads.map(String.init)

@@ -159,7 +159,9 @@ public enum VerdictRules {
         evidence += "; higher unscaled: Fisher \(NumberFormat.pStatement(p)); unscaled share at most "
             + "\(NumberFormat.fixed(bound * 100, 0)) % (\(level) % upper bound)"
         if p < alpha { return Judgement(subject: subject, verdict: .reproduced, evidence: evidence) }
-        if bound < typicalInstability { return Judgement(subject: subject, verdict: .notReproduced, evidence: evidence) }
+        if bound < typicalInstability {
+            return Judgement(subject: subject, verdict: .notReproduced, evidence: evidence)
+        }
         let typical = "\(Int(typicalInstability * 100)) %"
         if let runs = (unscaled.runs...Power.largestGroup).first(where: { n in
             Binomial.upperBound(successes: unscaled.unstable, of: n, confidence: 1 - alpha) < typicalInstability

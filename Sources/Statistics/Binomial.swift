@@ -16,7 +16,8 @@ public enum Binomial {
             let p = (low + high) / 2
             if p == low || p == high { break }
             // P(X ≤ k) falls as p grows: above the tail, the bound lies higher.
-            if IncompleteBeta.regularized(1 - p, a: Double(n - k), b: Double(k + 1)) > tail { low = p } else { high = p }
+            let atMostK = IncompleteBeta.regularized(1 - p, a: Double(n - k), b: Double(k + 1))
+            if atMostK > tail { low = p } else { high = p }
         }
         return (low + high) / 2
     }

@@ -174,7 +174,8 @@ import Testing
             #expect(throws: StoreError.self) { try main.merge(shard: path, timing: Self.timing, reviewSpec: refuse) }
             #expect(reviewed == [["sweep", "name: sweep", "name: sweep # seeds 1, 2"]])
             #expect(try stored() == [[.text("name: sweep"), .text("a sweep")]])   // rolled back, run 2 too
-            #expect(try main.merge(shard: path, timing: Self.timing, dryRun: true).map(\.action) == [.unchanged, .added])
+            #expect(try main.merge(shard: path, timing: Self.timing, dryRun: true).map(\.action)
+                    == [.unchanged, .added])
             #expect(try stored() == [[.text("name: sweep"), .text("a sweep")]])
 
             try main.merge(shard: path, timing: Self.timing)

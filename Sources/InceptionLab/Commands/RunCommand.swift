@@ -73,7 +73,8 @@ struct RunCommand: ParsableCommand {
             let (experimentID, insertions) = try plan.insert(into: store, selection: selection)
             let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
                                  checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: database.path),
-                                 datasets: datasets, tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
+                                 datasets: datasets,
+                                 tensorBoard: tensorboard.map { URL(fileURLWithPath: $0, isDirectory: true) })
             queue.staleThreshold = staleAfter
             if selection != .all { queue.runIDs = insertions.map(\.id) }
             if !worker {
