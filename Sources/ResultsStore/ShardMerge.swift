@@ -71,8 +71,10 @@ extension ResultsStore {
     /// with its spec). Merging the same shard again changes nothing.
     ///
     /// An experiment in both whose spec text differs takes the shard's spec and description when the shard holds
-    /// every run the database holds of it (a spec only grows by runs, so the shard's is the later plan, as when
-    /// `run` re-registers an edited spec), once `reviewSpec` accepts the change.
+    /// every run the database holds of it and more (a spec only grows by runs, so the shard's is the later plan, as
+    /// when `run` re-registers an edited spec), once `reviewSpec` accepts the change. With the same runs on both
+    /// sides neither text is known to be the later: the database's stays (merging an old shard again reverts
+    /// nothing; `run` re-registers a spec edited in place).
     ///
     /// A run finished in both with different metrics — ignoring the wall-clock measurements named in `timing`,
     /// which differ between any two executions — throws a `MergeConflict` and the transaction is rolled back.
@@ -173,7 +175,7 @@ extension ResultsStore {
     }
 
     /// The shard's experiments (name, spec, description) that this database holds with another spec text and
-    /// whose runs here the shard holds all of (by run key).
+    /// whose runs here the shard holds all of, and more (by run key).
     private func newerSpecs(in shard: Database) throws -> [(String, String, String)] {
         try shard.query("SELECT id, name, spec, description FROM experiments ORDER BY id").rows.compactMap { row in
             let (id, name, spec) = (row[0].int!, row[1].string!, row[2].string!)
@@ -183,7 +185,7 @@ extension ResultsStore {
                 Set(try database.query("SELECT run_key FROM runs WHERE experiment_id = ?", [experiment])
                     .rows.map { $0[0].string! })
             }
-            guard try keys(database, stored[0].int!).isSubset(of: keys(shard, id)) else { return nil }
+            guard try keys(database, stored[0].int!).isStrictSubset(of: keys(shard, id)) else { return nil }
             return (name, spec, row[3].string!)
         }
     }

@@ -152,7 +152,7 @@ import Testing
         #expect(RunStatus.diverged.mergeRank == RunStatus.finished.mergeRank)
     }
 
-    @Test func theShardsSpecReplacesTheDatabasesWhenItPlansEveryRunOfIt() throws {
+    @Test func theShardsSpecReplacesTheDatabasesWhenItPlansEveryRunOfItAndMore() throws {
         try withTemporaryDirectory { directory in
             let main = try ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path)
             let path = directory.appendingPathComponent("shard.sqlite").path
@@ -181,10 +181,13 @@ import Testing
             try main.merge(shard: path, timing: Self.timing)
             #expect(try stored() == [[.text("name: sweep # seeds 1, 2"), .text("2 seeds")]])
 
-            // A shard holding only some of the database's runs of the experiment keeps the database's spec.
+            // A shard holding only some of the database's runs of the experiment keeps the database's spec; so does
+            // one holding the same runs (the first shard again, its spec edited in place: neither is the later).
             let partial = directory.appendingPathComponent("partial.sqlite").path
             try shard(partial, index: 1, steps: 4, status: .finished)
             try main.merge(shard: partial, timing: Self.timing, reviewSpec: refuse)
+            _ = try grown.experiment(named: "sweep", spec: "name: sweep # edited", description: "edited")
+            try main.merge(shard: path, timing: Self.timing, reviewSpec: refuse)
             #expect(try stored() == [[.text("name: sweep # seeds 1, 2"), .text("2 seeds")]])
         }
     }

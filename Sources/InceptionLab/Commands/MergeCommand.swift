@@ -18,8 +18,8 @@ struct MergeCommand: ParsableCommand {
             other shards are still merged and the command exits with an error.
 
             An experiment whose spec text differs takes the shard's when the shard holds every run the database \
-            holds of it (the later plan: more seeds, say), unless the two declare different hypotheses, which \
-            refuses the shard: hypotheses are fixed before the runs.
+            holds of it and more (the later plan: more seeds, say), unless the two declare different hypotheses, \
+            which refuses the shard: hypotheses are fixed before the runs.
             """)
 
     @Argument(help: ArgumentHelp("Shard databases, such as results/shards/EXPERIMENT/*.sqlite.", valueName: "shard"))
@@ -39,7 +39,7 @@ struct MergeCommand: ParsableCommand {
                 let runs = try store.merge(shard: shard, timing: Metric.timing) { experiment, stored, newer in
                     try Self.checkHypotheses(of: experiment, stored: stored, shard: newer)
                     print("\(shard): experiment \(experiment): the shard's spec replaces the database's "
-                          + "(it plans every run the database holds; the same hypotheses)")
+                          + "(it plans every run the database holds and more; the same hypotheses)")
                 }
                 for run in runs {
                     counts[run.action, default: 0] += 1
