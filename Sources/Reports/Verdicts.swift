@@ -166,7 +166,7 @@ public enum VerdictRules {
         if let runs = (unscaled.runs...Power.largestGroup).first(where: { n in
             Binomial.upperBound(successes: unscaled.unstable, of: n, confidence: 1 - alpha) < typicalInstability
         }) {
-            evidence += ", not below \(typical): needs \(runs) unscaled runs with no more unstable to show it is"
+            evidence += ", not below \(typical): \(runs) unscaled runs with no more unstable would show it below"
         } else {
             evidence += ", not below \(typical)"
         }

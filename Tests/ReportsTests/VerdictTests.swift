@@ -96,8 +96,8 @@ import Testing
         let few = judge((4, 0), (6, 0))   // ≤ 53 %: the old rule said not reproduced
         #expect(few.verdict == .inconclusive)
         #expect(few.evidence == "unstable (died or diverged): unscaled 0/4, scaled 0/6; higher unscaled: Fisher "
-                + "p = 1.000; unscaled share at most 53 % (95 % upper bound), not below 50 %: needs 5 unscaled runs "
-                + "with no more unstable to show it is")
+                + "p = 1.000; unscaled share at most 53 % (95 % upper bound), not below 50 %: 5 unscaled runs with no "
+                + "more unstable would show it below")
         #expect(judge((2, 0), (2, 0)).verdict == .inconclusive && judge((3, 1), (3, 0)).verdict == .inconclusive)
         #expect(judge((0, 0), (3, 0)).verdict == .inconclusive)
     }
