@@ -95,12 +95,11 @@ extension ResultsStore {
         _ = try ResultsStore(path: path)   // a shard from an older build is migrated first, as for any reader
         let shard = try Database(path: path, mode: .readOnly)
         func merge() throws -> [ShardRunMerge] {
-            for (name, spec, description) in try newerSpecs(in: shard) {
-                try reviewSpec(name, try database.query("SELECT spec FROM experiments WHERE name = ?", [name])
-                    .rows[0][0].string ?? "", spec)
+            for newer in try newerSpecs(in: shard) {
+                try reviewSpec(newer.name, newer.stored, newer.spec)
                 if !dryRun {
                     try database.run("UPDATE experiments SET spec = ?, description = ? WHERE name = ?",
-                                     [spec, description, name])
+                                     [newer.spec, newer.description, newer.name])
                 }
             }
             return try shard.query("SELECT \(Run.columns) FROM runs ORDER BY id").rows.map(Run.init(row:)).map {
@@ -174,9 +173,10 @@ extension ResultsStore {
         return result
     }
 
-    /// The shard's experiments (name, spec, description) that this database holds with another spec text and
-    /// whose runs here the shard holds all of, and more (by run key).
-    private func newerSpecs(in shard: Database) throws -> [(String, String, String)] {
+    /// The shard's experiments that this database holds with another spec text (`stored`) and whose runs here the
+    /// shard holds all of, and more (by run key), with the shard's spec and description.
+    private func newerSpecs(in shard: Database) throws
+        -> [(name: String, stored: String, spec: String, description: String)] {
         try shard.query("SELECT id, name, spec, description FROM experiments ORDER BY id").rows.compactMap { row in
             let (id, name, spec) = (row[0].int!, row[1].string!, row[2].string!)
             guard let stored = try database.query("SELECT id, spec FROM experiments WHERE name = ?", [name])
@@ -186,7 +186,7 @@ extension ResultsStore {
                     .rows.map { $0[0].string! })
             }
             guard try keys(database, stored[0].int!).isStrictSubset(of: keys(shard, id)) else { return nil }
-            return (name, spec, row[3].string!)
+            return (name, stored[1].string ?? "", spec, row[3].string!)
         }
     }
 
