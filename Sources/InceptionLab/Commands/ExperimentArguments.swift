@@ -9,6 +9,11 @@ struct ExperimentArguments: ParsableArguments {
     /// The spec parsed, expanded into runs and checked; a malformed spec is refused with its file, field and
     /// what was expected.
     func plan(datasets: DatasetProvider = DatasetProvider()) throws -> ExperimentPlan {
-        try ExperimentPlan(spec: try ExperimentSpec(contentsOf: spec), datasets: datasets)
+        try Self.plan(spec, datasets: datasets)
+    }
+
+    /// The spec at `path` parsed, expanded into runs and checked, as `plan(datasets:)` (`run` reads several).
+    static func plan(_ path: String, datasets: DatasetProvider) throws -> ExperimentPlan {
+        try ExperimentPlan(spec: try ExperimentSpec(contentsOf: path), datasets: datasets)
     }
 }

@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let datasets = DatasetProvider()
         // Every spec is parsed and checked before anything is queued.
-        let plans = try specs.map { try ExperimentPlan(spec: try ExperimentSpec(contentsOf: $0), datasets: datasets) }
+        let plans = try specs.map { try ExperimentArguments.plan($0, datasets: datasets) }
         let store = try ResultsStore(path: database.path)
         let selection = try RunSelection(shard: shard, runKey: runKey)
         let log = worker ? "[worker \(ProcessInfo.processInfo.processIdentifier)] " : ""
