@@ -67,8 +67,7 @@ final class PointwiseHeads {
         let h = headsView(batch: x.batch)
         profiler.measure(.convolutionForward) {
             for m in members {   // column block m of every row: the convolution's [cin, nᵢ] weights
-                let n = m.conv.outputShape.channels, w = m.conv.weight.value.baseAddress!
-                for c in 0..<inputChannels { (weights + c * width + m.offset).update(from: w + c * n, count: n) }
+                copyColumns(of: m, between: weights, and: m.conv.weight.value.baseAddress!, intoShared: true)
             }
             gemm(m: x.rows, n: width, k: inputChannels, a: x.base, lda: x.pixelStride, b: weights, ldb: width,
                  c: h.base, ldc: width)
@@ -81,6 +80,18 @@ final class PointwiseHeads {
             } else {
                 profiler.measure(.convolutionForward) { output.copy(from: block) }
             }
+        }
+    }
+
+    /// Copies member `m`'s `[cin, nᵢ]` block between its columns of a shared `[cin, width]` matrix (`shared`:
+    /// `weights` or `weightGradient`) and its convolution's own `[cin, nᵢ]` layout (`own`), into the shared one
+    /// (`intoShared`) or out of it.
+    private func copyColumns(of m: Member, between shared: UnsafeMutablePointer<Float>,
+                             and own: UnsafeMutablePointer<Float>, intoShared: Bool) {
+        let n = m.conv.outputShape.channels
+        for c in 0..<inputChannels {
+            let (sharedRow, ownRow) = (shared + c * width + m.offset, own + c * n)
+            if intoShared { sharedRow.update(from: ownRow, count: n) } else { ownRow.update(from: sharedRow, count: n) }
         }
     }
 
@@ -109,8 +120,7 @@ final class PointwiseHeads {
             gemm(transposeA: true, m: inputChannels, n: width, k: x.rows, a: x.base, lda: x.pixelStride, b: dh.base,
                  ldb: width, c: weightGradient, ldc: width)
             for m in members {
-                let n = m.conv.outputShape.channels, dw = m.conv.weight.gradient.baseAddress!
-                for c in 0..<inputChannels { (dw + c * n).update(from: weightGradient + c * width + m.offset, count: n) }
+                copyColumns(of: m, between: weightGradient, and: m.conv.weight.gradient.baseAddress!, intoShared: false)
             }
             if let dx {
                 gemm(transposeB: true, m: x.rows, n: inputChannels, k: width, a: dh.base, lda: width, b: weights,
