@@ -1,5 +1,4 @@
 import Statistics
-import Yams
 
 /// The quantity per run that a hypothesis compares across seeds. The spelling is the one specs use.
 public enum PrimaryMetric: String, Sendable, Equatable, CaseIterable, Encodable {

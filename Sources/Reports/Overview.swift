@@ -7,7 +7,7 @@ public struct Overview: Sendable, Equatable, Encodable {
     public var runs: Int
     /// Runs left out, by status.
     public var excluded: [String: Int]
-    /// Of those, the runs that `run` would take up again (queued, running or killed).
+    /// Of those, the runs that `run` would take up again (`RunStatus.unfinished`).
     public var unfinished: Int
     /// Settings with the same value in every configuration, by path.
     public var sharedSettings: [Setting]
@@ -68,7 +68,7 @@ public struct Overview: Sendable, Equatable, Encodable {
     init(_ data: ExperimentData, configurations: [Configuration]) {
         runs = data.runs.count
         excluded = Dictionary(uniqueKeysWithValues: data.excluded.map { ($0.key.rawValue, $0.value) })
-        unfinished = [RunStatus.queued, .running, .killed].reduce(0) { $0 + (data.excluded[$1] ?? 0) }
+        unfinished = RunStatus.unfinished.reduce(0) { $0 + (data.excluded[$1] ?? 0) }
         let settings = configurations.map(\.settings.settings)
         let paths = Set(settings.flatMap(\.keys)).sorted()
         let shared = paths.filter { path in Set(settings.map { $0[path] ?? "-" }).count == 1 }

@@ -1,4 +1,5 @@
 import Statistics
+
 /// What the evidence says about a finding of the paper. A `Sendable` value.
 public enum Verdict: String, Sendable, Equatable, Encodable {
     /// The runs show what the paper found, by the finding's rule.
@@ -59,6 +60,7 @@ public enum VerdictRules {
         Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: std, alpha: hypothesis.alpha,
                             target: hypothesis.power).map { max($0, seedsForAVerdict) }
     }
+
     /// `early-error` (finding 1's default metric) averages the validation error over this leading fraction of
     /// the shorter configuration's training.
     public static let earlyFraction = 1.0 / 3.0

@@ -14,6 +14,9 @@ public enum RunStatus: String, CaseIterable, Sendable {
     /// Interrupted: Ctrl-C, SIGTERM, or found dead by its stale heartbeat. Can be resumed.
     case killed
 
+    /// The statuses of runs not done yet, which `run` takes up again (killed runs from their checkpoints).
+    public static let unfinished: [RunStatus] = [.queued, .running, .killed]
+
     /// Whether the lifecycle allows going from this status to `next`.
     public func canChange(to next: RunStatus) -> Bool {
         switch (self, next) {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The binomial distribution: how many of `n` independent runs show an outcome of probability p.
 public enum Binomial {
     /// The one-sided Clopper–Pearson upper confidence bound of p after `successes` of `n` (0 ≤ successes ≤ n,

@@ -102,10 +102,11 @@ struct StatusCommand: ParsableCommand {
             """).rows {
             measured[Self.key(row)] = row[3].double
         }
+        let statuses = RunStatus.unfinished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let unfinished = try reader.query("""
             SELECT r.id, r.name, r.status, r.step, r.total_steps, r.heartbeat_at, r.owner, \(shape),
                    (SELECT value FROM metrics WHERE run_id = r.id AND name = 'step_time' ORDER BY step DESC LIMIT 1)
-            FROM runs AS r WHERE r.status IN ('running', 'queued', 'killed') \(filter) ORDER BY r.id
+            FROM runs AS r WHERE r.status IN (\(statuses)) \(filter) ORDER BY r.id
             """).rows
         var secondsLeft = 0.0, unknown = 0
         let now = Date().timeIntervalSince1970
