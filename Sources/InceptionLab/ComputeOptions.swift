@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Runner
 
 extension Backend: ExpressibleByArgument {}
 extension InstructionSet: ExpressibleByArgument {}
@@ -47,6 +48,11 @@ struct ComputeOptions: ParsableArguments {
     func arguments(sharedAmong workers: Int) -> [String] {
         ["--backend", chosenBackend.rawValue, "--threads", String(threads(sharedAmong: workers))]
             + (maxISA.map { ["--max-isa", $0.rawValue] } ?? [])
+    }
+
+    /// How each of `workers` processes sharing these options computes: what `plan` and `status` time runs by.
+    func setting(sharedAmong workers: Int) -> ComputeSetting {
+        ComputeSetting(backend: chosenBackend.rawValue, threads: threads(sharedAmong: workers))
     }
 
     /// The backend given, or the preferred one.

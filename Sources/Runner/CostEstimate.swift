@@ -1,18 +1,33 @@
 import Foundation
 import Models
+import Reports
 import ResultsStore
+import RunContract
 
-/// Compute and wall-time estimates for planned runs.
+/// Compute and wall-time estimates for planned runs: the one estimate `plan` and `status` give.
 ///
 /// Compute counts multiply-adds (MACs, convolutions and the classifier, `Model.macs`): a training image costs
 /// three passes' worth (forward and backward), an evaluated image one. Wall time divides that by a rate: the
-/// training throughput (images per second) measured by finished runs of the same model and width in the results
-/// database, converted to MACs per second with the MACs of the networks that ran, or else `defaultMACsPerSecond`.
+/// training throughput (`images_per_second`) that runs of the same model and width logged in the results database,
+/// converted to MACs per second with the MACs of the networks that ran: from the runs that computed as the
+/// estimated run will (`ComputeSetting`), else from every run of that model and width, else
+/// `defaultMACsPerSecond`. Each run counts with the median of its logged intervals, so an interval stretched by
+/// a pause (a stopped process, a suspended machine) does not move it.
 public struct CostEstimate {
     /// The rate assumed when the database has no measurement: 13 GMAC/s, what inception-resnet-v2-paper at width
     /// 0.125 (19.6 M MACs per image, about 230 training images per second, ×3 for forward and backward) reaches
     /// with 2 OpenBLAS threads on this project's reference machine (AMD EPYC, 2 vCPUs).
     public static let defaultMACsPerSecond = 13e9
+
+    /// Where an estimate's rate comes from.
+    public enum RateSource: CaseIterable, Sendable {
+        /// Runs of the same model and width that computed with the same backend and threads.
+        case sameSetting
+        /// Runs of the same model and width, whatever their backend and threads (none with the estimated run's).
+        case anySetting
+        /// No run of the model and width logged a throughput: `defaultMACsPerSecond`.
+        case assumed
+    }
 
     /// One run's estimate. A `Sendable` value.
     public struct Estimate: Sendable {
@@ -22,38 +37,48 @@ public struct CostEstimate {
         public var macs: Double
         /// Estimated wall-clock seconds for them.
         public var seconds: Double
-        /// Measured training MACs per second for this model and width, if the database had any.
-        public var measuredMACsPerSecond: Double?
+        /// The training MACs per second the seconds assume.
+        public var macsPerSecond: Double
+        /// Where that rate comes from.
+        public var source: RateSource
     }
 
-    /// Measured training MACs per second (three passes' worth per image) of finished runs, by `model@width`:
-    /// each distinct network of that model and width (its repeats, stem, input, …) converts its mean images per
-    /// second with its own MACs per image, and the rates are averaged. A rate, not images per second, so that a
-    /// network of the same model and width with more blocks is timed by its own cost.
-    public let measured: [String: Double]
+    /// Measured training MACs per second (three passes' worth per image), by `model@width@setting` and by
+    /// `model@width`: the mean over the runs of each, a run counting with the median of its logged images per
+    /// second times its own network's MACs per image. A rate, not images per second, so that a network of the
+    /// same model and width with more blocks is timed by its own cost.
+    private let bySetting: [String: Double], byModel: [String: Double]
     private var macsCache: [ModelConfig: Int] = [:]
 
-    /// Estimates from the throughput measured in the database `reader` reads (nil: no database).
+    /// Estimates from the throughput every run in the database `reader` reads logged (nil: no database).
     public init(reader: ResultsReader?) throws {
         let rows = try reader?.query("""
-            SELECT r.config_json ->> '$.model', avg(m.value)
-            FROM metrics AS m JOIN runs AS r ON r.id = m.run_id
-            WHERE m.name = 'images_per_second' AND r.status = 'finished' GROUP BY 1 ORDER BY 1
+            SELECT r.id, r.config_json ->> '$.model', e.extra_json ->> '$.backend', e.threads, m.value
+            FROM metrics AS m JOIN runs AS r ON r.id = m.run_id LEFT JOIN environments AS e ON e.run_id = r.id
+            WHERE m.name = '\(Metric.imagesPerSecond)' ORDER BY r.id
             """).rows ?? []
-        var rates: [String: [Double]] = [:], cache: [ModelConfig: Int] = [:]
-        for row in rows {
-            guard let json = row[0].string, let imagesPerSecond = row[1].double,
+        var cache: [ModelConfig: Int] = [:]
+        var bySetting: [String: [Double]] = [:], byModel: [String: [Double]] = [:]
+        for (_, run) in Dictionary(grouping: rows, by: { $0[0].int! }).sorted(by: { $0.key < $1.key }) {
+            guard let json = run[0][1].string, let imagesPerSecond = Aggregation.median(run.compactMap { $0[4].double }),
                   let model = try? JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8)) else { continue }
             let macs = try cache[model] ?? Model(model, seed: 0).macs
             cache[model] = macs
-            rates[Self.key(model: model.model.rawValue, width: model.width), default: []]
-                .append(imagesPerSecond * 3 * Double(macs))
+            let rate = imagesPerSecond * 3 * Double(macs)
+            let key = Self.key(model)
+            byModel[key, default: []].append(rate)
+            if let backend = run[0][2].string, let threads = run[0][3].int {
+                bySetting[key + "@" + ComputeSetting(backend: backend, threads: threads).description, default: []]
+                    .append(rate)
+            }
         }
-        measured = rates.mapValues { $0.reduce(0, +) / Double($0.count) }
+        func mean(_ rates: [Double]) -> Double { rates.reduce(0, +) / Double(rates.count) }
+        self.bySetting = bySetting.mapValues(mean)
+        self.byModel = byModel.mapValues(mean)
         macsCache = cache
     }
 
-    static func key(model: String, width: Double) -> String { "\(model)@\(width)" }
+    private static func key(_ model: ModelConfig) -> String { "\(model.model.rawValue)@\(model.width)" }
 
     /// MACs of one forward pass of one image through the model of `config`.
     public mutating func macsPerImage(_ config: ModelConfig) throws -> Int {
@@ -63,21 +88,27 @@ public struct CostEstimate {
         return macs
     }
 
-    /// Measured training MACs per second for `config`'s model and width, if any.
-    public func macsPerSecond(_ config: ModelConfig) -> Double? {
-        measured[Self.key(model: config.model.rawValue, width: config.width)]
+    /// The training MACs per second of `config`'s model and width computed with `setting` (nil: unknown), and
+    /// where it comes from.
+    public func macsPerSecond(_ config: ModelConfig, setting: ComputeSetting?) -> (Double, RateSource) {
+        let key = Self.key(config)
+        if let setting, let rate = bySetting[key + "@" + setting.description] { return (rate, .sameSetting) }
+        if let rate = byModel[key] { return (rate, .anySetting) }
+        return (Self.defaultMACsPerSecond, .assumed)
     }
 
-    /// The cost of `run` from step `fromStep` to its end (evaluations included, in proportion).
-    public mutating func estimate(_ run: PlannedRun, fromStep: Int = 0) throws -> Estimate {
+    /// The cost of `run` from step `fromStep` to its end (evaluations included, in proportion), computed with
+    /// `setting` (nil: unknown).
+    public mutating func estimate(_ run: PlannedRun, fromStep: Int = 0, setting: ComputeSetting? = nil) throws
+        -> Estimate {
         let macs = Double(try macsPerImage(run.config.model))
         let remaining = Double(max(0, run.totalSteps - fromStep)) / Double(max(1, run.totalSteps))
         let trainingImages = remaining * Double(run.totalSteps * run.config.batchSize)
         let evaluatedImages = remaining * Double(run.evaluations * run.validationImages + run.testImages)
         let total = macs * (3 * trainingImages + evaluatedImages)
-        let measured = macsPerSecond(run.config.model)
-        return Estimate(macsPerImage: Int(macs), macs: total, seconds: total / (measured ?? Self.defaultMACsPerSecond),
-                        measuredMACsPerSecond: measured)
+        let (rate, source) = macsPerSecond(run.config.model, setting: setting)
+        return Estimate(macsPerImage: Int(macs), macs: total, seconds: total / rate, macsPerSecond: rate,
+                        source: source)
     }
 
     /// Wall time of runs lasting `seconds` on `workers` parallel workers: each run, longest first, goes to the
@@ -87,4 +118,18 @@ public struct CostEstimate {
         for s in seconds.sorted(by: >) { load[load.indices.min { load[$0] < load[$1] }!] += s }
         return load.max()!
     }
+}
+
+/// How a run computes, as its `environments` row records it: the backend and its threads in the process.
+public struct ComputeSetting: Hashable, Sendable, CustomStringConvertible {
+    public var backend: String
+    public var threads: Int
+
+    public init(backend: String, threads: Int) {
+        self.backend = backend
+        self.threads = threads
+    }
+
+    /// `onednn, 1 thread`.
+    public var description: String { "\(backend), \(threads) thread\(threads == 1 ? "" : "s")" }
 }

@@ -92,12 +92,8 @@ public struct ExperimentPlan {
         } catch {
             throw refuse("\(error)")
         }
-        let trainImages = dataset.train.count
         return PlannedRun(name: config.runName + point.nameSuffix(varying: varying), point: point.description,
-                          config: config, totalSteps: config.totalSteps(trainImages: trainImages),
-                          trainingImages: trainImages - config.validationImages(outOf: trainImages),
-                          validationImages: config.validationImages(outOf: trainImages),
-                          testImages: dataset.test.count)
+                          config: config, dataset: dataset)
     }
 
     /// A decoding error as `field.path: expected …`.

@@ -1,3 +1,4 @@
+import Datasets
 import ResultsStore
 import RunContract
 
@@ -12,6 +13,19 @@ public struct PlannedRun: Sendable {
     public var totalSteps: Int
     /// Training images after the validation hold-out, validation images and test images of its dataset.
     public var trainingImages, validationImages, testImages: Int
+
+    /// `config` on `dataset` (its training split before the validation hold-out, and its test split): the steps
+    /// its budget amounts to and the images it trains on and evaluates.
+    public init(name: String, point: String, config: TrainingConfig, dataset: LoadedDataset) {
+        let trainImages = dataset.train.count
+        self.name = name
+        self.point = point
+        self.config = config
+        totalSteps = config.totalSteps(trainImages: trainImages)
+        validationImages = config.validationImages(outOf: trainImages)
+        trainingImages = trainImages - validationImages
+        testImages = dataset.test.count
+    }
 
     /// The row to queue in experiment `experimentID`; its `runKey` is the run's identity.
     public func newRun(experimentID: Int?) -> NewRun {

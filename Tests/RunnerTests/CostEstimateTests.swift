@@ -12,29 +12,76 @@ struct CostEstimateTests {
         #expect(CostEstimate.wallTime([], workers: 2) == 0)
     }
 
-    /// A finished run of the one-block network measured 100 images per second. The same model and width with
+    /// A run of the one-block network logged 90, 100 and 110 images per second. The same model and width with
     /// three blocks per stage is timed at the measured MACs per second, so it takes longer in proportion to its
     /// MACs per image, not as long as the network that was measured.
     @Test func measuredRateIsMACsPerSecondOfTheNetworkThatRan() throws {
         let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1]", extra: "runs:\n  - {model: {repeats: [3, 3, 3]}}"))
         let (shallow, deep) = (plan.runs[0], plan.runs[1])
-        let path = Fixture.databasePath()
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        let store = try ResultsStore(path: path)
-        let experiment = try store.experiment(named: "measured", description: "")
-        let id = try store.insertRun(shallow.newRun(experimentID: experiment)).id
-        _ = try store.claimRun(id)
-        let writer = try MetricWriter(store: store, run: id)
-        try writer.append("images_per_second", step: 2, value: 90, wallTime: 1)
-        try writer.append("images_per_second", step: 4, value: 110, wallTime: 2)
-        try writer.flush()
-        try store.finish(run: id, as: .finished, diedAtStep: nil)
+        let database = try Database()
+        defer { database.remove() }
+        try database.log(shallow, imagesPerSecond: [90, 110, 100], setting: nil)
 
-        var cost = try CostEstimate(reader: ResultsReader(path: path))
+        var cost = try CostEstimate(reader: database.reader())
         let a = try cost.estimate(shallow), b = try cost.estimate(deep)
         #expect(b.macsPerImage > a.macsPerImage)
         let rate = 100 * 3 * Double(a.macsPerImage)
-        #expect(abs(a.measuredMACsPerSecond! - rate) < 1e-6 * rate && b.measuredMACsPerSecond == a.measuredMACsPerSecond)
+        #expect(abs(a.macsPerSecond - rate) < 1e-6 * rate && b.macsPerSecond == a.macsPerSecond)
+        #expect(a.source == .anySetting && b.source == .anySetting)
         #expect(abs(a.seconds - a.macs / rate) < 1e-9 * a.seconds && abs(b.seconds / a.seconds - b.macs / a.macs) < 1e-9)
+    }
+
+    /// Two runs of one network: one on OpenBLAS with an interval stretched by a pause (a stopped process), one on
+    /// oneDNN. A run on oneDNN is timed by the oneDNN run alone, whatever the pause; one on a setting nothing ran
+    /// with by the mean of both runs' medians; a network no run measured at the assumed rate.
+    @Test func rateComesFromRunsOfTheSameSettingAndEachRunsMedian() throws {
+        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2]", extra: ""))
+        let database = try Database()
+        defer { database.remove() }
+        let openblas = ComputeSetting(backend: "openblas", threads: 1), onednn = ComputeSetting(backend: "onednn", threads: 1)
+        try database.log(plan.runs[0], imagesPerSecond: [100, 2, 100], setting: openblas)
+        try database.log(plan.runs[1], imagesPerSecond: [200, 200, 5000], setting: onednn)
+
+        var cost = try CostEstimate(reader: database.reader())
+        let macs = 3 * Double(try cost.macsPerImage(plan.runs[0].config.model))
+        let same = try cost.estimate(plan.runs[0], setting: onednn)
+        #expect(same.source == .sameSetting && abs(same.macsPerSecond - 200 * macs) < 1e-6 * same.macsPerSecond)
+        let other = try cost.estimate(plan.runs[0], setting: ComputeSetting(backend: "onednn", threads: 2))
+        #expect(other.source == .anySetting && abs(other.macsPerSecond - 150 * macs) < 1e-6 * other.macsPerSecond)
+
+        let unmeasured = try Fixture.plan(Fixture.spec(grid: "  seed: [1]", extra: "runs:\n  - {model: {width: 0.5}}"))
+        let assumed = try cost.estimate(unmeasured.runs[1], setting: onednn)
+        #expect(assumed.source == .assumed && assumed.macsPerSecond == CostEstimate.defaultMACsPerSecond)
+    }
+
+    /// A scratch results database.
+    private struct Database {
+        let path = Fixture.databasePath()
+        let store: ResultsStore
+
+        init() throws { store = try ResultsStore(path: path) }
+
+        func reader() throws -> ResultsReader { try ResultsReader(path: path) }
+
+        func remove() { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+
+        /// `run` finished, having logged `imagesPerSecond` (one value per interval) computing with `setting`.
+        func log(_ run: PlannedRun, imagesPerSecond: [Double], setting: ComputeSetting?) throws {
+            let experiment = try store.experiment(named: "measured", description: "")
+            let id = try store.insertRun(run.newRun(experimentID: experiment)).id
+            _ = try store.claimRun(id)
+            if let setting {
+                try store.recordEnvironment(RunEnvironment(
+                    codeRevision: "test", host: "test", cpuModel: "test", threads: setting.threads, blasConfig: "test",
+                    swiftVersion: "test", datasetChecksum: "test", commandLine: "test",
+                    extraJSON: "{\"backend\": \"\(setting.backend)\"}"), run: id)
+            }
+            let writer = try MetricWriter(store: store, run: id)
+            for (index, value) in imagesPerSecond.enumerated() {
+                try writer.append("images_per_second", step: 2 * (index + 1), value: value, wallTime: Double(index + 1))
+            }
+            try writer.flush()
+            try store.finish(run: id, as: .finished, diedAtStep: nil)
+        }
     }
 }

@@ -13,16 +13,19 @@ struct PlanCommand: ParsableCommand {
         abstract: "Show the runs an experiment spec expands to, which exist already, and what the rest will cost.",
         discussion: """
             Compute is multiply-adds (MACs): ×3 per training image (forward and backward), ×1 per evaluated \
-            image. Wall time uses the training throughput that finished runs of the same model and width measured \
-            in the database, else \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper \
-            at width 0.125 with 2 OpenBLAS threads on a 2-vCPU AMD EPYC). The total is for --workers processes \
-            running the runs side by side, at the measured (or assumed) speed each. Power: for each hypothesis \
+            image. Wall time uses the training throughput that runs of the same model and width logged in the \
+            database (each run's median interval): those that ran with the backend and threads each of --workers \
+            processes will have (as `run` divides --threads among them), else any, else \
+            \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper at width 0.125 with 2 \
+            OpenBLAS threads on a 2-vCPU AMD EPYC). The total is for --workers processes running the runs side by \
+            side, at that speed each. Power: for each hypothesis \
             of the spec (findings 1, 2, 5; docs/reports.md), the seeds per configuration its test needs at the \
             declared power, from the standard deviation of the experiment's finished runs in the database.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
     @OptionGroup var database: DatabaseOption
+    @OptionGroup var compute: ComputeOptions
 
     @Option(help: "Worker processes that will run the experiment (as for `run --workers`).")
     var workers = 1
@@ -37,7 +40,8 @@ struct PlanCommand: ParsableCommand {
         let existing = try reader.map(ExistingRuns.init) ?? ExistingRuns()
         var cost = try CostEstimate(reader: reader)
         var rows: [[SQLValue]] = []
-        var totalMACs = 0.0, runSeconds: [Double] = [], measured = Set<String>(), assumed = Set<String>()
+        let setting = compute.setting(sharedAmong: workers)
+        var totalMACs = 0.0, runSeconds: [Double] = [], sources: [CostEstimate.RateSource: Set<String>] = [:]
         for (index, run) in plan.runs.enumerated() {
             let found = existing.byKey[run.runKey]
             let remainingFrom: Int? = switch found?.status {
@@ -45,12 +49,11 @@ struct PlanCommand: ParsableCommand {
             case .killed?, .running?: found!.step
             case .finished?, .diverged?, .failed?: nil
             }
-            let estimate = try cost.estimate(run, fromStep: remainingFrom ?? run.totalSteps)
+            let estimate = try cost.estimate(run, fromStep: remainingFrom ?? run.totalSteps, setting: setting)
             if remainingFrom != nil {
                 totalMACs += estimate.macs
                 runSeconds.append(estimate.seconds)
-                let label = "\(run.config.model.model) w\(run.config.model.width)"
-                if estimate.measuredMACsPerSecond == nil { assumed.insert(label) } else { measured.insert(label) }
+                sources[estimate.source, default: []].insert("\(run.config.model.model) w\(run.config.model.width)")
             }
             let state = found.map { "\($0.status.rawValue) (run \($0.id), step \($0.step))" } ?? "new"
             rows.append([.integer(Int64(index + 1)), .text(run.name), .text(run.runKey), .text(state),
@@ -66,12 +69,14 @@ struct PlanCommand: ParsableCommand {
             about \(ProgressDisplay.duration(CostEstimate.wallTime(runSeconds, workers: workers))) of wall time \
             with \(workers) worker\(workers == 1 ? "" : "s")
             """)
-        if !measured.isEmpty {
-            print("throughput measured by finished runs in \(database.path) for: \(measured.sorted().joined(separator: ", "))")
-        }
-        if !assumed.isEmpty {
-            print("no measurement for \(assumed.sorted().joined(separator: ", ")): assumed "
-                  + "\(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s")
+        for source in CostEstimate.RateSource.allCases {
+            guard let models = sources[source]?.sorted().joined(separator: ", ") else { continue }
+            switch source {
+            case .sameSetting: print("throughput measured in \(database.path) with \(setting) for: \(models)")
+            case .anySetting: print("throughput measured in \(database.path), not with \(setting), for: \(models)")
+            case .assumed: print("no measurement for \(models): assumed "
+                                 + "\(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s")
+            }
         }
         let known = try reader.map { try $0.query("SELECT name FROM experiments").rows.compactMap { $0[0].string } } ?? []
         let data = try reader.flatMap { reader in

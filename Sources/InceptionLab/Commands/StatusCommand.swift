@@ -13,9 +13,10 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show an experiment's runs by state, the runs in progress, and the estimated time left.",
         discussion: """
             Progress is the step of the last heartbeat (every 10 s) out of the run's total steps. Time left is \
-            remaining steps × measured seconds per step: the run's own last step_time, else the mean step_time \
-            of the database's runs with the same model, width and batch size; runs without any measurement are \
-            counted apart. With a spec submitted by `inception-lab submit`, also the shard databases that \
+            `plan`'s estimate for the remaining steps and evaluations: multiply-adds over the training throughput \
+            that runs of the same model and width logged in the database, those that ran with the run's backend \
+            and threads if it has started (the run itself included), else any; runs whose dataset does not load \
+            here are counted apart. With a spec submitted by `inception-lab submit`, also the shard databases that \
             `inception-lab merge` would still change, and the job array's tasks that squeue lists (when Slurm \
             answers here).
             """)
@@ -92,45 +93,54 @@ struct StatusCommand: ParsableCommand {
         print((name.map { "experiment \($0): " } ?? "all runs: ")
               + RunStatus.allCases.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
 
-        let filter = name.map { "AND r.experiment_id = (SELECT id FROM experiments WHERE name = '\($0.replacingOccurrences(of: "'", with: "''"))')" } ?? ""
-        let shape = "r.config_json ->> '$.model.model', r.config_json ->> '$.model.width', r.config_json ->> '$.batchSize'"
-        // Mean seconds per step by model, width and batch size, over every run that logged one.
-        var measured: [String: Double] = [:]
-        for row in try reader.query("""
-            SELECT \(shape), avg(m.value) FROM metrics AS m JOIN runs AS r ON r.id = m.run_id
-            WHERE m.name = 'step_time' GROUP BY 1, 2, 3
-            """).rows {
-            measured[Self.key(row)] = row[3].double
-        }
+        let filter = name.map {
+            "AND r.experiment_id = (SELECT id FROM experiments WHERE name = '\($0.replacingOccurrences(of: "'", with: "''"))')"
+        } ?? ""
         let statuses = RunStatus.unfinished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let unfinished = try reader.query("""
-            SELECT r.id, r.name, r.status, r.step, r.total_steps, r.heartbeat_at, r.owner, \(shape),
-                   (SELECT value FROM metrics WHERE run_id = r.id AND name = 'step_time' ORDER BY step DESC LIMIT 1)
-            FROM runs AS r WHERE r.status IN (\(statuses)) \(filter) ORDER BY r.id
+            SELECT r.id, r.name, r.status, r.step, r.total_steps, r.heartbeat_at, r.owner, r.config_json,
+                   e.extra_json ->> '$.backend', e.threads
+            FROM runs AS r LEFT JOIN environments AS e ON e.run_id = r.id
+            WHERE r.status IN (\(statuses)) \(filter) ORDER BY r.id
             """).rows
-        var secondsLeft = 0.0, unknown = 0
+        guard !unfinished.isEmpty else { return }
+        var cost = try CostEstimate(reader: reader)
+        let datasets = DatasetProvider()
+        var seconds: [Double] = [], unknown: [String: Int] = [:], workers = Set<String>()
         let now = Date().timeIntervalSince1970
         for row in unfinished {
-            let step = row[3].int!, total = row[4].int
-            let perStep = row[10].double ?? measured[Self.key(Array(row[7...9]))]
-            let left = total.flatMap { t in perStep.map { Double(max(0, t - step)) * $0 } }
-            if let left { secondsLeft += left } else { unknown += 1 }
+            let step = row[3].int!
+            var estimate: CostEstimate.Estimate?
+            do {
+                let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(row[7].string!.utf8))
+                let dataset = try datasets.dataset(named: config.data.name, directory: config.data.directory)
+                let setting = row[8].string.flatMap { b in row[9].int.map { ComputeSetting(backend: b, threads: $0) } }
+                let run = PlannedRun(name: row[1].string!, point: "", config: config, dataset: dataset)
+                estimate = try cost.estimate(run, fromStep: step, setting: setting)
+                seconds.append(estimate!.seconds)
+            } catch {
+                unknown["\(error)", default: 0] += 1
+            }
             guard row[2].string == RunStatus.running.rawValue else { continue }
-            let progress = total.map { "step \(step)/\($0) (\(Int(100 * Double(step) / Double(max($0, 1))))%)" } ?? "step \(step)"
+            workers.insert(row[6].string ?? "?")
+            let total = row[4].int
+            let progress = total.map { "step \(step)/\($0) (\(Int(100 * Double(step) / Double(max($0, 1))))%)" }
+                ?? "step \(step)"
             let beat = row[5].double.map { "heartbeat \(Int(now - $0)) s ago" } ?? "no heartbeat yet"
-            let rate = perStep.map { String(format: "%.3f s/step", $0) } ?? "no step time yet"
+            let rate = estimate.map { e in
+                String(format: "%.0f training images/s", e.macsPerSecond / 3 / Double(e.macsPerImage))
+                    + (e.source == .sameSetting ? "" : e.source == .anySetting ? " (other settings)" : " (assumed)")
+            } ?? "no estimate"
             print("running: run \(row[0].int!) \(row[1].string!) on \(row[6].string ?? "?"): \(progress), \(beat), "
-                  + "\(rate), ETA \(left.map(ProgressDisplay.duration) ?? "?")")
+                  + "\(rate), ETA \(estimate.map { ProgressDisplay.duration($0.seconds) } ?? "?")")
         }
-        if !unfinished.isEmpty {
-            print("time left for \(unfinished.count - unknown) unfinished runs: about "
-                  + "\(ProgressDisplay.duration(secondsLeft)) in one process"
-                  + (unknown > 0 ? "; \(unknown) more without a measured step time (see `inception-lab plan SPEC`)" : ""))
+        let parallel = workers.count > 1
+            ? ", \(ProgressDisplay.duration(CostEstimate.wallTime(seconds, workers: workers.count))) with the "
+                + "\(workers.count) processes running now" : ""
+        print("time left for \(seconds.count) unfinished run\(seconds.count == 1 ? "" : "s"): about "
+              + "\(ProgressDisplay.duration(seconds.reduce(0, +))) in one process\(parallel)")
+        for (problem, count) in unknown.sorted(by: { $0.key < $1.key }) {
+            print("no estimate for \(count) more: \(problem)")
         }
-    }
-
-    /// `model@width@batch` from three result columns.
-    private static func key(_ columns: [SQLValue]) -> String {
-        "\(columns[0].string ?? "")@\(columns[1].double ?? 0)@\(columns[2].int ?? 0)"
     }
 }
