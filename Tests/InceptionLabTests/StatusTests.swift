@@ -26,6 +26,7 @@ struct StatusTests {
         let status = try inceptionLab(["status", "--db", scratch.db], in: scratch.url)
         #expect(status.reason == .exit && status.status == 0, "\(status.output)")
         #expect(status.output.contains("all runs: 2 queued, 0 running, 2 finished"), "\(status.output)")
+        #expect(status.output.contains("\n  a: 2 finished\n"), "\(status.output)")   // the queued ones are in none
         #expect(status.output.contains("time left for 1 unfinished run: about "), "\(status.output)")
         #expect(status.output.contains("no estimate for 1 more: ") && status.output.contains("/nonexistent"),
                 "\(status.output)")

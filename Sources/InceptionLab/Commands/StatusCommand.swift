@@ -86,12 +86,22 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
-    /// The database's runs of the experiment (or all): counts by state, runs in progress, time left.
+    /// The database's runs of the experiment (or all, and each experiment's): counts by state, runs in progress,
+    /// time left.
     private func printDatabase(experiment name: String?) throws {
         let reader = try database.openReader()
         let counts = try reader.statusCounts(experiment: name)
         print((name.map { "experiment \($0): " } ?? "all runs: ")
               + RunStatus.allCases.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
+        if name == nil {
+            // Each experiment's own counts, in the order they were first run, those it has none of left out.
+            for row in try reader.query("SELECT name FROM experiments ORDER BY id").rows {
+                let counts = try reader.statusCounts(experiment: row[0].string!)
+                let nonzero = RunStatus.allCases.filter { counts[$0]! > 0 }
+                guard !nonzero.isEmpty else { continue }
+                print("  \(row[0].string!): " + nonzero.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", "))
+            }
+        }
 
         let filter = name.map {
             "AND r.experiment_id = (SELECT id FROM experiments WHERE name = '\($0.replacingOccurrences(of: "'", with: "''"))')"
