@@ -3,7 +3,7 @@ import Statistics
 /// One comparison a hypothesis makes: the per-run values of two configurations, the effect with its 95 %
 /// intervals, the p-value of the hypothesis's test, and the seeds per configuration its power needs. Δ is
 /// other − reference (residual − pure, scaled − unscaled), in the metric's unit (fraction). A `Sendable` value.
-public struct Comparison: Sendable, Equatable, Encodable {
+public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
     /// The finding's number.
     public var finding: Int
     /// The reference configuration's label (pure, unscaled).
@@ -20,7 +20,13 @@ public struct Comparison: Sendable, Equatable, Encodable {
     public var effect: Double?
     /// Welch's 95 % confidence interval of Δ; `nil` with fewer than 2 values on a side.
     public var welchInterval: [Double]?
-    /// Welch's (1 − 2α) confidence interval of Δ (90 % at α = 0.05): every decision reads off it (shown when it
+    /// The level its test decides at in the report's look (`Look`): the hypothesis's α at the design's final
+    /// look, else `Look.strictAlpha`.
+    public var level: Double
+    /// Which runs it compares, when runs were added to its experiment once results could be seen (`Look`); nil
+    /// when none were.
+    public var scope: Scope?
+    /// Welch's (1 − 2·level) confidence interval of Δ (90 % at 0.05): every decision reads off it (shown when it
     /// lies below 0 for superiority, within ±margin for equivalence, below the margin for non-inferiority).
     public var decisionInterval: [Double]?
     /// Welch's degrees of freedom.
@@ -31,12 +37,13 @@ public struct Comparison: Sendable, Equatable, Encodable {
     public var pValue: Double?
     /// The p-value of the opposite claim (small: the claim is refuted).
     public var refutationPValue: Double?
-    /// What the test decides at the hypothesis's α; `nil` with fewer than 2 values on a side.
+    /// What the test decides at `level`; `nil` with fewer than 2 values on a side.
     public var decision: Decision?
     /// The pooled standard deviation of the two sides' values (fraction); `nil` with fewer than 2 values on a side.
     public var pooledStd: Double?
-    /// Seeds per configuration for the hypothesis's power at the pooled standard deviation observed here;
-    /// `nil` when not computable (fewer than 2 values on a side) or beyond `Power.largestGroup`.
+    /// Seeds per configuration for the hypothesis's power at the pooled standard deviation observed here, at the
+    /// level of the analysis it belongs to (`Look`); `nil` when not computable (fewer than 2 values on a side)
+    /// or beyond `Power.largestGroup`.
     public var seedsNeeded: Int?
     /// Residual ÷ pure multiply-adds for findings 1 and 2, else `nil`.
     public var macRatio: Double?
@@ -47,10 +54,23 @@ public struct Comparison: Sendable, Equatable, Encodable {
     /// The seed of every bootstrap interval in the reports.
     public static let bootstrapSeed: UInt64 = 2016
 
-    /// The comparison of `otherValues` against `referenceValues` (one value per run) under `hypothesis`.
+    /// Which runs a comparison compares when its experiment has runs added after a result (`Look`).
+    public enum Scope: String, Sendable, Equatable, Encodable {
+        /// The runs queued before any result: the design's analysis.
+        case design = "the design's runs (queued before any result)"
+        /// Every run, those added after a result included.
+        case all = "all runs, those added after a result included"
+    }
+
+    /// The comparison of `otherValues` against `referenceValues` (one value per run) under `hypothesis`, its test
+    /// deciding at `level` and its seeds counted for a test at `powerLevel` (both the hypothesis's α unless
+    /// given), over the runs of `scope`.
     public init(hypothesis: Hypothesis, reference: String, referenceValues: [Double], other: String,
-                otherValues: [Double], macRatio: Double?) {
+                otherValues: [Double], macRatio: Double?, level: Double? = nil, powerLevel: Double? = nil,
+                scope: Scope? = nil) {
         finding = hypothesis.finding
+        self.level = level ?? hypothesis.alpha
+        self.scope = scope
         self.reference = reference
         self.other = other
         self.hypothesis = hypothesis
@@ -65,15 +85,15 @@ public struct Comparison: Sendable, Equatable, Encodable {
               let welch = WelchTest(reference: a, other: b) else { return }
         let interval = welch.confidenceInterval(level: 0.95)
         welchInterval = [interval.lowerBound, interval.upperBound]
-        let decisive = welch.confidenceInterval(level: 1 - 2 * hypothesis.alpha)
+        let decisive = welch.confidenceInterval(level: 1 - 2 * self.level)
         decisionInterval = [decisive.lowerBound, decisive.upperBound]
         degreesOfFreedom = welch.degreesOfFreedom
         pValue = welch.pValue(hypothesis.test, margin: hypothesis.margin)
         refutationPValue = welch.refutationPValue(hypothesis.test, margin: hypothesis.margin)
-        decision = welch.decide(hypothesis.test, margin: hypothesis.margin, alpha: hypothesis.alpha)
+        decision = welch.decide(hypothesis.test, margin: hypothesis.margin, alpha: self.level)
         let pooled = Summary.pooledStd(self.referenceValues!, self.otherValues!)
         pooledStd = pooled
-        seedsNeeded = VerdictRules.seedsNeeded(hypothesis, std: pooled)
+        seedsNeeded = VerdictRules.seedsNeeded(hypothesis, std: pooled, alpha: powerLevel ?? hypothesis.alpha)
     }
 
     /// Whether each side has the seeds per configuration that the hypothesis's power needs at the pooled
@@ -98,7 +118,8 @@ public struct Comparison: Sendable, Equatable, Encodable {
     /// The numbers as one sentence: both sides, Δ with its intervals, the p-values, and, when the test did not
     /// decide, the seeds it would need.
     public var evidence: String {
-        var text = "\(reference) \(NumberFormat.percentMeanStd(referenceValues)), "
+        var text = (scope.map { "on \($0.rawValue): " } ?? "")
+            + "\(reference) \(NumberFormat.percentMeanStd(referenceValues)), "
             + "\(other) \(NumberFormat.percentMeanStd(otherValues))"
         guard let effect else { return text + "; no values to compare" }
         text += "; Δ \(NumberFormat.points(effect))"
@@ -108,10 +129,11 @@ public struct Comparison: Sendable, Equatable, Encodable {
         text += ", 95 % CI (Welch, ν = \(NumberFormat.fixed(degreesOfFreedom, 1))) "
             + NumberFormat.interval(welchInterval)
         if let bootstrapInterval { text += ", bootstrap \(NumberFormat.interval(bootstrapInterval))" }
-        text += "; the test's \(NumberFormat.fixed((1 - 2 * hypothesis.alpha) * 100, 0)) % CI "
+        text += "; the test's \(NumberFormat.confidence(1 - 2 * level)) CI "
             + NumberFormat.interval(decisionInterval)
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
+        if level < hypothesis.alpha { text += " (this look decides at p < \(NumberFormat.pValue(level)))" }
         let seeds = seedsNeeded.map { "\($0) seeds per configuration" } ?? "more than \(Power.largestGroup) seeds per configuration"
         let power = "\(NumberFormat.fixed(hypothesis.power * 100, 0)) % power"
         if !hasPower {

@@ -21,10 +21,14 @@ public struct RunRecord: Sendable {
     public var environment: RunEnvironment?
     /// Every recorded metric series by name, by increasing step; non-finite values (NaN is stored as NULL) are dropped.
     public var metrics: [String: [SeriesPoint]]
+    /// Whether it was queued after one of its experiment's runs had ended: a seed added once results could be
+    /// seen (`Look`).
+    public var addedAfterResults: Bool
 
     /// Describes a run; see the properties.
     public init(id: Int, name: String, seed: Int, status: RunStatus, step: Int, diedAtStep: Int?,
-                configuration: RunConfiguration, environment: RunEnvironment?, metrics: [String: [SeriesPoint]]) {
+                configuration: RunConfiguration, environment: RunEnvironment?, metrics: [String: [SeriesPoint]],
+                addedAfterResults: Bool = false) {
         self.id = id
         self.name = name
         self.seed = seed
@@ -34,6 +38,7 @@ public struct RunRecord: Sendable {
         self.configuration = configuration
         self.environment = environment
         self.metrics = metrics
+        self.addedAfterResults = addedAfterResults
     }
 
     /// Whether the run became unstable: its network died (`died_at_step` set) or its loss diverged.
@@ -98,15 +103,19 @@ public struct ExperimentData: Sendable {
     public var excluded: [RunStatus: Int]
     /// The findings' hypotheses as the experiment's stored spec declares them (`Hypotheses(spec:)`).
     public var hypotheses: Hypotheses
+    /// Which look at the experiment's results this is (`Look`): the final one decides at the hypotheses' α.
+    public var look: Look
 
-    /// Describes an experiment; see the properties.
+    /// Describes an experiment; see the properties. `look` is the final one unless given.
     public init(name: String, description: String, runs: [RunRecord], excluded: [RunStatus: Int],
-                hypotheses: Hypotheses = .defaults) {
+                hypotheses: Hypotheses = .defaults, look: Look? = nil) {
         self.name = name
         self.description = description
         self.runs = runs
         self.excluded = excluded
         self.hypotheses = hypotheses
+        self.look = look ?? Look(runs: runs.count + excluded.values.reduce(0, +), ended: runs.count, added: 0,
+                                 addedEnded: 0)
     }
 
     /// Reads experiment `name` with its runs, configurations, environments and metrics through `reader`. An
@@ -158,12 +167,19 @@ public struct ExperimentData: Sendable {
 
         var runs: [RunRecord] = []
         var excluded: [RunStatus: Int] = [:]
+        var look = Look(runs: 0, ended: 0, added: 0, addedEnded: 0)
+        // A run queued (created_at) after the first of the experiment's runs ended, once results could be seen,
+        // is `addedAfterResults`.
+        let ended = "('\(RunStatus.finished.rawValue)', '\(RunStatus.diverged.rawValue)')"
         for row in try reader.query("""
-            SELECT id, name, seed, status, step, died_at_step, config_json FROM runs
-            WHERE experiment_id = \(experimentID) ORDER BY id
+            SELECT id, name, seed, status, step, died_at_step, config_json, created_at > coalesce(
+                (SELECT min(finished_at) FROM runs WHERE experiment_id = \(experimentID) AND status IN \(ended)), 1e300)
+            FROM runs WHERE experiment_id = \(experimentID) ORDER BY id
             """).rows {
             let id = row[0].int!
             let status = RunStatus(rawValue: row[3].string!)!
+            let added = row[7].int == 1
+            look.count(ended: status == .finished || status == .diverged, added: added)
             guard status == .finished || status == .diverged else {
                 excluded[status, default: 0] += 1
                 continue
@@ -171,10 +187,11 @@ public struct ExperimentData: Sendable {
             let configuration = try RunConfiguration(json: row[6].string!, settings: leaves[id] ?? [:])
             runs.append(RunRecord(id: id, name: row[1].string!, seed: row[2].int!, status: status, step: row[4].int!,
                                   diedAtStep: row[5].int, configuration: configuration,
-                                  environment: environments[id], metrics: metrics[id] ?? [:]))
+                                  environment: environments[id], metrics: metrics[id] ?? [:],
+                                  addedAfterResults: added))
         }
         return ExperimentData(name: name, description: experiment[1].string ?? "", runs: runs, excluded: excluded,
-                              hypotheses: hypotheses)
+                              hypotheses: hypotheses, look: look)
     }
 
     /// A JSON leaf as text: strings as they are, numbers in Swift's shortest round-trip form, and `true`,

@@ -79,14 +79,14 @@ public struct ExperimentReport: Sendable, Encodable {
         instability = configurations.map(Instability.init)
         let deadShare = data.hypotheses[finding: 3]
         scalingDeadShare = Pairs.unscaledScaled(configurations).map { pair in
-            Findings.compare(deadShare, reference: pair.scaled, other: pair.unscaled, macRatio: nil)
+            Findings.compare(deadShare, reference: pair.scaled, other: pair.unscaled, macRatio: nil, look: data.look)
         }
         costs = try configurations.map(Cost.init)
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
         hypotheses = data.hypotheses.all
         findings = Findings.evaluate(Findings.Inputs(configurations: configurations, costs: costByLabel,
-                                                     hypotheses: data.hypotheses))
+                                                     hypotheses: data.hypotheses, look: data.look))
     }
 
     /// The curve of `metric` for each configuration, in configuration order.

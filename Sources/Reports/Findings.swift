@@ -66,14 +66,18 @@ enum Findings {
         var costs: [String: Cost]
         /// The hypotheses of findings 1–5.
         var hypotheses: Hypotheses
+        /// The report's look at the experiment, and so the levels its tests decide at (`decidedAtTheLook`).
+        var look: Look
     }
 
-    /// The comparison of `other` against `reference` under `hypothesis`, with the per-run values of its metric.
+    /// The comparison of `other` against `reference` under `hypothesis`, with the per-run values of its metric,
+    /// at the levels of `look`: over the design's runs, and when runs were added after a result and the design's
+    /// runs do not decide, over all runs at the strict level.
     static func compare(_ hypothesis: Hypothesis, reference: Configuration, other: Configuration,
-                        macRatio: Double?) -> Comparison {
+                        macRatio: Double?, look: Look) -> Comparison {
         let horizon = min(lastEvaluationEpoch(reference), lastEvaluationEpoch(other)) * VerdictRules.earlyFraction
-        func values(_ c: Configuration) -> [Double] {
-            c.runs.compactMap { run in
+        func values(_ c: Configuration, _ included: (RunRecord) -> Bool) -> [Double] {
+            c.runs.filter(included).compactMap { run in
                 switch hypothesis.metric {
                 case .finalError: FinalQuality.final(Metric.validationTop1, of: run, lastK: hypothesis.lastK)
                 case .earlyError: earlyError(run, horizon: horizon)
@@ -81,8 +85,22 @@ enum Findings {
                 }
             }
         }
-        return Comparison(hypothesis: hypothesis, reference: reference.label, referenceValues: values(reference),
-                          other: other.label, otherValues: values(other), macRatio: macRatio)
+        return decidedAtTheLook(look, alpha: hypothesis.alpha) { included, level, scope in
+            Comparison(hypothesis: hypothesis, reference: reference.label, referenceValues: values(reference, included),
+                       other: other.label, otherValues: values(other, included), macRatio: macRatio, level: level,
+                       powerLevel: scope == .all ? level : hypothesis.alpha, scope: scope)
+        }
+    }
+
+    /// A comparison or count (`judge`: over the runs it includes, deciding at a level, of a scope) decided at the
+    /// levels of `look` for a hypothesis at `alpha`: over the design's runs at `Look.designLevel`; when runs were
+    /// added after a result and that is inconclusive, over all runs at `Look.extendedLevel`.
+    static func decidedAtTheLook<T: HasVerdict>(
+        _ look: Look, alpha: Double, _ judge: (_ included: (RunRecord) -> Bool, Double, Comparison.Scope?) -> T
+    ) -> T {
+        guard look.added > 0 else { return judge({ _ in true }, look.designLevel(alpha), nil) }
+        let design = judge({ !$0.addedAfterResults }, look.designLevel(alpha), .design)
+        return design.verdict != .inconclusive ? design : judge({ _ in true }, look.extendedLevel(alpha), .all)
     }
 
     /// The latest epoch at which any of the configuration's runs evaluated (0 without evaluations).
@@ -128,7 +146,7 @@ enum Findings {
     ) -> [Comparison] {
         remedies.filter { $0.remedy.finding == finding }.map { triple in
             compare(inputs.hypotheses[finding: finding], reference: triple.treated, other: triple.unscaled,
-                    macRatio: nil)
+                    macRatio: nil, look: inputs.look)
         }
     }
 
@@ -144,7 +162,7 @@ enum Findings {
             let ratio = inputs.costs[pair.pure.label].flatMap { p in
                 inputs.costs[pair.residual.label].map { Double($0.macs) / Double(p.macs) }
             }
-            return compare(hypothesis, reference: pair.pure, other: pair.residual, macRatio: ratio)
+            return compare(hypothesis, reference: pair.pure, other: pair.residual, macRatio: ratio, look: inputs.look)
         }
         return Finding(hypothesis: hypothesis, title: title, claim: claim, comparisons: comparisons, caveats: [caveat])
     }
@@ -190,15 +208,15 @@ enum Findings {
             let residual = inputs.configurations.filter {
                 $0.settings.model.model == model && $0.settings.warmupSteps == 0
             }
-            func count(_ configurations: [Configuration]) -> RunCount {
-                let runs = configurations.flatMap(\.runs)
-                return RunCount(runs: runs.count, unstable: runs.filter(\.isUnstable).count)
+            return decidedAtTheLook(inputs.look, alpha: inputs.hypotheses[finding: 3].alpha) { included, level, scope in
+                func count(_ configurations: [Configuration]) -> RunCount {
+                    RunCount(configurations.flatMap(\.runs).filter(included))
+                }
+                return VerdictRules.instability(
+                    subject: "\(model.rawValue): unscaled vs scaled",
+                    unscaled: count(residual.filter(\.settings.isUnscaledResidual)),
+                    scaled: count(residual.filter { !$0.settings.isUnscaledResidual }), alpha: level, scope: scope)
             }
-            return VerdictRules.instability(
-                subject: "\(model.rawValue): unscaled vs scaled",
-                unscaled: count(residual.filter(\.settings.isUnscaledResidual)),
-                scaled: count(residual.filter { !$0.settings.isUnscaledResidual }),
-                alpha: inputs.hypotheses[finding: 3].alpha)
         }
         let widest = inputs.costs.values.map(\.prePoolChannels).max() ?? 0
         let steps = inputs.configurations.flatMap(\.runs).map(\.step).max() ?? 0
@@ -229,13 +247,12 @@ enum Findings {
         guard !models.isEmpty else { return nil }
         let judgements = models.map { model in
             let runs = unscaled.filter { $0.settings.model.model == model }.flatMap(\.runs)
-            func count(_ runs: [RunRecord]) -> RunCount {
-                RunCount(runs: runs.count, unstable: runs.filter(\.isUnstable).count)
+            return decidedAtTheLook(inputs.look, alpha: inputs.hypotheses[finding: 4].alpha) { included, level, scope in
+                VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
+                                    without: RunCount(runs.filter { included($0) && $0.configuration.warmupSteps == 0 }),
+                                    with: RunCount(runs.filter { included($0) && $0.configuration.warmupSteps > 0 }),
+                                    alpha: level, scope: scope)
             }
-            return VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
-                                       without: count(runs.filter { $0.configuration.warmupSteps == 0 }),
-                                       with: count(runs.filter { $0.configuration.warmupSteps > 0 }),
-                                       alpha: inputs.hypotheses[finding: 4].alpha)
         }
         return Finding(
             number: 4, hypothesis: inputs.hypotheses[finding: 4], title: "Warm-up is not enough",
@@ -259,7 +276,8 @@ enum Findings {
             hypothesis: inputs.hypotheses[finding: 5], title: "Scaling does not hurt final accuracy",
             claim: "Scaling the residuals by 0.1–0.3 before the addition never seemed to hurt final accuracy.",
             comparisons: scaling.map { pair in
-                compare(inputs.hypotheses[finding: 5], reference: pair.unscaled, other: pair.scaled, macRatio: nil)
+                compare(inputs.hypotheses[finding: 5], reference: pair.unscaled, other: pair.scaled, macRatio: nil,
+                        look: inputs.look)
             },
             caveats: ["""
                 Unscaled runs that died keep training with a dead pre-pool layer; their final errors are \

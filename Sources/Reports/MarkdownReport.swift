@@ -77,7 +77,8 @@ extension ExperimentReport {
 
             ## Verdicts
 
-            \(findings.isEmpty ? "The runs present test none of the paper's findings.\n" : verdictTable.markdown())
+            \(findings.isEmpty ? "The runs present test none of the paper's findings.\n"
+                : verdictTable.markdown() + "\n" + lookLine + "\n")
             ## What was run
 
             \(overviewText(bullet: "- ", code: "`"))
@@ -154,6 +155,8 @@ extension ExperimentReport {
 
             \(ruleTexts.map { "\($0.number). \($0.text)\n" }.joined())
             \(VerdictRules.combination)
+
+            \(Look.rule)
             """
         return md
     }
@@ -194,6 +197,9 @@ extension ExperimentReport {
     private func embed(_ specs: [ChartSpec]) -> String {
         specs.map { "![\($0.title)](\($0.fileStem).svg)\n\n[data: \($0.fileStem).csv](\($0.fileStem).csv)\n\n" }.joined()
     }
+
+    /// `Look: …`: which look at the results the verdicts are (`Look.text`).
+    var lookLine: String { "Look: \(overview.look.text)." }
 
     /// Runs, shared and varying settings, and environments, one item per line starting with `bullet`; paths and
     /// values wrapped in `code` (a backtick in markdown, nothing in text).

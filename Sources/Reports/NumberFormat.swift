@@ -35,6 +35,12 @@ enum NumberFormat {
         "[" + bounds.map { points($0).dropLast(3) }.joined(separator: ", ") + "] pt"
     }
 
+    /// A confidence level as a percentage, whole when it is (`90 %`, `99.8 %`).
+    static func confidence(_ level: Double) -> String {
+        let percent = level * 100
+        return fixed(percent, abs(percent - percent.rounded()) < 1e-9 ? 0 : 1) + " %"
+    }
+
     /// A p-value with three decimals, `< 0.001` below that.
     static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : fixed(p, 3) }
 

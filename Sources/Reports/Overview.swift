@@ -9,6 +9,8 @@ public struct Overview: Sendable, Equatable, Encodable {
     public var excluded: [String: Int]
     /// Of those, the runs that `run` would take up again (`RunStatus.unfinished`).
     public var unfinished: Int
+    /// Which look at the experiment's results the report takes, and so the level its tests decide at.
+    public var look: Look
     /// Settings with the same value in every configuration, by path.
     public var sharedSettings: [Setting]
     /// Paths whose values differ between configurations, sorted.
@@ -69,6 +71,7 @@ public struct Overview: Sendable, Equatable, Encodable {
         runs = data.runs.count
         excluded = Dictionary(uniqueKeysWithValues: data.excluded.map { ($0.key.rawValue, $0.value) })
         unfinished = RunStatus.unfinished.reduce(0) { $0 + (data.excluded[$1] ?? 0) }
+        look = data.look
         let settings = configurations.map(\.settings.settings)
         let paths = Set(settings.flatMap(\.keys)).sorted()
         let shared = paths.filter { path in Set(settings.map { $0[path] ?? "-" }).count == 1 }

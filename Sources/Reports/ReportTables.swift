@@ -62,23 +62,23 @@ extension ExperimentReport {
     /// `comparisons` with their statistics, the decision as `decision` words it (marked "too few seeds" when the
     /// test decided without the seeds its power needs, which leaves the verdict inconclusive).
     private func comparisonTable(_ comparisons: [Comparison], decision: (Comparison) -> String) -> ReportTable {
-        let level = NumberFormat.fixed((1 - 2 * (comparisons.first?.hypothesis.alpha ?? 0.05)) * 100, 0)
-        return ReportTable(header: ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
-                             "\(level) % CI (Welch; the test's)",
-                             "\(comparisons.first?.hypothesis.test.rawValue ?? "test") p", "decision",
-                             "seeds needed per configuration", "votes"],
-                    rows: comparisons.map { c in
-                        ["\(c.reference) vs \(c.other)",
-                         "\(c.referenceValues?.n ?? 0) / \(c.otherValues?.n ?? 0)",
-                         c.effect.map(NumberFormat.points) ?? "–",
-                         c.welchInterval.map(NumberFormat.interval) ?? "–",
-                         c.bootstrapInterval.map(NumberFormat.interval) ?? "–",
-                         c.decisionInterval.map(NumberFormat.interval) ?? "–",
-                         c.pValue.map(NumberFormat.pValue) ?? "–",
-                         decision(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : ""),
-                         c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
-                         c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
-                    })
+        let header = ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
+                      "the test's CI (Welch, 1 − 2 × level)", "level",
+                      "\(comparisons.first?.hypothesis.test.rawValue ?? "test") p", "decision",
+                      "seeds needed per configuration", "votes"]
+        return ReportTable(header: header, rows: comparisons.map { c in
+            ["\(c.reference) vs \(c.other)",
+             "\(c.referenceValues?.n ?? 0) / \(c.otherValues?.n ?? 0)",
+             c.effect.map(NumberFormat.points) ?? "–",
+             c.welchInterval.map(NumberFormat.interval) ?? "–",
+             c.bootstrapInterval.map(NumberFormat.interval) ?? "–",
+             c.decisionInterval.map(NumberFormat.interval) ?? "–",
+             NumberFormat.fixed(c.level, c.level < 0.01 ? 3 : 2),
+             c.pValue.map(NumberFormat.pValue) ?? "–",
+             decision(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : ""),
+             c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
+             c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
+        })
     }
 
     /// What each configuration is and what became of its runs.

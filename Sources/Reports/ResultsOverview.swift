@@ -85,7 +85,7 @@ public struct ResultsOverview: Sendable {
             return "Δ \(NumberFormat.points(effect)); \(n): too few seeds for a test"
         }
         var text = "Δ \(NumberFormat.points(effect)), 95 % CI \(NumberFormat.interval(interval)), "
-            + "\(NumberFormat.fixed((1 - 2 * c.hypothesis.alpha) * 100, 0)) % CI \(NumberFormat.interval(decisive)), "
+            + "\(NumberFormat.confidence(1 - 2 * c.level)) CI \(NumberFormat.interval(decisive)), "
             + "\(c.hypothesis.test.rawValue) \(NumberFormat.pStatement(p)), \(n)"
         if !c.hasPower {
             text += ", needs \(c.seedsNeeded.map(String.init) ?? "more than \(Power.largestGroup)") seeds"

@@ -14,7 +14,8 @@ extension ExperimentReport {
             findingsText += finding.judgements.map { "  \($0.subject): \($0.verdict.rawValue): \($0.evidence)\n" }.joined()
         }
         return section("Experiment \(experiment)", overviewText(bullet: "  ", code: "") + "\n" + configurationTable.text())
-            + section("Verdicts", findings.isEmpty ? "The runs present test none of the paper's findings.\n" : findingsText)
+            + section("Verdicts", findings.isEmpty ? "The runs present test none of the paper's findings.\n"
+                      : lookLine + "\n\n" + findingsText)
             + section("Time to target validation top-1 error", timeToTargetTable.text() + "\n" + errorAreaTable.text())
             + section("Final quality", finalQualityTable.text()
                       + (pairedDifferences.isEmpty ? "" : "\n" + pairedDifferenceTable.text()))

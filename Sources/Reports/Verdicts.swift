@@ -1,5 +1,11 @@
 import Statistics
 
+/// Something that reaches a verdict: a comparison, a judgement.
+protocol HasVerdict {
+    /// Its verdict.
+    var verdict: Verdict { get }
+}
+
 /// What the evidence says about a finding of the paper. A `Sendable` value.
 public enum Verdict: String, Sendable, Equatable, Encodable {
     /// The runs show what the paper found, by the finding's rule.
@@ -12,7 +18,7 @@ public enum Verdict: String, Sendable, Equatable, Encodable {
 
 /// A verdict on one comparison (a pair of configurations, or a group of runs) with the numbers behind it, in
 /// one sentence. A `Sendable` value.
-public struct Judgement: Sendable, Equatable, Encodable {
+public struct Judgement: Sendable, Equatable, Encodable, HasVerdict {
     /// What was compared (configuration labels).
     public var subject: String
     /// The rule's outcome.
@@ -36,6 +42,9 @@ public struct RunCount: Sendable, Equatable {
         self.unstable = unstable
     }
 
+    /// The count of `records`.
+    init(_ records: [RunRecord]) { self.init(runs: records.count, unstable: records.filter(\.isUnstable).count) }
+
     /// The unstable share (0 for an empty group).
     public var share: Double { runs > 0 ? Double(unstable) / Double(runs) : 0 }
 
@@ -53,11 +62,11 @@ public enum VerdictRules {
     /// too few to trust that spread's verdict on how many seeds suffice.
     public static let seedsForAVerdict = 3
 
-    /// The seeds per configuration a comparison under `hypothesis` needs at pooled standard deviation `std`:
-    /// those its declared power needs (`Power.seedsPerGroup`), at least `seedsForAVerdict`; nil when more than
-    /// `Power.largestGroup` would be needed.
-    public static func seedsNeeded(_ hypothesis: Hypothesis, std: Double) -> Int? {
-        Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: std, alpha: hypothesis.alpha,
+    /// The seeds per configuration a comparison under `hypothesis` needs at pooled standard deviation `std`, its
+    /// test at level `alpha` (the hypothesis's unless given): those its declared power needs
+    /// (`Power.seedsPerGroup`), at least `seedsForAVerdict`; nil when more than `Power.largestGroup` would be needed.
+    public static func seedsNeeded(_ hypothesis: Hypothesis, std: Double, alpha: Double? = nil) -> Int? {
+        Power.seedsPerGroup(hypothesis.test, margin: hypothesis.margin, std: std, alpha: alpha ?? hypothesis.alpha,
                             target: hypothesis.power).map { max($0, seedsForAVerdict) }
     }
 
@@ -147,19 +156,20 @@ public enum VerdictRules {
     }
 
     /// Finding 3 (unscaled residual networks become unstable, scaled ones do not), at level `alpha` (the
-    /// finding's hypothesis'), by the rule of `descriptions[3]`.
-    public static func instability(subject: String, unscaled: RunCount, scaled: RunCount, alpha: Double)
-        -> Judgement {
-        var evidence = "unstable (died or diverged): unscaled \(unscaled.text), scaled \(scaled.text)"
+    /// finding's hypothesis', or the look's: `Look`), counting the runs of `scope`, by the rule of
+    /// `descriptions[3]`.
+    public static func instability(subject: String, unscaled: RunCount, scaled: RunCount, alpha: Double,
+                                   scope: Comparison.Scope? = nil) -> Judgement {
+        var evidence = (scope.map { "on \($0.rawValue): " } ?? "")
+            + "unstable (died or diverged): unscaled \(unscaled.text), scaled \(scaled.text)"
         guard unscaled.runs > 0 && scaled.runs > 0 else {
             return Judgement(subject: subject, verdict: .inconclusive,
                              evidence: evidence + "; both groups are needed")
         }
         let p = FisherExactTest.greaterP(unscaled.unstable, of: unscaled.runs, scaled.unstable, of: scaled.runs)
         let bound = Binomial.upperBound(successes: unscaled.unstable, of: unscaled.runs, confidence: 1 - alpha)
-        let level = NumberFormat.fixed((1 - alpha) * 100, 0)
-        evidence += "; higher unscaled: Fisher \(NumberFormat.pStatement(p)); unscaled share at most "
-            + "\(NumberFormat.fixed(bound * 100, 0)) % (\(level) % upper bound)"
+        evidence += "; higher unscaled: Fisher \(NumberFormat.pStatement(p))\(strictNote(alpha)); unscaled share at "
+            + "most \(NumberFormat.fixed(bound * 100, 0)) % (\(NumberFormat.confidence(1 - alpha)) upper bound)"
         if p < alpha { return Judgement(subject: subject, verdict: .reproduced, evidence: evidence) }
         if bound < typicalInstability {
             return Judgement(subject: subject, verdict: .notReproduced, evidence: evidence)
@@ -176,9 +186,12 @@ public enum VerdictRules {
     }
 
     /// Finding 4 (warm-up is not enough), from unscaled residual runs without and with warm-up, at level `alpha`
-    /// (the finding's hypothesis'), by the rule of `descriptions[4]`.
-    public static func warmup(subject: String, without: RunCount, with: RunCount, alpha: Double) -> Judgement {
-        var evidence = "unstable (died or diverged): without warm-up \(without.text), with warm-up \(with.text)"
+    /// (the finding's hypothesis', or the look's: `Look`), counting the runs of `scope`, by the rule of
+    /// `descriptions[4]`.
+    public static func warmup(subject: String, without: RunCount, with: RunCount, alpha: Double,
+                              scope: Comparison.Scope? = nil) -> Judgement {
+        var evidence = (scope.map { "on \($0.rawValue): " } ?? "")
+            + "unstable (died or diverged): without warm-up \(without.text), with warm-up \(with.text)"
         let verdict: Verdict
         if with.runs == 0 {
             verdict = .inconclusive
@@ -186,10 +199,15 @@ public enum VerdictRules {
             verdict = .reproduced
         } else {
             let p = FisherExactTest.greaterP(without.unstable, of: without.runs, with.unstable, of: with.runs)
-            evidence += "; higher without warm-up: Fisher \(NumberFormat.pStatement(p))"
+            evidence += "; higher without warm-up: Fisher \(NumberFormat.pStatement(p))\(strictNote(alpha))"
             verdict = p < alpha ? .notReproduced : .inconclusive
         }
         return Judgement(subject: subject, verdict: verdict, evidence: evidence)
+    }
+
+    /// ` (this look decides at p < 0.001)` when `alpha` is the strict level of a look that is not final (`Look`).
+    private static func strictNote(_ alpha: Double) -> String {
+        alpha == Look.strictAlpha ? " (this look decides at p < \(NumberFormat.pValue(alpha)))" : ""
     }
 
     /// Finding 6 (comparable cost; v4 slower in practice) for one pair. `slowerClaim` is true for the

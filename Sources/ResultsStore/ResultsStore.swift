@@ -63,8 +63,8 @@ public final class ResultsStore {
             let changed = try database.run("""
                 INSERT INTO runs (run_key, experiment_id, name, config_json, config_hash, seed, created_at, total_steps)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_key) DO NOTHING
-                """, [key, run.experimentID, run.name, run.configJSON, run.configHash, run.seed, Self.now(),
-                      run.totalSteps])
+                """, [key, run.experimentID, run.name, run.configJSON, run.configHash, run.seed,
+                      run.queuedAt ?? Self.now(), run.totalSteps])
             let row = try database.query("SELECT id, status FROM runs WHERE run_key = ?", [key]).rows[0]
             return RunInsertion(id: row[0].int!, status: RunStatus(rawValue: row[1].string!)!, inserted: changed == 1)
         }

@@ -76,14 +76,20 @@ public struct NewRun: Sendable, Equatable {
     public var experimentID: Int?
     /// The planned number of steps, if known.
     public var totalSteps: Int?
+    /// When it was queued, in UNIX seconds (`created_at`): nil for the time of insertion; a Slurm task gives the
+    /// time `submit` froze its run, so that the runs of one submission count as queued together however late
+    /// their tasks start (`Look` compares it with the time the experiment's first run ended).
+    public var queuedAt: Double?
 
     /// Describes a run; see the properties.
-    public init(name: String, configJSON: String, seed: Int, experimentID: Int? = nil, totalSteps: Int? = nil) {
+    public init(name: String, configJSON: String, seed: Int, experimentID: Int? = nil, totalSteps: Int? = nil,
+                queuedAt: Double? = nil) {
         self.name = name
         self.configJSON = configJSON
         self.seed = seed
         self.experimentID = experimentID
         self.totalSteps = totalSteps
+        self.queuedAt = queuedAt
     }
 
     /// SHA-256 of the configuration text, 64 hex digits.

@@ -28,16 +28,20 @@ public struct ExperimentPlan {
     }
 
     /// Registers the experiment (its spec text and description) and queues every selected run not yet in the
-    /// database; returns the experiment's id and each selected run's insertion, in plan order. Finished, running
-    /// or killed runs are left as they are.
+    /// database, as queued at `queuedAt` (`NewRun.queuedAt`; nil: now); returns the experiment's id and each
+    /// selected run's insertion, in plan order. Finished, running or killed runs are left as they are.
     ///
     /// Refuses the spec first if its hypotheses changed after runs started (`checkHypothesesUnchanged`).
     @discardableResult
-    public func insert(into store: ResultsStore, selection: RunSelection = .all) throws
+    public func insert(into store: ResultsStore, selection: RunSelection = .all, queuedAt: Double? = nil) throws
         -> (experimentID: Int, runs: [RunInsertion]) {
         try checkHypothesesUnchanged(in: store)
         let id = try store.experiment(named: spec.name, spec: spec.text, description: spec.description)
-        return (id, try selection.runs(of: self).map { try store.insertRun($0.newRun(experimentID: id)) })
+        return (id, try selection.runs(of: self).map { run in
+            var new = run.newRun(experimentID: id)
+            new.queuedAt = queuedAt
+            return try store.insertRun(new)
+        })
     }
 
     /// Once a run of the experiment has started in `store`, its hypotheses are fixed: refuses this spec if its

@@ -53,9 +53,10 @@ public struct SlurmScript: Sendable, Equatable {
     public let text: String
 
     /// The script for `taskCount` runs of `layout`'s experiment, run by the `inception-lab` at `executable`,
-    /// from `directory` (the submit directory: the paths in the script are relative to it).
+    /// from `directory` (the submit directory: the paths in the script are relative to it). Every task records its
+    /// run as queued at `queuedAt` (UNIX seconds, whole: the submission), however late it starts.
     public init(layout: ShardLayout, taskCount: Int, resources: Resources, executable: String, directory: URL,
-                commandLine: String) {
+                commandLine: String, queuedAt: Int) {
         func path(_ url: URL) -> String { ShardLayout.relative(url, to: directory) }
         let shards = path(layout.shardDirectory)
         var options = [
@@ -85,7 +86,8 @@ public struct SlurmScript: Sendable, Equatable {
             echo "task ${SLURM_ARRAY_JOB_ID}_$SLURM_ARRAY_TASK_ID (restart ${SLURM_RESTART_COUNT:-0}) on $(hostname): run $key"
             # A job step, so that scancel --signal=TERM, preemption and the time limit reach the run itself.
             exec srun --cpus-per-task="$SLURM_CPUS_PER_TASK" \(executable) run \(path(layout.specFile)) \\
-                --run-key "$key" --db "\(shards)/$key.sqlite" --threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed
+                --run-key "$key" --db "\(shards)/$key.sqlite" --threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed \\
+                --queued-at \(queuedAt)
 
             """
     }

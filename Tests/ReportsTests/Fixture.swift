@@ -61,13 +61,16 @@ func withDatabase<Result>(experiment: String = "residual-vs-pure", runs: [Fixtur
     return try body(path)
 }
 
-/// Writes `runs` into the database at `path` as the trainer would: configuration, environment, metrics, status.
+/// Writes `runs` into the database at `path` as the runner would: all queued first (the experiment's design,
+/// `Look`), then each with its configuration, environment, metrics and status.
 func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
     let store = try ResultsStore(path: path)
     let experimentID = try store.experiment(named: experiment, description: "A test experiment.")
-    for run in runs {
-        let id = try store.insertRun(NewRun(name: "\(run.model)-s\(run.seed)", configJSON: run.configJSON,
-                                            seed: run.seed, experimentID: experimentID, totalSteps: run.steps)).id
+    let ids = try runs.map { run in
+        try store.insertRun(NewRun(name: "\(run.model)-s\(run.seed)", configJSON: run.configJSON,
+                                   seed: run.seed, experimentID: experimentID, totalSteps: run.steps)).id
+    }
+    for (run, id) in zip(runs, ids) {
         _ = try store.claimRun(id)
         try store.recordEnvironment(RunEnvironment(
             codeRevision: "abc123", host: "testhost", cpuModel: "Test CPU", threads: 2, blasConfig: "OpenBLAS test",

@@ -8,7 +8,8 @@ struct SlurmScriptTests {
 
     func script(_ resources: SlurmScript.Resources) -> [String] {
         SlurmScript(layout: layout, taskCount: 6, resources: resources, executable: "/lab/.build/release/inception-lab",
-                    directory: URL(fileURLWithPath: "/lab"), commandLine: "inception-lab submit quick.yaml --slurm")
+                    directory: URL(fileURLWithPath: "/lab"), commandLine: "inception-lab submit quick.yaml --slurm",
+                    queuedAt: 1_796_000_000)
             .text.split(separator: "\n").map(String.init)
     }
 
@@ -21,7 +22,8 @@ struct SlurmScriptTests {
         ])
         #expect(lines.contains(#"key=$(awk -F'\t' -v task="$SLURM_ARRAY_TASK_ID" '$1 == task { print $2 }' results/shards/quick/plan.tsv)"#))
         #expect(lines.contains(#"exec srun --cpus-per-task="$SLURM_CPUS_PER_TASK" /lab/.build/release/inception-lab run results/shards/quick/spec.yaml \"#))
-        #expect(lines.contains(#"    --run-key "$key" --db "results/shards/quick/$key.sqlite" --threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed"#))
+        #expect(lines.contains(#"    --run-key "$key" --db "results/shards/quick/$key.sqlite" --threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed \"#))
+        #expect(lines.contains("    --queued-at 1796000000"))   // every task's run counts as queued at the submission
     }
 
     @Test func leavesTheClusterDefaultsAlone() {

@@ -44,6 +44,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only the run with this key (`inception-lab plan SPEC` lists them).", valueName: "key"))
     var runKey: String?
     @Flag(help: .hidden) var worker = false
+    /// When the runs were queued (UNIX seconds): a Slurm task's submission time (`SlurmScript`), recorded as the
+    /// runs' `created_at` instead of the time this process inserts them.
+    @Option(help: .hidden) var queuedAt: Double?
 
     func validate() throws {
         if specs.isEmpty { throw ValidationError("give at least one experiment spec, such as Experiments/quick.yaml") }
@@ -70,7 +73,7 @@ struct RunCommand: ParsableCommand {
         for plan in plans { try plan.checkHypothesesUnchanged(in: store) }   // before any spec queues a run
         var queues: [RunQueue] = []
         for plan in plans {
-            let (experimentID, insertions) = try plan.insert(into: store, selection: selection)
+            let (experimentID, insertions) = try plan.insert(into: store, selection: selection, queuedAt: queuedAt)
             let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
                                  checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: database.path),
                                  datasets: datasets,
