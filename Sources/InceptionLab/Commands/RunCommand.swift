@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ResultsStore
 import RunContract
 import Runner
@@ -73,6 +74,7 @@ struct RunCommand: ParsableCommand {
         for plan in plans { try plan.checkHypothesesUnchanged(in: store) }   // before any spec queues a run
         var queues: [RunQueue] = []
         for plan in plans {
+            let before = try ResultsReader(path: database.path).statusCounts(experiment: plan.spec.name)
             let (experimentID, insertions) = try plan.insert(into: store, selection: selection, queuedAt: queuedAt)
             let queue = RunQueue(store: store, experimentID: experimentID, experimentName: plan.spec.name,
                                  checkpointDirectory: RunExecutor.checkpointDirectory(forDatabase: database.path),
@@ -85,6 +87,12 @@ struct RunCommand: ParsableCommand {
                 let selected = selection == .all ? "" : ", \(insertions.count) selected"
                 say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database "
                     + database.path)
+                let ended = before[.finished]! + before[.diverged]!
+                if new > 0 && ended > 0 && queuedAt == nil {
+                    say("  queued after \(ended) of its runs ended, so not part of its design: comparisons that need "
+                        + "them decide only at p < \(Look.strictAlpha) (docs/reports.md, \"Looks\"); a new experiment "
+                        + "name would give them a design of their own")
+                }
                 if retryFailed {
                     for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
                 }

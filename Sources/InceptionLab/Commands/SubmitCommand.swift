@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import ResultsStore
 import Runner
 
@@ -93,6 +94,11 @@ struct SubmitCommand: ParsableCommand {
             follow it with `inception-lab status \(experiment.spec)`; then `inception-lab merge \
             \(ShardLayout.relative(layout.shardDirectory, to: directory))/*.sqlite`
             """)
+        if todo.count < plan.runs.count {
+            print("  \(plan.runs.count - todo.count) of its runs have ended: the runs new to it are not part of its "
+                  + "design, and comparisons that need them decide only at p < \(Look.strictAlpha) (docs/reports.md, "
+                  + "\"Looks\")")
+        }
     }
 
     /// The run keys that reached their end (finished or diverged) in the main database or in their own shard.
