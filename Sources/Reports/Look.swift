@@ -68,6 +68,13 @@ public struct Look: Sendable, Equatable, Encodable {
     /// The level at which an analysis that includes the added runs decides, for a hypothesis declared at `alpha`.
     public func extendedLevel(_ alpha: Double) -> Double { min(alpha, Self.strictAlpha) }
 
+    /// The look in a few words, for a table: `final`, `interim: 2 of 32 ended`, `2 added after a result`.
+    public var brief: String {
+        guard !isFinal else { return "final" }
+        return [designComplete ? nil : "interim: \(ended - addedEnded) of \(runs - added) ended",
+                added > 0 ? "\(added) added after a result" : nil].compactMap { $0 }.joined(separator: "; ")
+    }
+
     /// The look as the report states it.
     public var text: String {
         if isFinal {

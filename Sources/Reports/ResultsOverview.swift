@@ -62,7 +62,8 @@ public struct ResultsOverview: Sendable {
 
     /// One row per experiment.
     var experimentTable: ReportTable {
-        ReportTable(header: ["experiment", "runs", "configurations × seeds", "ran alone", "code revision", "verdicts"],
+        ReportTable(header: ["experiment", "runs", "configurations × seeds", "ran alone", "code revision", "look",
+                             "verdicts"],
                     rows: reports.map { r in
                         let seeds = Set(r.configurations.map(\.seeds.count)).sorted().map(String.init).joined(separator: "–")
                         let excluded = r.overview.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
@@ -70,7 +71,7 @@ public struct ResultsOverview: Sendable {
                         return ["[`\(r.experiment)`](\(r.experiment)/report.md): \(r.description)",
                                 "\(r.overview.runs) included" + (excluded.isEmpty ? "" : "; left out: " + excluded.joined(separator: ", ")),
                                 "\(r.configurations.count) × \(seeds)", "\(alone)/\(r.overview.runs)",
-                                r.overview.codeRevisions.joined(separator: ", "),
+                                r.overview.codeRevisions.joined(separator: ", "), r.overview.look.brief,
                                 r.findings.isEmpty ? "none tested"
                                     : r.findings.map { "\($0.number) \($0.verdict.rawValue)" }.joined(separator: ", ")]
                     })
