@@ -3,11 +3,11 @@ import ResultsStore
 import Testing
 
 /// Seeds added to an experiment after some of its runs ended are not part of its design (docs/reports.md,
-/// "Looks"): `run` says so when it queues them, and the report counts them.
+/// "Looks"): `plan` and `run` say so, and the report counts them.
 @Suite("seeds added after a result")
 struct AddedSeedsTests {
     @Test(.timeLimit(.minutes(2)))
-    func runSaysSoAndTheReportCountsThem() throws {
+    func planAndRunSaySoAndTheReportCountsThem() throws {
         let scratch = try Scratch()
         try scratch.write("a.yaml", SeveralSpecsTests().spec("a"))
         let first = try inceptionLab(["run", "a.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
@@ -16,6 +16,9 @@ struct AddedSeedsTests {
 
         try scratch.write("a.yaml", SeveralSpecsTests().spec("a").replacingOccurrences(of: "seed: [1, 2]",
                                                                                         with: "seed: [1, 2, 3]"))
+        let plan = try inceptionLab(["plan", "a.yaml", "--db", scratch.db], in: scratch.url)
+        #expect(plan.output.contains("new, after results") && plan.output.contains(
+            "1 new run after 2 of the experiment's runs ended: not part of its design"), "\(plan.output)")
         let second = try inceptionLab(["run", "a.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
         #expect(second.reason == .exit && second.status == 0, "\(second.output)")
         #expect(second.output.contains("1 newly queued") && second.output.contains(

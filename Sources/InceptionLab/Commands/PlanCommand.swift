@@ -41,6 +41,8 @@ struct PlanCommand: ParsableCommand {
         var cost = try CostEstimate(reader: reader)
         var rows: [[SQLValue]] = []
         let setting = compute.setting(sharedAmong: workers)
+        // Runs queued now, once some of the experiment's runs have ended, are not part of its design (`Look`).
+        let ended = plan.runs.filter { existing.byKey[$0.runKey]?.status.isTerminalResult == true }.count
         var totalMACs = 0.0, runSeconds: [Double] = [], sources: [CostEstimate.RateSource: Set<String>] = [:]
         for (index, run) in plan.runs.enumerated() {
             let found = existing.byKey[run.runKey]
@@ -55,7 +57,8 @@ struct PlanCommand: ParsableCommand {
                 runSeconds.append(estimate.seconds)
                 sources[estimate.source, default: []].insert("\(run.config.model.model) w\(run.config.model.width)")
             }
-            let state = found.map { "\($0.status.rawValue) (run \($0.id), step \($0.step))" } ?? "new"
+            let state = found.map { "\($0.status.rawValue) (run \($0.id), step \($0.step))" }
+                ?? (ended > 0 ? "new, after results" : "new")
             rows.append([.integer(Int64(index + 1)), .text(run.name), .text(run.runKey), .text(state),
                          .integer(Int64(run.totalSteps)), .real((Double(estimate.macsPerImage) / 1e6 * 10).rounded() / 10),
                          .real((estimate.macs / 1e12 * 100).rounded() / 100), .text(ProgressDisplay.duration(estimate.seconds))])
@@ -77,6 +80,12 @@ struct PlanCommand: ParsableCommand {
             case .assumed: print("no measurement for \(models): assumed "
                                  + "\(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s")
             }
+        }
+        let added = plan.runs.filter { existing.byKey[$0.runKey] == nil }.count
+        if ended > 0 && added > 0 {
+            print("\(added) new run\(added == 1 ? "" : "s") after \(ended) of the experiment's runs ended: not part of "
+                  + "its design, so comparisons that need them decide only at p < \(Look.strictAlpha) "
+                  + "(docs/reports.md, \"Looks\")")
         }
         let known = try reader.map { try $0.query("SELECT name FROM experiments").rows.compactMap { $0[0].string } } ?? []
         let data = try reader.flatMap { reader in
