@@ -133,7 +133,7 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
             + NumberFormat.interval(decisionInterval)
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
-        if level < hypothesis.alpha { text += " (this look decides at p < \(NumberFormat.pValue(level)))" }
+        text += VerdictRules.strictNote(level)
         let seeds = seedsNeeded.map { "\($0) seeds per configuration" } ?? "more than \(Power.largestGroup) seeds per configuration"
         let power = "\(NumberFormat.fixed(hypothesis.power * 100, 0)) % power"
         if !hasPower {

@@ -206,7 +206,7 @@ public enum VerdictRules {
     }
 
     /// ` (this look decides at p < 0.001)` when `alpha` is the strict level of a look that is not final (`Look`).
-    private static func strictNote(_ alpha: Double) -> String {
+    static func strictNote(_ alpha: Double) -> String {
         alpha == Look.strictAlpha ? " (this look decides at p < \(NumberFormat.pValue(alpha)))" : ""
     }
 
