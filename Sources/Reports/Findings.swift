@@ -248,10 +248,11 @@ enum Findings {
         let judgements = models.map { model in
             let runs = unscaled.filter { $0.settings.model.model == model }.flatMap(\.runs)
             return decidedAtTheLook(inputs.look, alpha: inputs.hypotheses[finding: 4].alpha) { included, level, scope in
-                VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
-                                    without: RunCount(runs.filter { included($0) && $0.configuration.warmupSteps == 0 }),
-                                    with: RunCount(runs.filter { included($0) && $0.configuration.warmupSteps > 0 }),
-                                    alpha: level, scope: scope)
+                let counted = runs.filter(included)
+                return VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
+                                           without: RunCount(counted.filter { $0.configuration.warmupSteps == 0 }),
+                                           with: RunCount(counted.filter { $0.configuration.warmupSteps > 0 }),
+                                           alpha: level, scope: scope)
             }
         }
         return Finding(

@@ -60,7 +60,8 @@ public struct CostEstimate {
         var cache: [ModelConfig: Int] = [:]
         var bySetting: [String: [Double]] = [:], byModel: [String: [Double]] = [:]
         for (_, run) in Dictionary(grouping: rows, by: { $0[0].int! }).sorted(by: { $0.key < $1.key }) {
-            guard let json = run[0][1].string, let imagesPerSecond = Aggregation.median(run.compactMap { $0[4].double }),
+            guard let json = run[0][1].string,
+                  let imagesPerSecond = Aggregation.median(run.compactMap { $0[4].double }),
                   let model = try? JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8)) else { continue }
             let macs = try cache[model] ?? Model(model, seed: 0).macs
             cache[model] = macs

@@ -103,8 +103,9 @@ struct StatusCommand: ParsableCommand {
             }
         }
 
-        let filter = name.map {
-            "AND r.experiment_id = (SELECT id FROM experiments WHERE name = '\($0.replacingOccurrences(of: "'", with: "''"))')"
+        let filter = name.map { name in
+            let literal = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
+            return "AND r.experiment_id = (SELECT id FROM experiments WHERE name = \(literal))"
         } ?? ""
         let statuses = RunStatus.unfinished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let unfinished = try reader.query("""

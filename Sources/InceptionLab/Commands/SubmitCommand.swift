@@ -61,9 +61,9 @@ struct SubmitCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let commandLine = (["inception-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let script = SlurmScript(layout: layout, taskCount: todo.count, resources: resources, executable: executable,
-                                 directory: directory,
-                                 commandLine: (["inception-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                                 directory: directory, commandLine: commandLine,
                                  queuedAt: Int(Date().timeIntervalSince1970))
         if dryRun {
             print(script.text, terminator: "")
