@@ -7,7 +7,8 @@ import RunContract
 /// Compute and wall-time estimates for planned runs: the one estimate `plan` and `status` give.
 ///
 /// Compute counts multiply-adds (MACs, convolutions and the classifier, `Model.macs`): a training image costs
-/// three passes' worth (forward and backward), an evaluated image one. Wall time divides that by a rate: the
+/// three passes' worth (forward and backward), an evaluated image one (the validation images of every evaluation,
+/// the batches of its BatchNorm recomputation, and the test images once). Wall time divides that by a rate: the
 /// training throughput (`images_per_second`) that runs of the same model and width logged in the results database,
 /// converted to MACs per second with the MACs of the networks that ran: from the runs that computed as the
 /// estimated run will (`ComputeSetting`), else from every run of that model and width, else
@@ -105,7 +106,9 @@ public struct CostEstimate {
         let macs = Double(try macsPerImage(run.config.model))
         let remaining = Double(max(0, run.totalSteps - fromStep)) / Double(max(1, run.totalSteps))
         let trainingImages = remaining * Double(run.totalSteps * run.config.batchSize)
-        let evaluatedImages = remaining * Double(run.evaluations * run.validationImages + run.testImages)
+        // Each evaluation also runs its BatchNorm recomputation's training batches forward, when it has one.
+        let recomputed = (run.config.batchNormRecomputeBatches ?? 0) * run.config.batchSize
+        let evaluatedImages = remaining * Double(run.evaluations * (run.validationImages + recomputed) + run.testImages)
         let total = macs * (3 * trainingImages + evaluatedImages)
         let (rate, source) = macsPerSecond(run.config.model, setting: setting)
         return Estimate(macsPerImage: Int(macs), macs: total, seconds: total / rate, macsPerSecond: rate,

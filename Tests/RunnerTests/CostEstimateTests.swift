@@ -54,6 +54,20 @@ struct CostEstimateTests {
         #expect(assumed.source == .assumed && assumed.macsPerSecond == CostEstimate.defaultMACsPerSecond)
     }
 
+    /// Evaluations cost their validation images, the batches of their BatchNorm recomputation, and the test
+    /// images once; training images three passes each.
+    @Test func computeCountsEveryImageThatRuns() throws {
+        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1]", extra: "runs:\n  - {batchNormRecomputeBatches: 2}"))
+        let (plain, recomputing) = (plan.runs[0], plan.runs[1])
+        var cost = try CostEstimate(reader: nil)
+        let macs = Double(try cost.macsPerImage(plain.config.model))
+        let a = try cost.estimate(plain), b = try cost.estimate(recomputing)
+        #expect(plain.evaluations == 2 && plain.config.batchSize == 16)
+        #expect(a.macs == macs * Double(3 * 8 * 16 + 2 * plain.validationImages + plain.testImages))
+        #expect(b.macs - a.macs == macs * Double(2 * 2 * 16))
+        #expect(a.source == .assumed && a.seconds == a.macs / CostEstimate.defaultMACsPerSecond)
+    }
+
     /// A scratch results database.
     private struct Database {
         let path = Fixture.databasePath()
