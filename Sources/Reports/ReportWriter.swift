@@ -3,12 +3,20 @@ import Foundation
 /// Writing a report's files, and finding the experiment a command-line argument names.
 public enum ReportWriter {
     /// Writes every file of `report` (`ExperimentReport.files()`) into `directory`, created if missing, replacing
-    /// files of the same names; returns the paths written, in order.
+    /// files of the same names, and removes the charts of `ChartSpec.all` (SVG and CSV) that an earlier report
+    /// wrote there and this one no longer draws, so that no stale curve stays beside the report; returns the
+    /// paths written, in order.
     public static func write(_ report: ExperimentReport, to directory: String) throws -> [String] {
         let url = URL(fileURLWithPath: directory, isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            return try report.files().map { file in
+            let files = report.files()
+            let written = Set(files.map(\.name))
+            for stale in ChartSpec.all.flatMap({ [$0.fileStem + ".svg", $0.fileStem + ".csv"] })
+            where !written.contains(stale) && FileManager.default.fileExists(atPath: url.appendingPathComponent(stale).path) {
+                try FileManager.default.removeItem(at: url.appendingPathComponent(stale))
+            }
+            return try files.map { file in
                 let path = url.appendingPathComponent(file.name).path
                 try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                 return path
