@@ -84,7 +84,12 @@ public final class Model {
             preconditionFailure("the fixed-scale version of a valid configuration is valid: \(error)")
         }
         let source = Dictionary(uniqueKeysWithValues: network.namedParameters.map { ($0.name, $0.parameter) })
-        for (name, p) in folded.network.namedParameters { _ = p.value.update(fromContentsOf: source[name]!.value) }
+        for (name, p) in folded.network.namedParameters {
+            guard let parameter = source[name] else {
+                preconditionFailure("the fixed-scale network's parameter \(name) is one of this network's")
+            }
+            _ = p.value.update(fromContentsOf: parameter.value)
+        }
         for ((_, layer), (_, target)) in zip(blocks, folded.blocks) {
             guard let block = layer as? Residual, let gamma = block.learnedScale?.gamma.value,
                   let expansion = (target as? Residual)?.expansion, let bias = expansion.bias else { continue }
