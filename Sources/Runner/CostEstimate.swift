@@ -9,11 +9,12 @@ import RunContract
 /// Compute counts multiply-adds (MACs, convolutions and the classifier, `Model.macs`): a training image costs
 /// three passes' worth (forward and backward), an evaluated image one (the validation images of every evaluation,
 /// the batches of its BatchNorm recomputation, and the test images once). Wall time divides that by a rate: the
-/// training throughput (`images_per_second`) that runs of the same model and width logged in the results database,
-/// converted to MACs per second with the MACs of the networks that ran: from the runs that computed as the
-/// estimated run will (`ComputeSetting`), else from every run of that model and width, else
-/// `defaultMACsPerSecond`. Each run counts with the median of its logged intervals, so an interval stretched by
-/// a pause (a stopped process, a suspended machine) does not move it.
+/// training throughput (`images_per_second`) that runs logged in the results database, converted to MACs per
+/// second with the MACs of the networks that ran: from the runs of the same model and width that computed as the
+/// estimated run will (`ComputeSetting`), else from every run of that model and width, else from the runs of other
+/// models at that width (the same setting first; the convolutions' shapes, and so their rate, follow the width more
+/// than the model), else `defaultMACsPerSecond`. Each run counts with the median of its logged intervals, so an
+/// interval stretched by a pause (a stopped process, a suspended machine) does not move it.
 public struct CostEstimate {
     /// The rate assumed when the database has no measurement: 13 GMAC/s, what inception-resnet-v2-paper at width
     /// 0.125 (19.6 M MACs per image, about 230 training images per second, ×3 for forward and backward) reaches
@@ -21,13 +22,16 @@ public struct CostEstimate {
     public static let defaultMACsPerSecond = 13e9
 
     /// Where an estimate's rate comes from.
-    public enum RateSource: CaseIterable, Sendable {
+    public enum RateSource: String, CaseIterable, Sendable {
         /// Runs of the same model and width that computed with the same backend and threads.
-        case sameSetting
+        case sameSetting = "same model, width and setting"
         /// Runs of the same model and width, whatever their backend and threads (none with the estimated run's).
-        case anySetting
-        /// No run of the model and width logged a throughput: `defaultMACsPerSecond`.
-        case assumed
+        case anySetting = "other settings"
+        /// No run of the model and width logged a throughput; runs of other models at that width did (with the
+        /// estimated run's setting if any did, else with any).
+        case otherModels = "other models at that width"
+        /// No run of that width logged a throughput: `defaultMACsPerSecond`.
+        case assumed = "assumed"
     }
 
     /// One run's estimate. A `Sendable` value.
@@ -44,11 +48,11 @@ public struct CostEstimate {
         public var source: RateSource
     }
 
-    /// Measured training MACs per second (three passes' worth per image), by `model@width@setting` and by
-    /// `model@width`: the mean over the runs of each, a run counting with the median of its logged images per
-    /// second times its own network's MACs per image. A rate, not images per second, so that a network of the
-    /// same model and width with more blocks is timed by its own cost.
-    private let bySetting: [String: Double], byModel: [String: Double]
+    /// Measured training MACs per second (three passes' worth per image), by `model@width@setting`,
+    /// `model@width`, `*@width@setting` and `*@width` (`keys`): the mean over the runs of each, a run counting with
+    /// the median of its logged images per second times its own network's MACs per image. A rate, not images per
+    /// second, so that a network of the same model and width with more blocks is timed by its own cost.
+    private let rates: [String: Double]
     private var macsCache: [ModelConfig: Int] = [:]
 
     /// Estimates from the throughput every run in the database `reader` reads logged (nil: no database).
@@ -59,7 +63,7 @@ public struct CostEstimate {
             WHERE m.name = '\(Metric.imagesPerSecond)' ORDER BY r.id
             """).rows ?? []
         var cache: [ModelConfig: Int] = [:]
-        var bySetting: [String: [Double]] = [:], byModel: [String: [Double]] = [:]
+        var rates: [String: [Double]] = [:]
         for (_, run) in Dictionary(grouping: rows, by: { $0[0].int! }).sorted(by: { $0.key < $1.key }) {
             guard let json = run[0][1].string,
                   let imagesPerSecond = Aggregation.median(run.compactMap { $0[4].double }),
@@ -67,20 +71,20 @@ public struct CostEstimate {
             let macs = try cache[model] ?? Model(model, seed: 0).macs
             cache[model] = macs
             let rate = imagesPerSecond * 3 * Double(macs)
-            let key = Self.key(model)
-            byModel[key, default: []].append(rate)
-            if let backend = run[0][2].string, let threads = run[0][3].int {
-                bySetting[key + "@" + ComputeSetting(backend: backend, threads: threads).description, default: []]
-                    .append(rate)
-            }
+            let setting = run[0][2].string.flatMap { b in run[0][3].int.map { ComputeSetting(backend: b, threads: $0) } }
+            for (_, key) in Self.keys(model, setting) { rates[key, default: []].append(rate) }
         }
-        func mean(_ rates: [Double]) -> Double { rates.reduce(0, +) / Double(rates.count) }
-        self.bySetting = bySetting.mapValues(mean)
-        self.byModel = byModel.mapValues(mean)
+        self.rates = rates.mapValues { $0.reduce(0, +) / Double($0.count) }
         macsCache = cache
     }
 
-    private static func key(_ model: ModelConfig) -> String { "\(model.model.rawValue)@\(model.width)" }
+    /// The keys a run of `model` computed with `setting` counts under, most specific first, each with the source
+    /// an estimate drawing on it has; without a setting, only the keys of any setting.
+    private static func keys(_ model: ModelConfig, _ setting: ComputeSetting?) -> [(RateSource, String)] {
+        let (name, width, at) = (model.model.rawValue, "@\(model.width)", setting.map { "@\($0)" })
+        return [at.map { (.sameSetting, name + width + $0) }, (.anySetting, name + width),
+                at.map { (.otherModels, "*" + width + $0) }, (.otherModels, "*" + width)].compactMap { $0 }
+    }
 
     /// MACs of one forward pass of one image through the model of `config`.
     public mutating func macsPerImage(_ config: ModelConfig) throws -> Int {
@@ -93,9 +97,9 @@ public struct CostEstimate {
     /// The training MACs per second of `config`'s model and width computed with `setting` (nil: unknown), and
     /// where it comes from.
     public func macsPerSecond(_ config: ModelConfig, setting: ComputeSetting?) -> (Double, RateSource) {
-        let key = Self.key(config)
-        if let setting, let rate = bySetting[key + "@" + setting.description] { return (rate, .sameSetting) }
-        if let rate = byModel[key] { return (rate, .anySetting) }
+        for (source, key) in Self.keys(config, setting) {
+            if let rate = rates[key] { return (rate, source) }
+        }
         return (Self.defaultMACsPerSecond, .assumed)
     }
 

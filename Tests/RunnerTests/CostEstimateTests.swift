@@ -33,7 +33,8 @@ struct CostEstimateTests {
 
     /// Two runs of one network: one on OpenBLAS with an interval stretched by a pause (a stopped process), one on
     /// oneDNN. A run on oneDNN is timed by the oneDNN run alone, whatever the pause; one on a setting nothing ran
-    /// with by the mean of both runs' medians; a network no run measured at the assumed rate.
+    /// with by the mean of both runs' medians; another model at that width by the runs of the same setting; a
+    /// width no run measured at the assumed rate.
     @Test func rateComesFromRunsOfTheSameSettingAndEachRunsMedian() throws {
         let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2]", extra: ""))
         let database = try Database()
@@ -48,6 +49,12 @@ struct CostEstimateTests {
         #expect(same.source == .sameSetting && abs(same.macsPerSecond - 200 * macs) < 1e-6 * same.macsPerSecond)
         let other = try cost.estimate(plan.runs[0], setting: ComputeSetting(backend: "onednn", threads: 2))
         #expect(other.source == .anySetting && abs(other.macsPerSecond - 150 * macs) < 1e-6 * other.macsPerSecond)
+
+        let others = try Fixture.plan(Fixture.spec(grid: "  seed: [1]",
+                                                   extra: "runs:\n  - {model: {model: inception-resnet-v1}}"))
+        let otherModel = try cost.estimate(others.runs[1], setting: onednn)
+        #expect(others.runs[1].config.model.model.rawValue == "inception-resnet-v1")
+        #expect(otherModel.source == .otherModels && otherModel.macsPerSecond == same.macsPerSecond)
 
         let unmeasured = try Fixture.plan(Fixture.spec(grid: "  seed: [1]", extra: "runs:\n  - {model: {width: 0.5}}"))
         let assumed = try cost.estimate(unmeasured.runs[1], setting: onednn)

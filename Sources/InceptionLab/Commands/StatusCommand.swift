@@ -140,7 +140,7 @@ struct StatusCommand: ParsableCommand {
             let beat = row[5].double.map { "heartbeat \(Int(now - $0)) s ago" } ?? "no heartbeat yet"
             let rate = estimate.map { e in
                 String(format: "%.0f training images/s", e.macsPerSecond / 3 / Double(e.macsPerImage))
-                    + (e.source == .sameSetting ? "" : e.source == .anySetting ? " (other settings)" : " (assumed)")
+                    + (e.source == .sameSetting ? "" : " (\(e.source.rawValue))")
             } ?? "no estimate"
             print("running: run \(row[0].int!) \(row[1].string!) on \(row[6].string ?? "?"): \(progress), \(beat), "
                   + "\(rate), ETA \(estimate.map { ProgressDisplay.duration($0.seconds) } ?? "?")")
