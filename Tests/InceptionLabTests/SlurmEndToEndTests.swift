@@ -87,6 +87,10 @@ struct SlurmEndToEndTests {
             .split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
         #expect(plan.map { $0[0] } == ["0", "1", "2", "3"])
         defer { _ = try? command("scancel", [job]) }   // nothing of this test is left in the queue, whatever happens
+        // The main database holds the submitted runs as queued until their shards are merged (an interim look).
+        let db = directory.appendingPathComponent("results/lab.sqlite").path
+        #expect(try ResultsReader(path: db).query("SELECT status, count(*) FROM runs GROUP BY status").rows
+                == [[.text("queued"), .integer(4)]])
 
         // 2. SIGTERM one running task once its run has checkpointed, as preemption would; then requeue it.
         var preempted: (task: String, key: String)?
@@ -130,8 +134,9 @@ struct SlurmEndToEndTests {
         let shardFiles = try FileManager.default.contentsOfDirectory(atPath: shards.path)
             .filter { $0.hasSuffix(".sqlite") }.sorted().map { "results/shards/cluster-smoke/\($0)" }
         #expect(shardFiles.count == 4)
-        log(try inceptionLab(["merge"] + shardFiles).split(separator: "\n").last.map(String.init) ?? "")
-        let db = directory.appendingPathComponent("results/lab.sqlite").path
+        let first = try inceptionLab(["merge"] + shardFiles)
+        log(first.split(separator: "\n").last.map(String.init) ?? "")
+        #expect(first.hasSuffix("0 runs added, 4 runs updated, 0 runs unchanged\n"))   // the queued rows, now finished
         let once = try dump(db)
         let again = try inceptionLab(["merge"] + shardFiles)
         log("again: " + (again.split(separator: "\n").last.map(String.init) ?? ""))

@@ -12,7 +12,8 @@ struct SubmitCommand: ParsableCommand {
         abstract: "Submit an experiment's unfinished runs to a cluster: one Slurm array task per run.",
         discussion: """
             Plans the spec and freezes the runs still to do (neither finished nor diverged in --db or in their \
-            shard) into results/shards/EXPERIMENT/plan.tsv beside a copy of the spec, writes the sbatch script \
+            shard) into results/shards/EXPERIMENT/plan.tsv beside a copy of the spec, queues them in --db (merge \
+            brings their results; until then its reports are interim looks), writes the sbatch script \
             results/slurm/EXPERIMENT/array.sbatch and submits it. Each task writes its run to its own database, \
             results/shards/EXPERIMENT/RUN_KEY.sqlite, checkpoints beside it, and resumes when requeued. Collect the \
             results with `inception-lab merge results/shards/EXPERIMENT/*.sqlite`; `inception-lab status SPEC` \
@@ -62,9 +63,9 @@ struct SubmitCommand: ParsableCommand {
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let commandLine = (["inception-lab"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let queuedAt = Int(Date().timeIntervalSince1970)
         let script = SlurmScript(layout: layout, taskCount: todo.count, resources: resources, executable: executable,
-                                 directory: directory, commandLine: commandLine,
-                                 queuedAt: Int(Date().timeIntervalSince1970))
+                                 directory: directory, commandLine: commandLine, queuedAt: queuedAt)
         if dryRun {
             print(script.text, terminator: "")
             return
@@ -78,6 +79,9 @@ struct SubmitCommand: ParsableCommand {
         }
         let files = FileManager.default
         try files.createDirectory(at: layout.shardDirectory, withIntermediateDirectories: true)
+        // The main database holds the submitted runs as queued until `merge` brings their results, so that a report
+        // read before every shard is merged is an interim look (docs/reports.md, "Looks").
+        try plan.insert(into: ResultsStore(path: database.path), queuedAt: Double(queuedAt))
         try files.createDirectory(at: layout.slurmDirectory, withIntermediateDirectories: true)
         try plan.spec.text.write(to: layout.specFile, atomically: true, encoding: .utf8)
         try FrozenPlan.text(todo).write(to: layout.planFile, atomically: true, encoding: .utf8)
