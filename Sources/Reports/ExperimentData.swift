@@ -179,8 +179,8 @@ public struct ExperimentData: Sendable {
             let id = row[0].int!
             let status = RunStatus(rawValue: row[3].string!)!
             let added = row[7].int == 1
-            look.count(ended: status == .finished || status == .diverged, added: added)
-            guard status == .finished || status == .diverged else {
+            look.count(ended: status.isTerminalResult, added: added)
+            guard status.isTerminalResult else {
                 excluded[status, default: 0] += 1
                 continue
             }

@@ -10,7 +10,8 @@
 ///   design still queued, running, killed or failed), and any analysis that includes runs queued after a result
 ///   (seeds added once results could be seen). Interim looks then spend almost none of α, and added seeds can
 ///   still decide, but only on strong evidence: a comparison is decided on the design's runs when they decide,
-///   else on all runs at the strict level, and the chance of a false verdict stays within α + `strictAlpha`.
+///   else on all runs at the strict level, and the chance of a false verdict stays within α plus `strictAlpha`
+///   for every other look taken.
 ///
 /// A `Sendable` value.
 public struct Look: Sendable, Equatable, Encodable {
