@@ -69,6 +69,13 @@ public struct Look: Sendable, Equatable, Encodable {
     /// The level at which an analysis that includes the added runs decides, for a hypothesis declared at `alpha`.
     public func extendedLevel(_ alpha: Double) -> Double { min(alpha, Self.strictAlpha) }
 
+    /// What `plan`, `run` and `submit` say of `added` runs new to an experiment `ended` of whose runs have ended.
+    public static func addedNote(added: Int, ended: Int) -> String {
+        "\(added) run\(added == 1 ? "" : "s") new to the experiment after \(ended) of its runs ended: not part of its "
+            + "design, so comparisons that need them decide only at p < \(NumberFormat.pValue(strictAlpha)) "
+            + "(docs/reports.md, \"Looks\"); a new experiment name would give them a design of their own"
+    }
+
     /// The look in a few words, for a table: `final`, `interim: 2 of 32 ended`, `2 added after a result`.
     public var brief: String {
         guard !isFinal else { return "final" }

@@ -84,11 +84,7 @@ struct PlanCommand: ParsableCommand {
             }
         }
         let added = plan.runs.filter { existing.byKey[$0.runKey] == nil }.count
-        if ended > 0 && added > 0 {
-            print("\(added) new run\(added == 1 ? "" : "s") after \(ended) of the experiment's runs ended: not part of "
-                  + "its design, so comparisons that need them decide only at p < \(Look.strictAlpha) "
-                  + "(docs/reports.md, \"Looks\")")
-        }
+        if ended > 0 && added > 0 { print(Look.addedNote(added: added, ended: ended)) }
         let known = try reader.map { try $0.query("SELECT name FROM experiments").rows.compactMap { $0[0].string } } ?? []
         let data = try reader.flatMap { reader in
             known.contains(plan.spec.name) ? try ExperimentData.load(from: reader, experiment: plan.spec.name) : nil

@@ -88,11 +88,7 @@ struct RunCommand: ParsableCommand {
                 say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database "
                     + database.path)
                 let ended = before[.finished]! + before[.diverged]!
-                if new > 0 && ended > 0 && queuedAt == nil {
-                    say("  queued after \(ended) of its runs ended, so not part of its design: comparisons that need "
-                        + "them decide only at p < \(Look.strictAlpha) (docs/reports.md, \"Looks\"); a new experiment "
-                        + "name would give them a design of their own")
-                }
+                if new > 0 && ended > 0 && queuedAt == nil { say("  " + Look.addedNote(added: new, ended: ended)) }
                 if retryFailed {
                     for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }
                 }

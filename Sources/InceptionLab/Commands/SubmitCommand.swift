@@ -81,7 +81,8 @@ struct SubmitCommand: ParsableCommand {
         try files.createDirectory(at: layout.shardDirectory, withIntermediateDirectories: true)
         // The main database holds the submitted runs as queued until `merge` brings their results, so that a report
         // read before every shard is merged is an interim look (docs/reports.md, "Looks").
-        try plan.insert(into: ResultsStore(path: database.path), queuedAt: Double(queuedAt))
+        let added = try plan.insert(into: ResultsStore(path: database.path), queuedAt: Double(queuedAt)).runs
+            .filter(\.inserted).count
         try files.createDirectory(at: layout.slurmDirectory, withIntermediateDirectories: true)
         try plan.spec.text.write(to: layout.specFile, atomically: true, encoding: .utf8)
         try FrozenPlan.text(todo).write(to: layout.planFile, atomically: true, encoding: .utf8)
@@ -98,10 +99,8 @@ struct SubmitCommand: ParsableCommand {
             follow it with `inception-lab status \(experiment.spec)`; then `inception-lab merge \
             \(ShardLayout.relative(layout.shardDirectory, to: directory))/*.sqlite`
             """)
-        if todo.count < plan.runs.count {
-            print("  \(plan.runs.count - todo.count) of its runs have ended: the runs new to it are not part of its "
-                  + "design, and comparisons that need them decide only at p < \(Look.strictAlpha) (docs/reports.md, "
-                  + "\"Looks\")")
+        if added > 0 && todo.count < plan.runs.count {
+            print("  " + Look.addedNote(added: added, ended: plan.runs.count - todo.count))
         }
     }
 
