@@ -12,9 +12,9 @@ public enum ReportWriter {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             let files = report.files()
             let written = Set(files.map(\.name))
-            for stale in ChartSpec.all.flatMap({ [$0.fileStem + ".svg", $0.fileStem + ".csv"] })
-            where !written.contains(stale) && FileManager.default.fileExists(atPath: url.appendingPathComponent(stale).path) {
-                try FileManager.default.removeItem(at: url.appendingPathComponent(stale))
+            for name in ChartSpec.all.flatMap({ [$0.fileStem + ".svg", $0.fileStem + ".csv"] }) where !written.contains(name) {
+                let stale = url.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: stale.path) { try FileManager.default.removeItem(at: stale) }
             }
             return try files.map { file in
                 let path = url.appendingPathComponent(file.name).path
