@@ -12,7 +12,8 @@ public enum ReportWriter {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
             let files = report.files()
             let written = Set(files.map(\.name))
-            for name in ChartSpec.all.flatMap({ [$0.fileStem + ".svg", $0.fileStem + ".csv"] }) where !written.contains(name) {
+            let charts = ChartSpec.all.flatMap { [$0.fileStem + ".svg", $0.fileStem + ".csv"] }
+            for name in charts where !written.contains(name) {
                 let stale = url.appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: stale.path) { try FileManager.default.removeItem(at: stale) }
             }
