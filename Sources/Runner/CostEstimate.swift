@@ -71,7 +71,7 @@ public struct CostEstimate {
             let macs = try cache[model] ?? Model(model, seed: 0).macs
             cache[model] = macs
             let rate = imagesPerSecond * 3 * Double(macs)
-            let setting = run[0][2].string.flatMap { b in run[0][3].int.map { ComputeSetting(backend: b, threads: $0) } }
+            let setting = ComputeSetting(recordedBackend: run[0][2].string, threads: run[0][3].int)
             for (_, key) in Self.keys(model, setting) { rates[key, default: []].append(rate) }
         }
         self.rates = rates.mapValues { $0.reduce(0, +) / Double($0.count) }
@@ -136,6 +136,12 @@ public struct ComputeSetting: Hashable, Sendable, CustomStringConvertible {
     public init(backend: String, threads: Int) {
         self.backend = backend
         self.threads = threads
+    }
+
+    /// The setting an `environments` row records (its `extra_json` backend and its threads); nil without one.
+    public init?(recordedBackend backend: String?, threads: Int?) {
+        guard let backend, let threads else { return nil }
+        self.init(backend: backend, threads: threads)
     }
 
     /// `onednn, 1 thread`.

@@ -37,10 +37,8 @@ public struct ExperimentPlan {
         -> (experimentID: Int, runs: [RunInsertion]) {
         try checkHypothesesUnchanged(in: store)
         let id = try store.experiment(named: spec.name, spec: spec.text, description: spec.description)
-        return (id, try selection.runs(of: self).map { run in
-            var new = run.newRun(experimentID: id)
-            new.queuedAt = queuedAt
-            return try store.insertRun(new)
+        return (id, try selection.runs(of: self).map {
+            try store.insertRun($0.newRun(experimentID: id, queuedAt: queuedAt))
         })
     }
 

@@ -27,10 +27,11 @@ public struct PlannedRun: Sendable {
         testImages = dataset.test.count
     }
 
-    /// The row to queue in experiment `experimentID`; its `runKey` is the run's identity.
-    public func newRun(experimentID: Int?) -> NewRun {
+    /// The row to queue in experiment `experimentID`, as queued at `queuedAt` (`NewRun.queuedAt`; nil: when
+    /// inserted); its `runKey` is the run's identity.
+    public func newRun(experimentID: Int?, queuedAt: Double? = nil) -> NewRun {
         NewRun(name: name, configJSON: config.canonicalJSON, seed: Int(config.seed), experimentID: experimentID,
-               totalSteps: totalSteps)
+               totalSteps: totalSteps, queuedAt: queuedAt)
     }
 
     /// The run's identity in the results database: SHA-256 over its canonical configuration and seed.

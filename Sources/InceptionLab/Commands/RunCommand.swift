@@ -87,7 +87,7 @@ struct RunCommand: ParsableCommand {
                 let selected = selection == .all ? "" : ", \(insertions.count) selected"
                 say("experiment \(plan.spec.name): \(plan.runs.count) runs\(selected), \(new) newly queued; database "
                     + database.path)
-                let ended = before[.finished]! + before[.diverged]!
+                let ended = before.filter { $0.key.isTerminalResult }.values.reduce(0, +)
                 if new > 0 && ended > 0 && queuedAt == nil { say("  " + Look.addedNote(added: new, ended: ended)) }
                 if retryFailed {
                     for failed in insertions where failed.status == .failed { try store.requeue(run: failed.id) }

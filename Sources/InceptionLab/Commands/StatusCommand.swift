@@ -15,7 +15,8 @@ struct StatusCommand: ParsableCommand {
             Progress is the step of the last heartbeat (every 10 s) out of the run's total steps. Time left is \
             `plan`'s estimate for the remaining steps and evaluations: multiply-adds over the training throughput \
             that runs of the same model and width logged in the database, those that ran with the run's backend \
-            and threads if it has started (the run itself included), else any; runs whose dataset does not load \
+            and threads if it has started (the run itself included), else any, else other models' runs at that \
+            width; runs whose dataset does not load \
             here are counted apart. With a spec submitted by `inception-lab submit`, also the shard databases that \
             `inception-lab merge` would still change, and the job array's tasks that squeue lists (when Slurm \
             answers here).
@@ -125,7 +126,7 @@ struct StatusCommand: ParsableCommand {
             do {
                 let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(row[7].string!.utf8))
                 let dataset = try datasets.dataset(named: config.data.name, directory: config.data.directory)
-                let setting = row[8].string.flatMap { b in row[9].int.map { ComputeSetting(backend: b, threads: $0) } }
+                let setting = ComputeSetting(recordedBackend: row[8].string, threads: row[9].int)
                 let run = PlannedRun(name: row[1].string!, point: "", config: config, dataset: dataset)
                 estimate = try cost.estimate(run, fromStep: step, setting: setting)
                 seconds.append(estimate!.seconds)
