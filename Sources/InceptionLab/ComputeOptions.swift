@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import ResultsStore
 import Runner
 
 extension Backend: ExpressibleByArgument {}
@@ -50,9 +51,12 @@ struct ComputeOptions: ParsableArguments {
             + (maxISA.map { ["--max-isa", $0.rawValue] } ?? [])
     }
 
-    /// How each of `workers` processes sharing these options computes: what `plan` and `status` time runs by.
-    func setting(sharedAmong workers: Int) -> ComputeSetting {
-        ComputeSetting(backend: chosenBackend.rawValue, threads: threads(sharedAmong: workers))
+    /// How each of `workers` processes sharing these options computes on this processor: what `plan` times runs
+    /// by. Applies the instruction set cap, which the library's description names.
+    func setting(sharedAmong workers: Int) throws -> ComputeSetting {
+        try maxISA?.cap()
+        return ComputeSetting(processor: Processor.current, library: chosenBackend.library,
+                              threads: threads(sharedAmong: workers))
     }
 
     /// The backend given, or the preferred one.
@@ -64,13 +68,16 @@ struct ComputeOptions: ParsableArguments {
         max(1, (threads ?? ProcessInfo.processInfo.activeProcessorCount) / workers)
     }
 
-    /// `backend onednn (oneDNN 2.6.3 isa=…), C kernels avx512, 2 threads`: what the process computes with, for the
-    /// commands' output.
+    /// `AMD EPYC (family 25, model 17), backend onednn (oneDNN 2.6.3 isa=…), C kernels avx512, 2 threads`: the
+    /// processor and what the process computes with, for the commands' output.
     static var summary: String {
-        "backend \(Backend.current) (\(Backend.current.library)), C kernels \(InstructionSet.kernels), "
-            + threads
+        "\(Processor.current), backend \(Backend.current) (\(Backend.current.library)), C kernels "
+            + "\(InstructionSet.kernels), " + threads
     }
 
     /// `1 thread` or `N threads`: the process's thread count, for the commands' output.
-    static var threads: String { BLASThreads.count == 1 ? "1 thread" : "\(BLASThreads.count) threads" }
+    static var threads: String { threads(BLASThreads.count) }
+
+    /// `1 thread` or `N threads`.
+    static func threads(_ count: Int) -> String { count == 1 ? "1 thread" : "\(count) threads" }
 }

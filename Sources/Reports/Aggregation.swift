@@ -42,8 +42,9 @@ public struct CurvePoint: Sendable, Equatable, Encodable {
     public var step: Int
     /// Mean epoch (fractional) of the runs at this step.
     public var epoch: Double
-    /// Mean training time of the runs at this step, in seconds.
-    public var wallTime: Double
+    /// Mean training time at this step of the runs whose times count (`Timing`), in seconds; nil when none of
+    /// them recorded the metric here.
+    public var wallTime: Double?
     /// The metric across the runs that recorded it at this step, in the metric's unit.
     public var value: Summary
 }
@@ -53,18 +54,21 @@ public enum Aggregation {
     /// The curve of metric `name` across `runs`: one point per step at which any run recorded a value (the union
     /// of the runs' steps, increasing), summarising the runs that have a value there — so `value.n` drops where a
     /// run stopped early (diverged) or logged at other steps. Steps whose epoch is unknown (a run without an
-    /// `epoch` series) take the epoch of the runs that know it, and are dropped when none does.
-    public static func curve(_ name: String, of runs: [RunRecord]) -> [CurvePoint] {
-        var byStep: [Int: [(value: Double, epoch: Double?, wallTime: Double)]] = [:]
+    /// `epoch` series) take the epoch of the runs that know it, and are dropped when none does. The training time
+    /// is the mean over the runs `timing` times.
+    public static func curve(_ name: String, of runs: [RunRecord], timing: Timing) -> [CurvePoint] {
+        var byStep: [Int: [(value: Double, epoch: Double?, wallTime: Double?)]] = [:]
         for run in runs {
+            let timed = timing.times(run)
             for point in run.series(name) {
-                byStep[point.step, default: []].append((point.value, run.epoch(atStep: point.step), point.wallTime))
+                byStep[point.step, default: []].append((point.value, run.epoch(atStep: point.step),
+                                                        timed ? point.wallTime : nil))
             }
         }
         return byStep.keys.sorted().compactMap { step in
             let entries = byStep[step]!
             guard let epoch = Summary(entries.compactMap(\.epoch)) else { return nil }
-            return CurvePoint(step: step, epoch: epoch.mean, wallTime: Summary(entries.map(\.wallTime))!.mean,
+            return CurvePoint(step: step, epoch: epoch.mean, wallTime: Summary(entries.compactMap(\.wallTime))?.mean,
                               value: Summary(entries.map(\.value))!)
         }
     }

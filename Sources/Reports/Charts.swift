@@ -66,17 +66,20 @@ public struct ChartSpec: Sendable, Equatable {
 
     /// The chart of `curves`: one series per configuration, labelled with its number of seeds, dashed for a
     /// pure network; band: the 95 % confidence interval of the mean across seeds; `markers` in epochs (drawn on
-    /// the epoch axis only).
+    /// the epoch axis only). Against time, a point is placed at its timed runs' mean time (`Timing`), and a
+    /// configuration without timed runs is left out.
     public func chart(_ curves: [MetricCurve], markers: [SVGChart.Marker] = []) -> SVGChart {
         let time = timeUnit(curves)
-        let series = curves.map { curve in
-            SVGChart.Series(label: "\(curve.configuration) (n=\(curve.points.map(\.value.n).max() ?? 0))",
-                            points: curve.points.map { point in
-                                let interval = Self.confidenceInterval(point.value)
-                                return SVGChart.Point(x: axis == .epoch ? point.epoch : point.wallTime / time.seconds,
-                                                      y: point.value.mean * scale, low: interval.lowerBound * scale,
-                                                      high: interval.upperBound * scale)
-                            }, dashed: !curve.isResidual)
+        let series = curves.compactMap { curve -> SVGChart.Series? in
+            let points = curve.points.compactMap { point -> SVGChart.Point? in
+                guard let x = axis == .epoch ? point.epoch : point.wallTime.map({ $0 / time.seconds }) else { return nil }
+                let interval = Self.confidenceInterval(point.value)
+                return SVGChart.Point(x: x, y: point.value.mean * scale, low: interval.lowerBound * scale,
+                                      high: interval.upperBound * scale)
+            }
+            return points.isEmpty ? nil : SVGChart.Series(
+                label: "\(curve.configuration) (n=\(curve.points.map(\.value.n).max() ?? 0))", points: points,
+                dashed: !curve.isResidual)
         }
         let fitted = series.flatMap { $0.points.dropFirst() }.map(\.y)
         let yRange = fitsAfterFirst && !fitted.isEmpty ? fitted.min()!...fitted.max()! : nil
@@ -88,9 +91,9 @@ public struct ChartSpec: Sendable, Equatable {
                         markers: axis == .epoch ? markers : [], yRange: yRange)
     }
 
-    /// The data of `chart(curves)` as CSV: configuration, step, epoch, wall_time_s, n, then mean, std, min, max
-    /// and the bounds of the 95 % confidence interval of the mean in the chart's unit (suffix `_percent` for
-    /// percentages).
+    /// The data of `chart(curves)` as CSV: configuration, step, epoch, wall_time_s (the timed runs' mean; empty
+    /// without one), n, then mean, std, min, max and the bounds of the 95 % confidence interval of the mean in the
+    /// chart's unit (suffix `_percent` for percentages).
     public func csv(_ curves: [MetricCurve]) -> String {
         let suffix = unit == "%" ? "_percent" : unit.isEmpty ? "" : "_" + unit
         let header = ["configuration", "step", "epoch", "wall_time_s", "n"]
@@ -98,7 +101,7 @@ public struct ChartSpec: Sendable, Equatable {
         let rows = curves.flatMap { curve in
             curve.points.map { point in
                 [curve.configuration, String(point.step), NumberFormat.fixed(point.epoch, 4),
-                 NumberFormat.fixed(point.wallTime, 2), String(point.value.n)]
+                 point.wallTime.map { NumberFormat.fixed($0, 2) } ?? "", String(point.value.n)]
                     + [point.value.mean, point.value.std, point.value.min, point.value.max,
                        Self.confidenceInterval(point.value).lowerBound, Self.confidenceInterval(point.value).upperBound].map {
                         NumberFormat.fixed($0 * scale, 4)
@@ -110,7 +113,7 @@ public struct ChartSpec: Sendable, Equatable {
 
     /// The time unit that keeps the axis's numbers short: seconds up to 300 s, minutes up to 300 min, hours beyond.
     private func timeUnit(_ curves: [MetricCurve]) -> (name: String, seconds: Double) {
-        let longest = curves.flatMap(\.points).map(\.wallTime).max() ?? 0
+        let longest = curves.flatMap(\.points).compactMap(\.wallTime).max() ?? 0
         return longest <= 300 ? ("s", 1) : longest <= 300 * 60 ? ("min", 60) : ("h", 3600)
     }
 }

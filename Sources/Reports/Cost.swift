@@ -16,21 +16,21 @@ public struct Cost: Sendable, Equatable, Encodable {
     public var prePoolChannels: Int
     /// Images per training batch.
     public var batchSize: Int
-    /// Median `step_time` over every logged interval of the runs that ran alone (`RunRecord.occupancy`), in
-    /// seconds per step; `nil` when none did or none recorded it.
+    /// Median `step_time` over every logged interval of the timed runs (`Timing`) that ran alone
+    /// (`RunRecord.occupancy`), in seconds per step; `nil` when none did or none recorded it.
     public var medianStepTime: Double?
-    /// Median `step_time` over every run, whoever else ran (for information; verdicts use `medianStepTime`).
+    /// Median `step_time` over every timed run, whoever else ran (for information; verdicts use `medianStepTime`).
     public var medianStepTimeAnyRun: Double?
-    /// The runs that ran alone, of `runs`.
+    /// The timed runs that ran alone, of `timedRuns`.
     public var runsAlone: Int
+    /// The configuration's runs whose times count (`Timing`).
+    public var timedRuns: Int
     /// The configuration's runs.
     public var runs: Int
-    /// The computation thread counts the runs recorded in their environments, increasing, without repeats.
-    public var threads: [Int]
 
-    /// Counts `configuration`'s network (building it once with seed 0) and takes the median of its runs'
-    /// measured step times, of those that ran alone and of all.
-    public init(_ configuration: Configuration) throws {
+    /// Counts `configuration`'s network (building it once with seed 0) and takes the median of the measured step
+    /// times of its runs that `timing` times, of those that ran alone and of all.
+    public init(_ configuration: Configuration, timing: Timing) throws {
         let model: Model
         do {
             model = try Model(configuration.settings.model, seed: 0)
@@ -46,12 +46,13 @@ public struct Cost: Sendable, Equatable, Encodable {
         func median(_ runs: [RunRecord]) -> Double? {
             Aggregation.median(runs.flatMap { $0.series(Metric.stepTime).map(\.value) })
         }
-        let alone = configuration.runs.filter { $0.occupancy == .alone }
+        let timed = configuration.runs.filter(timing.times)
+        let alone = timed.filter { $0.occupancy == .alone }
         medianStepTime = median(alone)
-        medianStepTimeAnyRun = median(configuration.runs)
+        medianStepTimeAnyRun = median(timed)
         runsAlone = alone.count
+        timedRuns = timed.count
         runs = configuration.runs.count
-        threads = Array(Set(configuration.runs.compactMap { $0.environment?.threads })).sorted()
     }
 }
 

@@ -41,6 +41,9 @@ public struct RunRecord: Sendable {
         self.addedAfterResults = addedAfterResults
     }
 
+    /// The setting it computed with, if its environment was recorded.
+    public var setting: ComputeSetting? { environment?.setting }
+
     /// Whether the run became unstable: its network died (`died_at_step` set) or its loss diverged.
     public var isUnstable: Bool { diedAtStep != nil || status == .diverged }
 
@@ -105,6 +108,8 @@ public struct ExperimentData: Sendable {
     public var hypotheses: Hypotheses
     /// Which look at the experiment's results this is (`Look`): the final one decides at the hypotheses' α.
     public var look: Look
+    /// Which runs' times the report uses (`Timing`: those of the setting most runs computed with).
+    public var timing: Timing
 
     /// Describes an experiment; see the properties. `look` is the final one unless given.
     public init(name: String, description: String, runs: [RunRecord], excluded: [RunStatus: Int],
@@ -114,6 +119,7 @@ public struct ExperimentData: Sendable {
         self.runs = runs
         self.excluded = excluded
         self.hypotheses = hypotheses
+        timing = Timing(runs: runs)
         self.look = look ?? Look(runs: runs.count + excluded.values.reduce(0, +), ended: runs.count, added: 0,
                                  addedEnded: 0)
     }

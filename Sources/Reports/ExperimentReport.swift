@@ -66,13 +66,13 @@ public struct ExperimentReport: Sendable, Encodable {
         self.configurations = configurations.map(ConfigurationSummary.init)
         curves = Self.curveMetrics.flatMap { metric in
             configurations.map { MetricCurve(metric: metric, configuration: $0.label, isResidual: $0.settings.isResidual,
-                                             points: Aggregation.curve(metric, of: $0.runs)) }
+                                             points: Aggregation.curve(metric, of: $0.runs, timing: data.timing)) }
         }
         let lastK = data.hypotheses[finding: 2].lastK
         finalQuality = configurations.map { FinalQuality($0, lastK: lastK) }
         let levels = targets ?? TimeToTarget.defaultTargets(finalMeans: finalQuality.compactMap(\.finalTop1?.mean))
         self.targets = levels
-        timeToTarget = configurations.flatMap { c in levels.map { TimeToTarget(c, target: $0) } }
+        timeToTarget = configurations.flatMap { c in levels.map { TimeToTarget(c, target: $0, timing: data.timing) } }
         errorAreas = configurations.map(ErrorArea.init)
         let pairs = Pairs.pureResidual(configurations)
         pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
@@ -81,7 +81,7 @@ public struct ExperimentReport: Sendable, Encodable {
         scalingDeadShare = Pairs.unscaledScaled(configurations).map { pair in
             Findings.compare(deadShare, reference: pair.scaled, other: pair.unscaled, macRatio: nil, look: data.look)
         }
-        costs = try configurations.map(Cost.init)
+        costs = try configurations.map { try Cost($0, timing: data.timing) }
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
         hypotheses = data.hypotheses.all

@@ -140,8 +140,9 @@ extension ExperimentReport {
             ## Cost
 
             Parameters and multiply-adds of the networks as configured; time per step is the median of the logged \
-            `step_time` over the runs of the configuration that ran alone (the only ones a verdict uses: the runner \
-            trained one run at a time) and, for information, over all its runs. \(occupancyText)
+            `step_time` over the configuration's timed runs (docs/reports.md#times: those computed with the \
+            setting most runs used, the first under What was run) that ran alone (the only ones a verdict uses: the \
+            runner trained one run at a time) and, for information, over all its timed runs. \(occupancyText)
 
             \(costTable.markdown())
             \(costRatios.isEmpty ? "" : costRatioTable.markdown() + "\n")\
@@ -213,17 +214,21 @@ extension ExperimentReport {
                 + "Experiments/\(experiment).yaml --workers 2\(code) (its spec)" : "")
         let shared: [String] = o.sharedSettings.map { "\(code)\($0.path)=\($0.value)\(code)" }
         let varying: [String] = o.varyingSettings.map { "\(code)\($0)\(code)" }
-        let threads: [String] = o.threads.map(String.init)
-        let missing = o.missingEnvironments > 0 ? "; \(o.missingEnvironments) runs recorded no environment" : ""
+        let computed: [String] = o.computeSettings.map { "\($0.setting) (\($0.runs) run\($0.runs == 1 ? "" : "s"))" }
+        var times: [String] = []
+        if o.computeSettings.count > 1, let timed = o.computeSettings.first(where: \.timed) {
+            times.append("Times (the curves against time, time to target, time per step) come only from the "
+                + "\(timed.runs) runs computed with \(timed.setting): times from other processors, libraries or "
+                + "thread counts are not compared with them (docs/reports.md#times)")
+        }
         let lines: [String] = [
             runs,
             "Shared settings: " + shared.joined(separator: ", "),
             "Varying settings: " + (varying.isEmpty ? "none" : varying.joined(separator: ", ")),
             "Code revision: \(list(o.codeRevisions))",
-            "Hardware: \(list(o.cpuModels)) on \(list(o.hosts)); threads \(list(threads))",
-            "BLAS: \(list(o.blasConfigs)); Swift: \(list(o.swiftVersions)); dataset checksum: "
-                + list(o.datasetChecksums) + missing,
-        ]
+            "Computed on \(list(o.hosts)) with: \(computed.joined(separator: "; "))",
+            "Swift: \(list(o.swiftVersions)); dataset checksum: \(list(o.datasetChecksums))",
+        ] + times
         return lines.map { bullet + $0 + "\n" }.joined()
     }
 }

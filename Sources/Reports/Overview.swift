@@ -19,23 +19,28 @@ public struct Overview: Sendable, Equatable, Encodable {
     public var codeRevisions: [String]
     /// Distinct hosts, sorted.
     public var hosts: [String]
-    /// Distinct CPU models, sorted.
-    public var cpuModels: [String]
-    /// Distinct computation thread counts, increasing.
-    public var threads: [Int]
-    /// Distinct BLAS configurations, sorted.
-    public var blasConfigs: [String]
+    /// What the runs computed with: each setting (processor, library, threads) with its runs, the timed one
+    /// (`Timing`) first, the others by decreasing runs.
+    public var computeSettings: [SettingRuns]
     /// Distinct Swift versions, sorted.
     public var swiftVersions: [String]
     /// Distinct dataset checksums, sorted.
     public var datasetChecksums: [String]
-    /// Runs without a recorded environment.
-    public var missingEnvironments: Int
     /// How many runs ran alone, as one of several processes of their sweep, or unrecorded
     /// (`RunRecord.occupancy`), by the occupancy's name; occupancies without runs are absent.
     public var occupancy: [String: Int]
     /// Caveats shared by every finding.
     public var caveats: [String]
+
+    /// The runs of one compute setting. A `Sendable` value.
+    public struct SettingRuns: Sendable, Equatable, Encodable {
+        /// The setting (`ComputeSetting.description`), or `not recorded` for runs without an environment.
+        public var setting: String
+        /// Its runs.
+        public var runs: Int
+        /// Whether its runs' times are the report's (`Timing`).
+        public var timed: Bool
+    }
 
     /// One configuration setting: a dotted path and its value as text. A `Sendable` value.
     public struct Setting: Sendable, Equatable, Encodable {
@@ -81,12 +86,12 @@ public struct Overview: Sendable, Equatable, Encodable {
         func distinct(_ value: (RunEnvironment) -> String) -> [String] { Array(Set(environments.map(value))).sorted() }
         codeRevisions = distinct(\.codeRevision)
         hosts = distinct(\.host)
-        cpuModels = distinct(\.cpuModel)
-        threads = Array(Set(environments.map(\.threads))).sorted()
-        blasConfigs = distinct(\.blasConfig)
+        computeSettings = Dictionary(grouping: data.runs, by: \.setting).map { setting, runs in
+            SettingRuns(setting: setting?.description ?? "not recorded", runs: runs.count,
+                        timed: setting == data.timing.setting)
+        }.sorted { ($0.timed ? 1 : 0, $0.runs, $1.setting) > ($1.timed ? 1 : 0, $1.runs, $0.setting) }
         swiftVersions = distinct(\.swiftVersion)
         datasetChecksums = distinct(\.datasetChecksum)
-        missingEnvironments = data.runs.count - environments.count
         occupancy = Dictionary(grouping: data.runs, by: \.occupancy.rawValue).mapValues(\.count)
         caveats = Self.caveats(configurations)
     }

@@ -147,13 +147,13 @@ extension ExperimentReport {
 
     /// Parameters, multiply-adds and measured time per step.
     var costTable: ReportTable {
-        ReportTable(header: ["configuration", "parameters", "MACs per image", "pre-pool channels", "batch",
-                             "runs alone", "median time per step, runs alone (s)", "median time per step, all runs (s)",
-                             "threads"],
+        ReportTable(header: ["configuration", "parameters", "MACs per image", "pre-pool channels", "batch", "runs",
+                             "timed", "timed, alone", "median time per step, timed runs alone (s)",
+                             "median time per step, timed runs (s)"],
                     rows: costs.map { c in
                         [c.configuration, grouped(c.parameters), grouped(c.macs), "\(c.prePoolChannels)", "\(c.batchSize)",
-                         "\(c.runsAlone)/\(c.runs)", NumberFormat.optional(c.medianStepTime, 4),
-                         NumberFormat.optional(c.medianStepTimeAnyRun, 4), c.threads.map(String.init).joined(separator: ",")]
+                         "\(c.runs)", "\(c.timedRuns)", "\(c.runsAlone)", NumberFormat.optional(c.medianStepTime, 4),
+                         NumberFormat.optional(c.medianStepTimeAnyRun, 4)]
                     })
     }
 

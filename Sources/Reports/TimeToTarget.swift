@@ -21,19 +21,22 @@ public struct TimeToTarget: Sendable, Equatable, Encodable {
     public var runs: Int
     /// Epochs to the target over the runs that reached it; `nil` when none did.
     public var epochs: Summary?
-    /// Training seconds to the target over the runs that reached it; `nil` when none did.
+    /// Training seconds to the target over the runs that reached it and whose times count (`Timing`); `nil` when
+    /// none did.
     public var wallTime: Summary?
 
-    /// Time to `target` for `configuration`'s runs. Runs that never reached it count in `runs` but not in the
-    /// summaries.
-    public init(_ configuration: Configuration, target: Double) {
-        let crossings = configuration.runs.compactMap { Self.firstCrossing(of: $0, target: target) }
+    /// Time to `target` for `configuration`'s runs, the seconds from the runs `timing` times. Runs that never
+    /// reached it count in `runs` but not in the summaries.
+    public init(_ configuration: Configuration, target: Double, timing: Timing) {
+        let crossings = configuration.runs.compactMap { run in
+            Self.firstCrossing(of: run, target: target).map { (crossing: $0, timed: timing.times(run)) }
+        }
         self.configuration = configuration.label
         self.target = target
         reached = crossings.count
         runs = configuration.runs.count
-        epochs = Summary(crossings.map(\.epoch))
-        wallTime = Summary(crossings.map(\.wallTime))
+        epochs = Summary(crossings.map(\.crossing.epoch))
+        wallTime = Summary(crossings.filter(\.timed).map(\.crossing.wallTime))
     }
 
     /// The first validation evaluation of `run` whose top-1 error is at or below `target` (no interpolation

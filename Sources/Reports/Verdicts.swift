@@ -107,7 +107,8 @@ public enum VerdictRules {
             \(slowerInPractice). A pair reproduces the finding when its costs are comparable and (for v4) v4 is \
             slower; it does not when the costs are not comparable or v4 is not slower; it is inconclusive when a \
             step time is missing. Step times count only from runs that ran alone (`RunRecord.occupancy`: the \
-            runner trained one run at a time); without them the time part is inconclusive.
+            runner trained one run at a time) and computed with the experiment's timed setting (one processor, \
+            library and thread count: docs/reports.md#times); without them the time part is inconclusive.
             """,
     ]
 

@@ -11,9 +11,10 @@ import RunContract
 /// the batches of its BatchNorm recomputation, and the test images once). Wall time divides that by a rate: the
 /// training throughput (`images_per_second`) that runs logged in the results database, converted to MACs per
 /// second with the MACs of the networks that ran: from the runs of the same model and width that computed as the
-/// estimated run will (`ComputeSetting`), else from every run of that model and width, else from the runs of other
-/// models at that width (the same setting first; the convolutions' shapes, and so their rate, follow the width more
-/// than the model), else `defaultMACsPerSecond`. Each run counts with the median of its logged intervals, so an
+/// estimated run will (`ComputeSetting`: processor, library, threads), else from those with the same library and
+/// threads on another processor, else from every run of that model and width, else from the runs of other models
+/// at that width (the same setting first; the convolutions' shapes, and so their rate, follow the width more than
+/// the model), else `defaultMACsPerSecond`. Each run counts with the median of its logged intervals, so an
 /// interval stretched by a pause (a stopped process, a suspended machine) does not move it.
 public struct CostEstimate {
     /// The rate assumed when the database has no measurement: 13 GMAC/s, what inception-resnet-v2-paper at width
@@ -23,9 +24,12 @@ public struct CostEstimate {
 
     /// Where an estimate's rate comes from.
     public enum RateSource: String, CaseIterable, Sendable {
-        /// Runs of the same model and width that computed with the same backend and threads.
+        /// Runs of the same model and width that computed with the same processor, library and threads.
         case sameSetting = "same model, width and setting"
-        /// Runs of the same model and width, whatever their backend and threads (none with the estimated run's).
+        /// Runs of the same model and width with the same library and threads, on another processor (or one
+        /// recorded by its name alone), none on the estimated run's.
+        case otherProcessor = "same library and threads on another processor"
+        /// Runs of the same model and width, whatever their library and threads (none with the estimated run's).
         case anySetting = "other settings"
         /// No run of the model and width logged a throughput; runs of other models at that width did (with the
         /// estimated run's setting if any did, else with any).
@@ -49,7 +53,7 @@ public struct CostEstimate {
     }
 
     /// Measured training MACs per second (three passes' worth per image), by `model@width@setting`,
-    /// `model@width`, `*@width@setting` and `*@width` (`keys`): the mean over the runs of each, a run counting with
+    /// `model@width@library@threads`, `model@width`, `*@width@setting` and `*@width` (`keys`): the mean over the runs of each, a run counting with
     /// the median of its logged images per second times its own network's MACs per image. A rate, not images per
     /// second, so that a network of the same model and width with more blocks is timed by its own cost.
     private let rates: [String: Double]
@@ -58,7 +62,7 @@ public struct CostEstimate {
     /// Estimates from the throughput every run in the database `reader` reads logged (nil: no database).
     public init(reader: ResultsReader?) throws {
         let rows = try reader?.query("""
-            SELECT r.id, r.config_json ->> '$.model', e.extra_json ->> '$.backend', e.threads, m.value
+            SELECT r.id, r.config_json ->> '$.model', m.value, e.cpu_model, e.blas_config, e.threads
             FROM metrics AS m JOIN runs AS r ON r.id = m.run_id LEFT JOIN environments AS e ON e.run_id = r.id
             WHERE m.name = '\(Metric.imagesPerSecond)' ORDER BY r.id
             """).rows ?? []
@@ -66,12 +70,12 @@ public struct CostEstimate {
         var rates: [String: [Double]] = [:]
         for (_, run) in Dictionary(grouping: rows, by: { $0[0].int! }).sorted(by: { $0.key < $1.key }) {
             guard let json = run[0][1].string,
-                  let imagesPerSecond = Aggregation.median(run.compactMap { $0[4].double }),
+                  let imagesPerSecond = Aggregation.median(run.compactMap { $0[2].double }),
                   let model = try? JSONDecoder().decode(ModelConfig.self, from: Data(json.utf8)) else { continue }
             let macs = try cache[model] ?? Model(model, seed: 0).macs
             cache[model] = macs
             let rate = imagesPerSecond * 3 * Double(macs)
-            let setting = ComputeSetting(recordedBackend: run[0][2].string, threads: run[0][3].int)
+            let setting = ComputeSetting(recorded: run[0][3...5])
             for (_, key) in Self.keys(model, setting) { rates[key, default: []].append(rate) }
         }
         self.rates = rates.mapValues { $0.reduce(0, +) / Double($0.count) }
@@ -82,8 +86,10 @@ public struct CostEstimate {
     /// an estimate drawing on it has; without a setting, only the keys of any setting.
     private static func keys(_ model: ModelConfig, _ setting: ComputeSetting?) -> [(RateSource, String)] {
         let (name, width, at) = (model.model.rawValue, "@\(model.width)", setting.map { "@\($0)" })
-        return [at.map { (.sameSetting, name + width + $0) }, (.anySetting, name + width),
-                at.map { (.otherModels, "*" + width + $0) }, (.otherModels, "*" + width)].compactMap { $0 }
+        let anyProcessor = setting.map { "@\($0.library)@\($0.threads)" }
+        return [at.map { (.sameSetting, name + width + $0) }, anyProcessor.map { (.otherProcessor, name + width + $0) },
+                (.anySetting, name + width), at.map { (.otherModels, "*" + width + $0) },
+                (.otherModels, "*" + width)].compactMap { $0 }
     }
 
     /// MACs of one forward pass of one image through the model of `config`.
@@ -126,24 +132,4 @@ public struct CostEstimate {
         for s in seconds.sorted(by: >) { load[load.indices.min { load[$0] < load[$1] }!] += s }
         return load.max()!
     }
-}
-
-/// How a run computes, as its `environments` row records it: the backend and its threads in the process.
-public struct ComputeSetting: Hashable, Sendable, CustomStringConvertible {
-    public var backend: String
-    public var threads: Int
-
-    public init(backend: String, threads: Int) {
-        self.backend = backend
-        self.threads = threads
-    }
-
-    /// The setting an `environments` row records (its `extra_json` backend and its threads); nil without one.
-    public init?(recordedBackend backend: String?, threads: Int?) {
-        guard let backend, let threads else { return nil }
-        self.init(backend: backend, threads: threads)
-    }
-
-    /// `onednn, 1 thread`.
-    public var description: String { "\(backend), \(threads) thread\(threads == 1 ? "" : "s")" }
 }

@@ -4,8 +4,8 @@ import ResultsStore
 
 extension RunEnvironment {
     /// The environment of this process: the git revision this binary was built from (`buildRevision`: `-dirty`
-    /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, CPU model from
-    /// /proc/cpuinfo, the GEMM threads and library (`blasConfig`: the backend's `library`), the compiler's Swift
+    /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, the processor
+    /// (`Processor.current`: model name, family and model), the GEMM threads and library (`blasConfig`: the backend's `library`), the compiler's Swift
     /// version, the dataset checksum and the command line. `extraJSON` holds `extra` plus `backend`, oneDNN's
     /// `onednn_isa` (the instruction set its JIT chose, recorded whichever backend ran) and the C kernels'
     /// `kernels_isa` (`InstructionSet.kernels`).
@@ -16,17 +16,10 @@ extension RunEnvironment {
         let extraJSON = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return RunEnvironment(
-            codeRevision: buildRevision, host: ProcessInfo.processInfo.hostName, cpuModel: cpuModel(),
+            codeRevision: buildRevision, host: ProcessInfo.processInfo.hostName, cpuModel: Processor.current,
             threads: BLASThreads.count, blasConfig: Backend.current.library, swiftVersion: compilerVersion,
             datasetChecksum: datasetChecksum, commandLine: CommandLine.arguments.joined(separator: " "),
             extraJSON: extraJSON)
-    }
-
-    static func cpuModel() -> String {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-              let colon = line.firstIndex(of: ":") else { return "unknown" }
-        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
 
     static var compilerVersion: String {

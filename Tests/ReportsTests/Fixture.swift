@@ -25,6 +25,8 @@ struct FixtureRun: Sendable {
     var stepTime = 0.5
     /// The command line its environment records (`run` without `--worker`: it ran alone).
     var commandLine = "inception-lab run test.yaml"
+    /// The processor its environment records.
+    var processor = "Test CPU"
 
     /// The configuration JSON the trainer would store (canonical: sorted keys), at width 0.125 with one block per
     /// stage to keep the networks small.
@@ -73,7 +75,7 @@ func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
     for (run, id) in zip(runs, ids) {
         _ = try store.claimRun(id)
         try store.recordEnvironment(RunEnvironment(
-            codeRevision: "abc123", host: "testhost", cpuModel: "Test CPU", threads: 2, blasConfig: "OpenBLAS test",
+            codeRevision: "abc123", host: "testhost", cpuModel: run.processor, threads: 2, blasConfig: "OpenBLAS test",
             swiftVersion: "Swift 6.3", datasetChecksum: "0f6a96ea", commandLine: run.commandLine), run: id)
         let writer = try MetricWriter(store: store, run: id)
         for step in stride(from: 20, through: run.steps, by: 20) {

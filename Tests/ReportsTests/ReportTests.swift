@@ -98,7 +98,7 @@ import Testing
             #expect(unscaled.maxDeadFraction?.mean == 2.0 / 3 && report.instability[0].maxDeadFraction?.max == 0)
             #expect(unscaled.finalStageRMS.map { $0?.mean } == [1, 2, 3])
             let v4 = report.costs[0]
-            #expect(v4.model == "inception-v4" && v4.medianStepTime == 0.6 && v4.threads == [2] && v4.parameters > 0)
+            #expect(v4.model == "inception-v4" && v4.medianStepTime == 0.6 && v4.timedRuns == 3 && v4.parameters > 0)
             #expect(report.costRatios.count == 2 && abs((report.costRatios[0].stepTimeRatio ?? 0) - 0.4 / 0.6) < 1e-12)
             #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0089) < 1e-4)
             #expect(report.pairedDifferences[1].seeds == [0, 1])

@@ -31,24 +31,33 @@ struct CostEstimateTests {
         #expect(abs(a.seconds - a.macs / rate) < 1e-9 * a.seconds && abs(b.seconds / a.seconds - b.macs / a.macs) < 1e-9)
     }
 
-    /// Two runs of one network: one on OpenBLAS with an interval stretched by a pause (a stopped process), one on
-    /// oneDNN. A run on oneDNN is timed by the oneDNN run alone, whatever the pause; one on a setting nothing ran
-    /// with by the mean of both runs' medians; another model at that width by the runs of the same setting; a
-    /// width no run measured at the assumed rate.
+    /// Three runs of one network on processor A: one on OpenBLAS with an interval stretched by a pause (a stopped
+    /// process), one on oneDNN, and one on oneDNN on processor B. A run on oneDNN on A is timed by the oneDNN run
+    /// on A alone, whatever the pause; one on oneDNN on a processor nothing ran on by both oneDNN runs; one on a
+    /// setting nothing ran with by the mean of all three runs' medians; another model at that width by the runs of
+    /// the same setting; a width no run measured at the assumed rate.
     @Test func rateComesFromRunsOfTheSameSettingAndEachRunsMedian() throws {
-        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2]", extra: ""))
+        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3]", extra: ""))
         let database = try Database()
         defer { database.remove() }
-        let openblas = ComputeSetting(backend: "openblas", threads: 1), onednn = ComputeSetting(backend: "onednn", threads: 1)
+        let openblas = ComputeSetting(processor: "A", library: "OpenBLAS", threads: 1)
+        let onednn = ComputeSetting(processor: "A", library: "oneDNN", threads: 1)
         try database.log(plan.runs[0], imagesPerSecond: [100, 2, 100], setting: openblas)
         try database.log(plan.runs[1], imagesPerSecond: [200, 200, 5000], setting: onednn)
+        try database.log(plan.runs[2], imagesPerSecond: [400, 400, 400], setting: ComputeSetting(
+            processor: "B", library: "oneDNN", threads: 1))
 
         var cost = try CostEstimate(reader: database.reader())
         let macs = 3 * Double(try cost.macsPerImage(plan.runs[0].config.model))
         let same = try cost.estimate(plan.runs[0], setting: onednn)
         #expect(same.source == .sameSetting && abs(same.macsPerSecond - 200 * macs) < 1e-6 * same.macsPerSecond)
-        let other = try cost.estimate(plan.runs[0], setting: ComputeSetting(backend: "onednn", threads: 2))
-        #expect(other.source == .anySetting && abs(other.macsPerSecond - 150 * macs) < 1e-6 * other.macsPerSecond)
+        let elsewhere = try cost.estimate(plan.runs[0], setting: ComputeSetting(processor: "C", library: "oneDNN",
+                                                                                threads: 1))
+        #expect(elsewhere.source == .otherProcessor
+                && abs(elsewhere.macsPerSecond - 300 * macs) < 1e-6 * elsewhere.macsPerSecond)
+        let other = try cost.estimate(plan.runs[0], setting: ComputeSetting(processor: "A", library: "oneDNN",
+                                                                            threads: 2))
+        #expect(other.source == .anySetting && abs(other.macsPerSecond - 700 / 3 * macs) < 1e-6 * other.macsPerSecond)
 
         let others = try Fixture.plan(Fixture.spec(grid: "  seed: [1]",
                                                    extra: "runs:\n  - {model: {model: inception-resnet-v1}}"))
@@ -93,9 +102,9 @@ struct CostEstimateTests {
             _ = try store.claimRun(id)
             if let setting {
                 try store.recordEnvironment(RunEnvironment(
-                    codeRevision: "test", host: "test", cpuModel: "test", threads: setting.threads, blasConfig: "test",
-                    swiftVersion: "test", datasetChecksum: "test", commandLine: "test",
-                    extraJSON: "{\"backend\": \"\(setting.backend)\"}"), run: id)
+                    codeRevision: "test", host: "test", cpuModel: setting.processor, threads: setting.threads,
+                    blasConfig: setting.library, swiftVersion: "test", datasetChecksum: "test", commandLine: "test"),
+                    run: id)
             }
             let writer = try MetricWriter(store: store, run: id)
             for (index, value) in imagesPerSecond.enumerated() {

@@ -31,16 +31,17 @@ struct BenchKernelsCommand: ParsableCommand {
         let libraries = Dictionary(uniqueKeysWithValues: backends.map { ($0.rawValue, $0.library) })
         if json {
             struct Report: Encodable {
-                var threads: Int, libraries: [String: String], batch: Int, results: [KernelBenchmark.Result]
+                var processor: String, threads: Int, libraries: [String: String], batch: Int
+                var results: [KernelBenchmark.Result]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try encoder.encode(Report(threads: BLASThreads.count, libraries: libraries, batch: batch,
-                                                 results: results))
+            let data = try encoder.encode(Report(processor: Processor.current, threads: BLASThreads.count,
+                                                 libraries: libraries, batch: batch, results: results))
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("batch \(batch), \(ComputeOptions.threads)")
+        print("\(Processor.current), batch \(batch), \(ComputeOptions.threads)")
         for b in backends { print("\(b): \(b.library)") }
         print(pad("convolution", 38) + pad("backend", 10) + pad("M×N×K", 18) + pad("fwd GF/s", 10, right: true)
               + pad("bwd GF/s", 10, right: true) + pad("sgemm GF/s", 12, right: true)

@@ -41,7 +41,7 @@ struct PlanCommand: ParsableCommand {
         let existing = try reader.map(ExistingRuns.init) ?? ExistingRuns()
         var cost = try CostEstimate(reader: reader)
         var rows: [[SQLValue]] = []
-        let setting = compute.setting(sharedAmong: workers)
+        let setting = try compute.setting(sharedAmong: workers)
         // Runs queued now, once some of the experiment's runs have ended, are not part of its design (`Look`).
         let ended = plan.runs.filter { existing.byKey[$0.runKey]?.status.isTerminalResult == true }.count
         var totalMACs = 0.0, runSeconds: [Double] = [], sources: [CostEstimate.RateSource: Set<String>] = [:]
@@ -77,6 +77,8 @@ struct PlanCommand: ParsableCommand {
             guard let models = sources[source]?.sorted().joined(separator: ", ") else { continue }
             switch source {
             case .sameSetting: print("throughput measured in \(database.path) with \(setting) for: \(models)")
+            case .otherProcessor: print("throughput measured in \(database.path) with \(setting.library), "
+                                        + "\(ComputeOptions.threads(setting.threads)) on another processor, for: \(models)")
             case .anySetting: print("throughput measured in \(database.path), not with \(setting), for: \(models)")
             case .otherModels: print("no run of \(models) in \(database.path): timed by other models' runs at that width")
             case .assumed: print("no measurement for \(models): assumed "

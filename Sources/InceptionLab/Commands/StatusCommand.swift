@@ -111,7 +111,7 @@ struct StatusCommand: ParsableCommand {
         let statuses = RunStatus.unfinished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let unfinished = try reader.query("""
             SELECT r.id, r.name, r.status, r.step, r.total_steps, r.heartbeat_at, r.owner, r.config_json,
-                   e.extra_json ->> '$.backend', e.threads
+                   e.cpu_model, e.blas_config, e.threads
             FROM runs AS r LEFT JOIN environments AS e ON e.run_id = r.id
             WHERE r.status IN (\(statuses)) \(filter) ORDER BY r.id
             """).rows
@@ -126,7 +126,7 @@ struct StatusCommand: ParsableCommand {
             do {
                 let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(row[7].string!.utf8))
                 let dataset = try datasets.dataset(named: config.data.name, directory: config.data.directory)
-                let setting = ComputeSetting(recordedBackend: row[8].string, threads: row[9].int)
+                let setting = ComputeSetting(recorded: row[8...10])
                 let run = PlannedRun(name: row[1].string!, point: "", config: config, dataset: dataset)
                 estimate = try cost.estimate(run, fromStep: step, setting: setting)
                 seconds.append(estimate!.seconds)

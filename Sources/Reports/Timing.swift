@@ -1,0 +1,23 @@
+import ResultsStore
+
+/// Which runs' times a report uses: those computed with one setting (`ComputeSetting`: processor, library,
+/// threads), the one most of the experiment's runs computed with. A time per step, a time to a target or a point of
+/// a time axis from another processor or library measures the machine more than the network, so a report compares
+/// none across settings: the curves against time, the time to each target and the time per step (finding 6) are
+/// the timed runs'; every other figure uses every run. A `Sendable` value.
+public struct Timing: Sendable, Equatable {
+    /// The setting of the timed runs; nil for runs that recorded no environment.
+    public var setting: ComputeSetting?
+
+    /// The setting most of `runs` computed with; among settings with as many runs, the one of the latest run
+    /// (highest id). Without runs, the setting of none.
+    public init(runs: [RunRecord]) {
+        let groups = Dictionary(grouping: runs, by: \.setting)
+        setting = groups.max { a, b in
+            (a.value.count, a.value.map(\.id).max()!) < (b.value.count, b.value.map(\.id).max()!)
+        }?.key ?? nil
+    }
+
+    /// Whether `run`'s times count.
+    public func times(_ run: RunRecord) -> Bool { run.setting == setting }
+}
