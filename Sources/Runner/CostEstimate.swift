@@ -28,7 +28,7 @@ public struct CostEstimate {
         case sameSetting = "same model, width and setting"
         /// Runs of the same model and width with the same library and threads, on another processor (or one
         /// recorded by its name alone), none on the estimated run's.
-        case otherProcessor = "same library and threads on another processor"
+        case otherProcessor = "same library and threads, another processor as recorded"
         /// Runs of the same model and width, whatever their library and threads (none with the estimated run's).
         case anySetting = "other settings"
         /// No run of the model and width logged a throughput; runs of other models at that width did (with the
