@@ -41,8 +41,11 @@ public struct RunRecord: Sendable {
         self.addedAfterResults = addedAfterResults
     }
 
-    /// The setting it computed with, if its environment was recorded.
-    public var setting: ComputeSetting? { environment?.setting }
+    /// The setting all its steps computed with; nil when its environment was not recorded, or when it was resumed
+    /// on another setting than its earlier steps' (`RunEnvironment.earlierSettings`): its times then span both.
+    public var setting: ComputeSetting? {
+        environment.flatMap { $0.earlierSettings.isEmpty ? $0.setting : nil }
+    }
 
     /// Whether the run became unstable: its network died (`died_at_step` set) or its loss diverged.
     public var isUnstable: Bool { diedAtStep != nil || status == .diverged }

@@ -34,7 +34,8 @@ public struct Overview: Sendable, Equatable, Encodable {
 
     /// The runs of one compute setting. A `Sendable` value.
     public struct SettingRuns: Sendable, Equatable, Encodable {
-        /// The setting (`ComputeSetting.description`), or `not recorded` for runs without an environment.
+        /// The setting (`ComputeSetting.description`); `not recorded` for runs without an environment, `resumed on
+        /// another setting` for runs whose steps computed with more than one (never timed).
         public var setting: String
         /// Its runs.
         public var runs: Int
@@ -86,9 +87,11 @@ public struct Overview: Sendable, Equatable, Encodable {
         func distinct(_ value: (RunEnvironment) -> String) -> [String] { Array(Set(environments.map(value))).sorted() }
         codeRevisions = distinct(\.codeRevision)
         hosts = distinct(\.host)
-        computeSettings = Dictionary(grouping: data.runs, by: \.setting).map { setting, runs in
-            SettingRuns(setting: setting?.description ?? "not recorded", runs: runs.count,
-                        timed: setting == data.timing.setting)
+        func label(_ run: RunRecord) -> String {
+            run.setting?.description ?? (run.environment == nil ? "not recorded" : "resumed on another setting")
+        }
+        computeSettings = Dictionary(grouping: data.runs, by: label).map { label, runs in
+            SettingRuns(setting: label, runs: runs.count, timed: data.timing.times(runs[0]))
         }.sorted { ($0.timed ? 1 : 0, $0.runs, $1.setting) > ($1.timed ? 1 : 0, $1.runs, $0.setting) }
         swiftVersions = distinct(\.swiftVersion)
         datasetChecksums = distinct(\.datasetChecksum)

@@ -6,18 +6,18 @@ import ResultsStore
 /// none across settings: the curves against time, the time to each target and the time per step (finding 6) are
 /// the timed runs'; every other figure uses every run. A `Sendable` value.
 public struct Timing: Sendable, Equatable {
-    /// The setting of the timed runs; nil for runs that recorded no environment.
+    /// The setting of the timed runs; nil when no run has one (`RunRecord.setting`), and then no run is timed.
     public var setting: ComputeSetting?
 
-    /// The setting most of `runs` computed with; among settings with as many runs, the one of the latest run
-    /// (highest id). Without runs, the setting of none.
+    /// The setting most of `runs` computed with throughout; among settings with as many runs, the one of the
+    /// latest run (highest id). Runs without a setting (no environment, or resumed on another) are never timed.
     public init(runs: [RunRecord]) {
-        let groups = Dictionary(grouping: runs, by: \.setting)
+        let groups = Dictionary(grouping: runs.filter { $0.setting != nil }, by: \.setting)
         setting = groups.max { a, b in
             (a.value.count, a.value.map(\.id).max()!) < (b.value.count, b.value.map(\.id).max()!)
         }?.key ?? nil
     }
 
     /// Whether `run`'s times count.
-    public func times(_ run: RunRecord) -> Bool { run.setting == setting }
+    public func times(_ run: RunRecord) -> Bool { run.setting != nil && run.setting == setting }
 }

@@ -166,6 +166,12 @@ public final class ResultsStore {
             """, [id] + environment.values)
     }
 
+    /// The environment recorded for run `id`, if any.
+    public func environment(run id: Int) throws -> RunEnvironment? {
+        try database.query("SELECT \(RunEnvironment.columns) FROM environments WHERE run_id = ?", [id]).rows.first
+            .map(RunEnvironment.init(row:))
+    }
+
     /// Adds an event to run `id`'s log, stamped with the current time.
     public func addEvent(run id: Int, kind: String, message: String, step: Int? = nil) throws {
         try database.run("INSERT INTO events (run_id, time, step, kind, message) VALUES (?, ?, ?, ?, ?)",

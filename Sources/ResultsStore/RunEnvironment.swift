@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where and how a run was executed, recorded once per run (a resumed run's record replaces the earlier one).
 /// A `Sendable` value.
 public struct RunEnvironment: Sendable, Equatable {
@@ -33,6 +35,17 @@ public struct RunEnvironment: Sendable, Equatable {
         self.commandLine = commandLine
         self.extraJSON = extraJSON
     }
+
+    /// The settings (`ComputeSetting.description`) the run computed with before it was resumed on this
+    /// environment's, oldest first, where they differ from it (`extra_json`'s `earlier_settings`): the times of its
+    /// earlier steps were measured there. Empty for a run that computed with one setting throughout.
+    public var earlierSettings: [String] {
+        let extra = try? JSONSerialization.jsonObject(with: Data(extraJSON.utf8)) as? [String: Any]
+        return extra?[Self.earlierSettingsKey] as? [String] ?? []
+    }
+
+    /// The `extra_json` key of `earlierSettings`.
+    public static let earlierSettingsKey = "earlier_settings"
 
     /// The `SELECT` list that `init(row:)` reads, in order (also the column order for inserting).
     static let columns = """

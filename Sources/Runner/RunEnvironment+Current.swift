@@ -8,16 +8,28 @@ extension RunEnvironment {
     /// (`Processor.current`: model name, family and model), the GEMM threads and library (`blasConfig`: the backend's `library`), the compiler's Swift
     /// version, the dataset checksum and the command line. `extraJSON` holds `extra` plus `backend`, oneDNN's
     /// `onednn_isa` (the instruction set its JIT chose, recorded whichever backend ran) and the C kernels'
-    /// `kernels_isa` (`InstructionSet.kernels`).
-    public static func current(datasetChecksum: String, extra: [String: String] = [:]) -> RunEnvironment {
+    /// `kernels_isa` (`InstructionSet.kernels`). A run resumed from a checkpoint passes the environment it
+    /// recorded before (`resuming`): the settings its earlier steps computed with, where they differ from this
+    /// one's, carry over as `earlierSettings`.
+    public static func current(datasetChecksum: String, extra: [String: String] = [:],
+                               resuming previous: RunEnvironment? = nil) -> RunEnvironment {
         let recorded = ["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa,
                         "kernels_isa": InstructionSet.kernels]
-        let fields = extra.merging(recorded) { $1 }
+        var fields: [String: Any] = extra.merging(recorded) { $1 }
+        let setting = ComputeSetting(processor: Processor.current, library: Backend.current.library,
+                                     threads: BLASThreads.count)
+        if let previous {
+            var earlier = previous.earlierSettings
+            if previous.setting != setting, earlier.last != previous.setting.description {
+                earlier.append(previous.setting.description)
+            }
+            if !earlier.isEmpty { fields[earlierSettingsKey] = earlier }
+        }
         let extraJSON = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return RunEnvironment(
-            codeRevision: buildRevision, host: ProcessInfo.processInfo.hostName, cpuModel: Processor.current,
-            threads: BLASThreads.count, blasConfig: Backend.current.library, swiftVersion: compilerVersion,
+            codeRevision: buildRevision, host: ProcessInfo.processInfo.hostName, cpuModel: setting.processor,
+            threads: setting.threads, blasConfig: setting.library, swiftVersion: compilerVersion,
             datasetChecksum: datasetChecksum, commandLine: CommandLine.arguments.joined(separator: " "),
             extraJSON: extraJSON)
     }

@@ -74,8 +74,14 @@ public struct RunExecutor {
         }
         recorder.onProgress = onProgress
         do {
-            try store.recordEnvironment(.current(datasetChecksum: dataset.checksum), run: run.id)
             let url = checkpoint(for: run), start = start(of: run)
+            let previous = start == .resume ? try store.environment(run: run.id) : nil
+            let environment = RunEnvironment.current(datasetChecksum: dataset.checksum, resuming: previous)
+            try store.recordEnvironment(environment, run: run.id)
+            if let previous, previous.setting != environment.setting {
+                try store.addEvent(run: run.id, kind: "setting", message: "resumed on \(environment.setting); the "
+                                   + "steps before ran on \(previous.setting): its times span both", step: run.step)
+            }
             if case .restart(let reason) = start {
                 try store.addEvent(run: run.id, kind: "restarted", message: reason, step: run.step)
             }

@@ -27,6 +27,8 @@ struct FixtureRun: Sendable {
     var commandLine = "inception-lab run test.yaml"
     /// The processor its environment records.
     var processor = "Test CPU"
+    /// The `extra_json` its environment records.
+    var extraJSON = "{}"
 
     /// The configuration JSON the trainer would store (canonical: sorted keys), at width 0.125 with one block per
     /// stage to keep the networks small.
@@ -76,7 +78,8 @@ func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
         _ = try store.claimRun(id)
         try store.recordEnvironment(RunEnvironment(
             codeRevision: "abc123", host: "testhost", cpuModel: run.processor, threads: 2, blasConfig: "OpenBLAS test",
-            swiftVersion: "Swift 6.3", datasetChecksum: "0f6a96ea", commandLine: run.commandLine), run: id)
+            swiftVersion: "Swift 6.3", datasetChecksum: "0f6a96ea", commandLine: run.commandLine,
+            extraJSON: run.extraJSON), run: id)
         let writer = try MetricWriter(store: store, run: id)
         for step in stride(from: 20, through: run.steps, by: 20) {
             let time = Double(step) * run.stepTime

@@ -70,6 +70,21 @@ import Testing
         }
     }
 
+    /// A run resumed on another setting has times from two machines: it is never timed, and is listed apart.
+    @Test func aRunResumedOnAnotherSettingIsNotTimed() throws {
+        var runs = Array(residualExperiment.filter { $0.model == "inception-v4" })
+        runs[2].extraJSON = #"{"earlier_settings": ["Older CPU, OpenBLAS test, 2 threads"]}"#
+        try withDatabase(runs: runs) { path in
+            let data = try ExperimentData.load(from: .init(path: path), experiment: "residual-vs-pure")
+            #expect(data.timing.setting?.processor == "Test CPU" && data.runs[2].setting == nil)
+            #expect(data.runs.map(data.timing.times) == [true, true, false])
+            let report = try ExperimentReport(data)
+            #expect(report.overview.computeSettings.map(\.setting)
+                    == ["Test CPU, OpenBLAS test, 2 threads", "resumed on another setting"])
+            #expect(report.costs[0].timedRuns == 2 && report.timeToTarget[0].wallTime?.n == 2)
+        }
+    }
+
     @Test func oneSettingNeedsNoWordOnTimes() throws {
         try withDatabase(runs: residualExperiment) { path in
             let report = try report(path)

@@ -19,6 +19,20 @@ struct RunEnvironmentTests {
         #expect(!OneDNN.isa.isEmpty)
     }
 
+    /// A resumed run keeps the settings its earlier steps computed with where they differ from this process's:
+    /// none after a resume on the same setting, the earlier one after a resume elsewhere, and every earlier one
+    /// after a second resume, even back on the first.
+    @Test func aResumeCarriesTheEarlierSettings() {
+        let here = RunEnvironment.current(datasetChecksum: "abc")
+        #expect(RunEnvironment.current(datasetChecksum: "abc", resuming: here).earlierSettings.isEmpty)
+        var there = here
+        there.threads = here.threads + 1
+        let resumed = RunEnvironment.current(datasetChecksum: "abc", resuming: there)
+        #expect(resumed.earlierSettings == [there.setting.description] && resumed.setting == here.setting)
+        #expect(RunEnvironment.current(datasetChecksum: "abc", resuming: resumed).earlierSettings
+                == [there.setting.description])
+    }
+
     /// The revision is the one the binary was built from (stamped at build time), not the directory the run starts
     /// in: here the package's HEAD, with `-dirty` when its tracked files had changes at the build.
     @Test func recordsTheRevisionItWasBuiltFrom() throws {

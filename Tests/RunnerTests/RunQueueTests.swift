@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import ResultsStore
 import Runner
@@ -90,6 +91,28 @@ struct RunQueueTests {
         #expect(events.contains { $0.kind == (checkpointDeleted ? "restarted" : "resumed") && $0.step == 4 })
         #expect(!events.contains { $0.kind == (checkpointDeleted ? "resumed" : "restarted") })
         #expect(try Fixture.deterministicMetrics(path: path) == Fixture.deterministicMetrics(path: straight))
+    }
+
+    /// A run stopped on one processor and resumed on another records both: its environment names the earlier
+    /// setting (`earlierSettings`), an event says where the setting changed, and a report leaves its times out.
+    @Test func aRunResumedOnAnotherProcessorRecordsTheSettingItsEarlierStepsRanOn() throws {
+        let path = Fixture.databasePath()
+        let stop = StopFlag()
+        let queue = try Fixture.queue(try Fixture.plan(Fixture.spec(grid: "  seed: [1]")), path: path)
+        queue.onProgress = { if $0.step == 4 { stop.set() } }
+        let id = try #require(try queue.run(stop: stop).first?.run.id)
+        let store = try ResultsStore(path: path)
+        var elsewhere = try #require(try store.environment(run: id))
+        #expect(elsewhere.earlierSettings.isEmpty)
+        elsewhere.cpuModel = "Older CPU (family 25, model 1)"   // as if the first steps had run on a Zen 3
+        try store.recordEnvironment(elsewhere, run: id)
+
+        _ = try Fixture.queue(try Fixture.plan(Fixture.spec(grid: "  seed: [1]")), path: path).run(stop: StopFlag())
+        let resumed = try #require(try store.environment(run: id))
+        #expect(resumed.cpuModel == Processor.current)
+        #expect(resumed.earlierSettings == [elsewhere.setting.description])
+        let events = try ResultsReader(path: path).run(id).events
+        #expect(events.contains { $0.kind == "setting" && $0.step == 4 && $0.message.contains("Older CPU") })
     }
 
     @Test func aRunWithAStaleHeartbeatIsRecoveredAndResumed() throws {
