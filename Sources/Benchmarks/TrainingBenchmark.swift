@@ -15,6 +15,8 @@ public enum TrainingBenchmark {
         public var model: String
         public var width: Double
         public var batch: Int
+        /// The processor it ran on (`Processor.current`).
+        public var processor: String
         /// The backend that ran the products (`Backend`'s raw value).
         public var backend: String
         public var threads: Int
@@ -58,8 +60,8 @@ public enum TrainingBenchmark {
         var breakdown = Dictionary(uniqueKeysWithValues: profiler.seconds.map { ($0.key.rawValue, 1000 * $0.value / Double(steps)) })
         breakdown[Profiler.Kind.other.rawValue, default: 0] += 1000 * (total - profiler.seconds.values.reduce(0, +)) / Double(steps)
         let imagesPerSecond = Double(batch * steps) / total
-        return Result(model: config.model.rawValue, width: config.width, batch: batch, backend: Backend.current.rawValue,
-                      threads: BLASThreads.count,
+        return Result(model: config.model.rawValue, width: config.width, batch: batch, processor: Processor.current,
+                      backend: Backend.current.rawValue, threads: BLASThreads.count,
                       parameters: model.parameterCount, macs: model.macs, imagesPerSecond: imagesPerSecond,
                       millisecondsPerStep: 1000 * total / Double(steps),
                       gflops: 6 * Double(model.macs) * imagesPerSecond / 1e9, sgemmGFLOPS: Stopwatch().sgemmGFLOPS(m: 14_400, n: 96, k: 576),
