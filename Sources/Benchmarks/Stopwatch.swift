@@ -13,7 +13,8 @@ public struct Stopwatch: Sendable {
         self.minimumSeconds = minimumSeconds
     }
 
-    /// GFLOP/s of a plain row-major `gemm` (the task's backend) of `m × n × k` (`2·m·n·k` operations), median of timed runs.
+    /// GFLOP/s of a plain row-major `gemm` (the task's backend) of `m × n × k` (`2·m·n·k` operations), median of timed
+    /// runs.
     public func sgemmGFLOPS(m: Int, n: Int, k: Int) -> Double {
         let a = Tensor(shape: Shape(1, 1, k)).view(batch: m), b = Tensor(shape: Shape(1, 1, n)).view(batch: k)
         let c = Tensor(shape: Shape(1, 1, n)).view(batch: m)

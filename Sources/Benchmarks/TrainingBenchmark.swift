@@ -7,9 +7,9 @@ import Models
 /// After `warmup` untimed steps, `steps` steps are timed with a `Profiler` attached, which charges every layer's
 /// passes to its kind; the optimizer's update is charged to `optimizer`, and the rest of the step (loss, gradient
 /// norm, everything not inside a timed layer) to `other`. Achieved GFLOP/s counts `3 × 2 × MACs` per image
-/// (forward, input gradient, weight gradient) and is compared with a plain `gemm` (the same backend's) of an Inception-shaped
-/// GEMM measured in the same run: `M = 64·15·15 = 14,400`, `N = 96`, `K = 3·3·64 = 576` (a 3×3 convolution
-/// 64→96 on a 15×15 grid at batch 64).
+/// (forward, input gradient, weight gradient) and is compared with a plain `gemm` (the same backend's) of an
+/// Inception-shaped GEMM measured in the same run: `M = 64·15·15 = 14,400`, `N = 96`, `K = 3·3·64 = 576` (a 3×3
+/// convolution 64→96 on a 15×15 grid at batch 64).
 public enum TrainingBenchmark {
     public struct Result: Sendable, Codable {
         public var model: String
@@ -57,14 +57,18 @@ public enum TrainingBenchmark {
         network.profiler = nil
         let total = elapsed.seconds
 
-        var breakdown = Dictionary(uniqueKeysWithValues: profiler.seconds.map { ($0.key.rawValue, 1000 * $0.value / Double(steps)) })
-        breakdown[Profiler.Kind.other.rawValue, default: 0] += 1000 * (total - profiler.seconds.values.reduce(0, +)) / Double(steps)
+        var breakdown = Dictionary(uniqueKeysWithValues: profiler.seconds.map {
+            ($0.key.rawValue, 1000 * $0.value / Double(steps))
+        })
+        breakdown[Profiler.Kind.other.rawValue, default: 0]
+            += 1000 * (total - profiler.seconds.values.reduce(0, +)) / Double(steps)
         let imagesPerSecond = Double(batch * steps) / total
         return Result(model: config.model.rawValue, width: config.width, batch: batch, processor: Processor.current,
                       backend: Backend.current.rawValue, threads: BLASThreads.count,
                       parameters: model.parameterCount, macs: model.macs, imagesPerSecond: imagesPerSecond,
                       millisecondsPerStep: 1000 * total / Double(steps),
-                      gflops: 6 * Double(model.macs) * imagesPerSecond / 1e9, sgemmGFLOPS: Stopwatch().sgemmGFLOPS(m: 14_400, n: 96, k: 576),
+                      gflops: 6 * Double(model.macs) * imagesPerSecond / 1e9,
+                      sgemmGFLOPS: Stopwatch().sgemmGFLOPS(m: 14_400, n: 96, k: 576),
                       breakdown: breakdown)
     }
 

@@ -31,7 +31,9 @@ enum DataFile {
             }
             if n == 0 {
                 // Z_BUF_ERROR at the end means the input stopped in the middle of a gzip stream.
-                if status == Z_BUF_ERROR { throw DatasetError.corruptGzip(path: path, reason: "unexpected end of file") }
+                if status == Z_BUF_ERROR {
+                    throw DatasetError.corruptGzip(path: path, reason: "unexpected end of file")
+                }
                 return bytes
             }
             bytes.append(contentsOf: chunk[0..<Int(n)])

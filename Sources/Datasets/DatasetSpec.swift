@@ -29,7 +29,8 @@ public enum DatasetSpec: Codable, Hashable, Sendable, CustomStringConvertible {
     /// `directory`. Throws `unknownDataset` or `directoryRequired`.
     public init(name: String, directory: String? = nil) throws {
         switch (name, directory) {
-        case ("fashion-mnist", let directory): self = .fashionMNIST(directory: directory ?? Self.debianFashionMNISTDirectory)
+        case ("fashion-mnist", let directory):
+            self = .fashionMNIST(directory: directory ?? Self.debianFashionMNISTDirectory)
         case ("mnist", let directory?): self = .mnist(directory: directory)
         case ("cifar10", let directory?): self = .cifar10(directory: directory)
         case ("synthetic", _): self = .synthetic(SyntheticDataset())

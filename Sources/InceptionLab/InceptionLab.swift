@@ -4,7 +4,8 @@ import ArgumentParser
 struct InceptionLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inception-lab",
-        abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections on Learning.",
+        abstract: "Reproduce the ablations of Inception-v4, Inception-ResNet and the Impact of Residual Connections "
+                  + "on Learning.",
         subcommands: [ModelsCommand.self, SummaryCommand.self, TrainCommand.self, PlanCommand.self, RunCommand.self,
                       SubmitCommand.self, MergeCommand.self, StatusCommand.self, ReportCommand.self, RunsCommand.self,
                       ShowCommand.self, MetricsCommand.self, SQLCommand.self, CompareCommand.self,

@@ -22,7 +22,8 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    @Option(help: "Width multiplier α in (0, 1]; every channel count c becomes max(1, floor(c·α + 0.5)) (default: \(fallback.width)).")
+    @Option(help: ArgumentHelp("Width multiplier α in (0, 1]; every channel count c becomes max(1, floor(c·α + 0.5)) "
+                               + "(default: \(fallback.width))."))
     var width: Double?
 
     @Option(help: "Repeats of the A, B and C blocks as a,b,c (default: the published network's).")
@@ -31,7 +32,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Stem: paper (the model's own, 299 → 35) or compact (3×3 convs, 32 → 15). Default: the command's.")
     var stem: Stem?
 
-    @Option(help: "Side of the square input image in pixels. Default: the command's (\(fallback.inputSize), or the dataset's).")
+    @Option(help: ArgumentHelp("Side of the square input image in pixels. Default: the command's "
+                               + "(\(fallback.inputSize), or the dataset's)."))
     var input: Int?
 
     @Option(help: "Channels of the input image. Default: the command's (\(fallback.inputChannels), or the dataset's).")
@@ -40,30 +42,40 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Number of classes. Default: the command's (\(fallback.classes), or the dataset's).")
     var classes: Int?
 
-    @Option(help: "Residual scales of the A, B and C stages as sA,sB,sC (default \(ModelName.inceptionResNetV2.defaultResidualScales!) for inception-resnet-v2, 1 for the other residual networks).")
+    @Option(help: ArgumentHelp("Residual scales of the A, B and C stages as sA,sB,sC "
+                               + "(default \(ModelName.inceptionResNetV2.defaultResidualScales!) "
+                               + "for inception-resnet-v2, 1 for the other residual networks)."))
     var scales: String?
 
     @Option(help: "Dropout keep probability before the classifier, in training (default: \(fallback.dropoutKeep)).")
     var dropoutKeep: Double?
 
     @Option(name: [.customLong("bn-decay"), .customLong("batch-norm-decay")],
-            help: "BatchNorm moving-average decay (default: \(fallback.batchNormDecay), for short CPU runs; TensorFlow uses 0.9997).")
+            help: ArgumentHelp("BatchNorm moving-average decay (default: \(fallback.batchNormDecay), for short CPU "
+                               + "runs; TensorFlow uses 0.9997)."))
     var batchNormDecay: Double?
 
     @Flag(inversion: .prefixedNo,
-          help: "The paper's extra BatchNorm: a BatchNorm (then ReLU) on the last residual sum before the average pool (inception-resnet-v1, inception-resnet-v2-paper; default: \(fallback.prePoolBatchNorm ? "on" : "off")).")
+          help: ArgumentHelp("The paper's extra BatchNorm: a BatchNorm (then ReLU) on the last residual sum before "
+                             + "the average pool (inception-resnet-v1, inception-resnet-v2-paper; default: "
+                             + "\(fallback.prePoolBatchNorm ? "on" : "off"))."))
     var prePoolBatchNorm: Bool?
 
-    @Option(help: "Learned residual scales on top of --scales: fixed (none), layerscale (one per channel) or rezero (one per block) (default: \(fallback.residualScaleMode)).")
+    @Option(help: ArgumentHelp("Learned residual scales on top of --scales: fixed (none), layerscale (one per channel) "
+                               + "or rezero (one per block) (default: \(fallback.residualScaleMode))."))
     var residualScaleMode: ResidualScaleMode?
 
-    @Option(help: "Initial value of the learned residual scales (layerscale: required, such as 0.1; rezero: 0 unless given).")
+    @Option(help: ArgumentHelp("Initial value of the learned residual scales (layerscale: required, such as 0.1; "
+                               + "rezero: 0 unless given)."))
     var residualScaleInit: Double?
 
-    @Option(help: "Factor on the initial weights of each residual block's last convolution (its 1×1 expansion; default: \(fallback.residualBranchInitScale)).")
+    @Option(help: ArgumentHelp("Factor on the initial weights of each residual block's last convolution "
+                               + "(its 1×1 expansion; default: \(fallback.residualBranchInitScale))."))
     var residualBranchInitScale: Double?
 
-    @Option(help: "Factor on the learning rate of each residual block's last convolution (its 1×1 expansion; 0 freezes it; default: \(fallback.residualBranchLearningRateMultiplier)).")
+    @Option(help: ArgumentHelp("Factor on the learning rate of each residual block's last convolution "
+                               + "(its 1×1 expansion; 0 freezes it; "
+                               + "default: \(fallback.residualBranchLearningRateMultiplier))."))
     var residualBranchLearningRateMultiplier: Double?
 
     /// The validated configuration of `model` shaped by these options; errors are `ValidationError`s that say

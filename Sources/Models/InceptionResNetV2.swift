@@ -30,7 +30,8 @@ enum InceptionResNetV2 {
         layout.append("final_conv", b.unit(1536))
     }
 
-    /// Inception-ResNet-A of v2 (paper Fig. 16): `Res(C(32,1) ‖ [C(32,1) → C(32,3)] ‖ [C(32,1) → C(48,3) → C(64,3)], sA)`.
+    /// Inception-ResNet-A of v2 (paper Fig. 16):
+    /// `Res(C(32,1) ‖ [C(32,1) → C(32,3)] ‖ [C(32,1) → C(48,3) → C(64,3)], sA)`.
     static func blockA(_ b: Builder, scale: Double) -> Recipe { InceptionResNet.blockA(b, p: 48, q: 64, scale: scale) }
 
     /// Inception-ResNet-B of v2 (paper Fig. 17): `Res(C(192,1) ‖ [C(128,1) → C(160,1×7) → C(192,7×1)], sB)`.

@@ -39,10 +39,13 @@ public struct ChartSpec: Sendable, Equatable {
         let probes: [(String, String, String, Double)] = [
             (Metric.prepoolDeadFraction, "Dead channels of the last pre-pool layer", "%", 100),
         ] + zip(Metric.stageRMS, ["A", "B", "C"]).map { ($0, "Residual-stream RMS after stage \($1)", "", 1) }
-            + zip(Metric.learnedScale, ["A", "B", "C"]).map { ($0, "Learned residual scale mean |γ| of stage \($1)", "", 1) }
+            + zip(Metric.learnedScale, ["A", "B", "C"]).map {
+                ($0, "Learned residual scale mean |γ| of stage \($1)", "", 1)
+            }
         return speed.flatMap { entry in
             [Axis.epoch, .time].map {
-                ChartSpec(metric: entry.0, axis: $0, quantity: entry.1, unit: entry.2, scale: entry.3, fitsAfterFirst: true)
+                ChartSpec(metric: entry.0, axis: $0, quantity: entry.1, unit: entry.2, scale: entry.3,
+                          fitsAfterFirst: true)
             }
         } + probes.map {
             ChartSpec(metric: $0.0, axis: .epoch, quantity: $0.1, unit: $0.2, scale: $0.3, fitsAfterFirst: false)
@@ -72,7 +75,9 @@ public struct ChartSpec: Sendable, Equatable {
         let time = timeUnit(curves)
         let series = curves.compactMap { curve -> SVGChart.Series? in
             let points = curve.points.compactMap { point -> SVGChart.Point? in
-                guard let x = axis == .epoch ? point.epoch : point.wallTime.map({ $0 / time.seconds }) else { return nil }
+                guard let x = axis == .epoch ? point.epoch : point.wallTime.map({ $0 / time.seconds }) else {
+                    return nil
+                }
                 let interval = Self.confidenceInterval(point.value)
                 return SVGChart.Point(x: x, y: point.value.mean * scale, low: interval.lowerBound * scale,
                                       high: interval.upperBound * scale)
@@ -103,7 +108,8 @@ public struct ChartSpec: Sendable, Equatable {
                 [curve.configuration, String(point.step), NumberFormat.fixed(point.epoch, 4),
                  point.wallTime.map { NumberFormat.fixed($0, 2) } ?? "", String(point.value.n)]
                     + [point.value.mean, point.value.std, point.value.min, point.value.max,
-                       Self.confidenceInterval(point.value).lowerBound, Self.confidenceInterval(point.value).upperBound].map {
+                       Self.confidenceInterval(point.value).lowerBound,
+                       Self.confidenceInterval(point.value).upperBound].map {
                         NumberFormat.fixed($0 * scale, 4)
                     }
             }

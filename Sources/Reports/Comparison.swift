@@ -134,7 +134,8 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
         text += VerdictRules.strictNote(level)
-        let seeds = seedsNeeded.map { "\($0) seeds per configuration" } ?? "more than \(Power.largestGroup) seeds per configuration"
+        let seeds = seedsNeeded.map { "\($0) seeds per configuration" }
+            ?? "more than \(Power.largestGroup) seeds per configuration"
         let power = "\(NumberFormat.fixed(hypothesis.power * 100, 0)) % power"
         if !hasPower {
             text += "; too few seeds for \(power)\(decision == .undecided ? "" : " (the test alone would decide)"): "

@@ -52,8 +52,8 @@ public struct Configuration: Sendable {
     }
 
     /// Labels for `configurations`: the model; `w` and the width when widths differ; `scale` for residual
-    /// networks; `lr` when learning rates differ; the remedies (extra BatchNorm, warm-up) when there are any; then, for configurations that
-    /// would still share a label, every setting on which they differ (`path=value`).
+    /// networks; `lr` when learning rates differ; the remedies (extra BatchNorm, warm-up) when there are any; then, for
+    /// configurations that would still share a label, every setting on which they differ (`path=value`).
     static func labels(for configurations: [RunConfiguration]) -> [String] {
         func varies(_ value: (RunConfiguration) -> String) -> Bool { Set(configurations.map(value)).count > 1 }
         let widthVaries = varies { "\($0.model.width)" }

@@ -65,7 +65,8 @@ public struct ExperimentReport: Sendable, Encodable {
         overview = Overview(data, configurations: configurations)
         self.configurations = configurations.map(ConfigurationSummary.init)
         curves = Self.curveMetrics.flatMap { metric in
-            configurations.map { MetricCurve(metric: metric, configuration: $0.label, isResidual: $0.settings.isResidual,
+            configurations.map { MetricCurve(metric: metric, configuration: $0.label,
+                                             isResidual: $0.settings.isResidual,
                                              points: Aggregation.curve(metric, of: $0.runs, timing: data.timing)) }
         }
         let lastK = data.hypotheses[finding: 2].lastK
@@ -83,7 +84,9 @@ public struct ExperimentReport: Sendable, Encodable {
         }
         costs = try configurations.map { try Cost($0, timing: data.timing) }
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
-        costRatios = pairs.map { CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!) }
+        costRatios = pairs.map {
+            CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!)
+        }
         hypotheses = data.hypotheses.all
         findings = Findings.evaluate(Findings.Inputs(configurations: configurations, costs: costByLabel,
                                                      hypotheses: data.hypotheses, look: data.look))

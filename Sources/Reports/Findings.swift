@@ -81,7 +81,8 @@ enum Findings {
                 switch hypothesis.metric {
                 case .finalError: FinalQuality.final(Metric.validationTop1, of: run, lastK: hypothesis.lastK)
                 case .earlyError: earlyError(run, horizon: horizon)
-                case .finalDeadFraction: FinalQuality.final(Metric.prepoolDeadFraction, of: run, lastK: hypothesis.lastK)
+                case .finalDeadFraction:
+                    FinalQuality.final(Metric.prepoolDeadFraction, of: run, lastK: hypothesis.lastK)
                 }
             }
         }
@@ -105,7 +106,8 @@ enum Findings {
 
     /// The latest epoch at which any of the configuration's runs evaluated (0 without evaluations).
     static func lastEvaluationEpoch(_ configuration: Configuration) -> Double {
-        configuration.runs.compactMap { run in run.series(Metric.validationTop1).last.flatMap { run.epoch(atStep: $0.step) } }
+        configuration.runs
+            .compactMap { run in run.series(Metric.validationTop1).last.flatMap { run.epoch(atStep: $0.step) } }
             .max() ?? 0
     }
 
@@ -200,10 +202,13 @@ enum Findings {
     /// Finding 3, when a residual model ran both unscaled and scaled or a remedy was tried: per such model, its
     /// unscaled runs against its scaled runs (runs without warm-up only), after the comparisons of each remedy
     /// (`remedies`, under the hypothesis of finding 3).
-    private static func instabilityFinding(_ inputs: Inputs, scaling: [(unscaled: Configuration, scaled: Configuration)],
+    private static func instabilityFinding(_ inputs: Inputs,
+                                           scaling: [(unscaled: Configuration, scaled: Configuration)],
                                            remedies: [Comparison]) -> Finding? {
         guard !scaling.isEmpty || !remedies.isEmpty else { return nil }
-        let models = ModelName.allCases.filter { model in scaling.contains { $0.unscaled.settings.model.model == model } }
+        let models = ModelName.allCases.filter { model in
+            scaling.contains { $0.unscaled.settings.model.model == model }
+        }
         let judgements = models.map { model in
             let residual = inputs.configurations.filter {
                 $0.settings.model.model == model && $0.settings.warmupSteps == 0

@@ -19,7 +19,8 @@ extension ExperimentReport {
         for spec in charts {
             figures[spec.fileStem + ".svg"] = HTMLPage.figure(chart(spec), id: spec.fileStem)
         }
-        return HTMLPage.document(title: "Experiment \(experiment)", body: MarkdownHTML(figures: figures).render(markdown()))
+        return HTMLPage.document(title: "Experiment \(experiment)",
+                                 body: MarkdownHTML(figures: figures).render(markdown()))
     }
 }
 

@@ -63,7 +63,8 @@ public struct Hypothesis: Sendable, Equatable, Encodable {
                 }
                 return x
             }
-            func choice<T: RawRepresentable & CaseIterable>(_: T.Type) throws(HypothesisError) -> T where T.RawValue == String {
+            func choice<T: RawRepresentable & CaseIterable>(_: T.Type) throws(HypothesisError) -> T
+            where T.RawValue == String {
                 guard let text = value as? String, let x = T(rawValue: text) else {
                     throw HypothesisError(location: at, problem: "expected one of "
                                           + T.allCases.map(\.rawValue).joined(separator: ", "))
@@ -73,7 +74,8 @@ public struct Hypothesis: Sendable, Equatable, Encodable {
             switch CodingKeys(rawValue: name) {
             case .metric?: h.metric = try choice(PrimaryMetric.self)
             case .test?: h.test = try choice(TestKind.self)
-            case .margin?: h.margin = try number(0.001...100, "a margin in percentage points (above 0, at most 100)") / 100
+            case .margin?:
+                h.margin = try number(0.001...100, "a margin in percentage points (above 0, at most 100)") / 100
             case .lastK?:
                 guard let k = value as? Int, k >= 1 else {
                     throw HypothesisError(location: at, problem: "expected a whole number of evaluations, at least 1")

@@ -139,7 +139,8 @@ struct MarkdownHTML: Sendable {
         while let open = rest.firstIndex(of: "["), let close = rest[open...].range(of: "]("),
               let end = rest[close.upperBound...].firstIndex(of: ")") {
             html += rest[..<open]
-            html += "<a href=\"\(rest[close.upperBound..<end])\">\(rest[rest.index(after: open)..<close.lowerBound])</a>"
+            html += "<a href=\"\(rest[close.upperBound..<end])\">"
+                + "\(rest[rest.index(after: open)..<close.lowerBound])</a>"
             rest = rest[rest.index(after: end)...]
         }
         return html + rest

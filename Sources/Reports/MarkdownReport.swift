@@ -25,7 +25,9 @@ extension ExperimentReport {
     /// training ends, and where the last k evaluations of findings 2 and 5 begin (the earliest over the
     /// configurations compared).
     var verdictMarkers: [SVGChart.Marker] {
-        let validation = Dictionary(uniqueKeysWithValues: curves(of: Metric.validationTop1).map { ($0.configuration, $0.points) })
+        let validation = Dictionary(uniqueKeysWithValues: curves(of: Metric.validationTop1).map {
+            ($0.configuration, $0.points)
+        })
         var markers: [SVGChart.Marker] = []
         for finding in findings {
             let compared = finding.comparisons.map { (validation[$0.reference] ?? [], validation[$0.other] ?? []) }
@@ -33,7 +35,8 @@ extension ExperimentReport {
             switch h.metric {
             case .earlyError:
                 for horizon in Set(compared.map { min($0.0.last?.epoch ?? 0, $0.1.last?.epoch ?? 0) }).sorted() {
-                    markers.append(.init(x: horizon * VerdictRules.earlyFraction, label: "finding \(h.finding): first third"))
+                    markers.append(.init(x: horizon * VerdictRules.earlyFraction,
+                                         label: "finding \(h.finding): first third"))
                 }
             case .finalDeadFraction:
                 continue
@@ -101,7 +104,10 @@ extension ExperimentReport {
                 Rule: \(finding.rule)
 
                 \(finding.judgements.isEmpty ? "- no comparison possible\n"
-                    : finding.judgements.map { "- \($0.subject): **\($0.verdict.rawValue)**\($0.votes ? "" : " (does not vote)") — \($0.evidence)\n" }.joined())\
+                    : finding.judgements.map {
+                        "- \($0.subject): **\($0.verdict.rawValue)**\($0.votes ? "" : " (does not vote)") — "
+                            + "\($0.evidence)\n"
+                    }.joined())\
                 \(finding.comparisons.isEmpty ? "" : "\n" + comparisonTable(finding).markdown())
                 \(finding.caveats.isEmpty ? "" : "Caveats:\n\n" + finding.caveats.map { "- \($0)\n" }.joined())
                 **Verdict: \(finding.verdict.rawValue).**
@@ -128,7 +134,8 @@ extension ExperimentReport {
             run; diverged runs are left out.
 
             \(finalQualityTable.markdown())
-            \(pairedDifferences.isEmpty ? "" : "Paired by seed (same width and recipe):\n\n" + pairedDifferenceTable.markdown() + "\n")\
+            \(pairedDifferences.isEmpty ? ""
+                : "Paired by seed (same width and recipe):\n\n" + pairedDifferenceTable.markdown() + "\n")\
             ## Instability
 
             A run died when at least the configured share of its last pre-pool layer's channels output only zeros \
@@ -185,8 +192,9 @@ extension ExperimentReport {
         let alone = overview.occupancy[Occupancy.alone.rawValue] ?? 0
         let shared = overview.occupancy[Occupancy.shared.rawValue] ?? 0
         let unrecorded = overview.occupancy[Occupancy.unrecorded.rawValue] ?? 0
-        var text = "Of the \(overview.runs) runs, \(alone) ran alone, \(shared) ran as one of several processes of their "
-            + "sweep (workers or scheduler tasks) sharing the machine, and \(unrecorded) did not record how they ran."
+        var text = "Of the \(overview.runs) runs, \(alone) ran alone, \(shared) ran as one of several processes "
+            + "of their sweep (workers or scheduler tasks) sharing the machine, and \(unrecorded) did not record "
+            + "how they ran."
         if alone == 0 { text += " No step time here can support a timing verdict." }
         return text
     }
@@ -196,7 +204,8 @@ extension ExperimentReport {
 
     /// Each chart of `specs` as an image with a link to its data.
     private func embed(_ specs: [ChartSpec]) -> String {
-        specs.map { "![\($0.title)](\($0.fileStem).svg)\n\n[data: \($0.fileStem).csv](\($0.fileStem).csv)\n\n" }.joined()
+        specs.map { "![\($0.title)](\($0.fileStem).svg)\n\n[data: \($0.fileStem).csv](\($0.fileStem).csv)\n\n" }
+            .joined()
     }
 
     /// `Look: …`: which look at the results the verdicts are (`Look.text`).

@@ -7,7 +7,8 @@ enum NumberFormat {
     /// `value` with exactly `digits` decimals (`%.Nf` in the POSIX locale); never `-0.00`.
     static func fixed(_ value: Double, _ digits: Int) -> String {
         let text = String(format: "%.\(digits)f", locale: Locale(identifier: "en_US_POSIX"), value)
-        return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(text.dropFirst()) : text
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." })
+            ? String(text.dropFirst()) : text
     }
 
     /// A fraction as a percentage with two decimals: 0.15463 → `15.46 %`.

@@ -109,7 +109,8 @@ public struct Overview: Sendable, Equatable, Encodable {
         let seedRange = seeds.min()! == seeds.max()! ? "\(seeds.min()!)" : "\(seeds.min()!)–\(seeds.max()!)"
         var caveats = ["""
             Scale: width α \(values { "\($0.model.width)" }); budget \(values(budgetText)); dataset \
-            \(values { $0.data.name }) at \(values { "\($0.model.inputSize)×\($0.model.inputSize)×\($0.model.inputChannels)" }) \
+            \(values { $0.data.name }) at \
+            \(values { "\($0.model.inputSize)×\($0.model.inputSize)×\($0.model.inputChannels)" }) \
             with \(values { "\($0.model.classes)" }) classes; \(seedRange) seeds per \
             configuration; at most \(steps) steps. The paper trained full-size networks (α = 1, 299×299×3, 1000 \
             classes) on ILSVRC-2012 for many epochs on 20 GPUs, one run per network.

@@ -12,7 +12,8 @@ public enum Pairs {
     /// Every (pure, residual) pair of `configurations` whose models are partners and whose other settings —
     /// width, stem, input, recipe, everything but the model name, its repeats and residual scales — are equal.
     /// In the order of `configurations` (pure first, then residual).
-    public static func pureResidual(_ configurations: [Configuration]) -> [(pure: Configuration, residual: Configuration)] {
+    public static func pureResidual(_ configurations: [Configuration])
+        -> [(pure: Configuration, residual: Configuration)] {
         let ignored = ["model.model", "model.repeats.", "model.residualScales."]
         return configurations.flatMap { pure in
             configurations.compactMap { residual in
@@ -33,7 +34,8 @@ public enum Pairs {
     /// Every (unscaled, scaled) pair of `configurations`: the same residual model and settings but for
     /// `scalingSettings`, the first unscaled (`RunConfiguration.isUnscaledResidual`), the second scaled in any
     /// way (fixed scales below 1, learned scales, or the reparametrised branch). In the order of `configurations`.
-    public static func unscaledScaled(_ configurations: [Configuration]) -> [(unscaled: Configuration, scaled: Configuration)] {
+    public static func unscaledScaled(_ configurations: [Configuration])
+        -> [(unscaled: Configuration, scaled: Configuration)] {
         let ignored = scalingSettings
         return configurations.filter(\.settings.isUnscaledResidual).flatMap { unscaled in
             configurations.compactMap { scaled in
@@ -57,7 +59,8 @@ public enum Pairs {
         return baselines.flatMap { unscaled in
             configurations.flatMap { treated in
                 Remedy.allCases.compactMap { remedy in
-                    guard treated.settings.isUnscaledResidual, remedy.applies(to: treated.settings, over: unscaled.settings),
+                    guard treated.settings.isUnscaledResidual,
+                          remedy.applies(to: treated.settings, over: unscaled.settings),
                           treated.settings.settings(excludingKeys: remedy.settings)
                             == unscaled.settings.settings(excludingKeys: remedy.settings)
                     else { return nil }

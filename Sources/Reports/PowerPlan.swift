@@ -20,7 +20,8 @@ public enum PowerPlan {
                     VerdictRules.seedsNeeded(h, std: std)
                         .map(String.init) ?? "> \(Power.largestGroup)"
                 }
-                return [head, "  no finished runs of the experiment test it; seeds per configuration at a standard deviation of "
+                return [head, "  no finished runs of the experiment test it; seeds per configuration at a standard "
+                        + "deviation of "
                         + assumedStds.map { NumberFormat.fixed($0 * 100, 1) }.joined(separator: " / ") + " pt: "
                         + needs.joined(separator: " / ")]
             }

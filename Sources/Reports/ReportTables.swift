@@ -114,9 +114,11 @@ extension ExperimentReport {
         let k = finalQuality.first?.lastK ?? 0
         let topFive = topFiveIsInformative
         return ReportTable(header: ["configuration", "final val top-1 (mean of last \(k))", "best val top-1"]
-                               + (topFive ? ["final val top-5 (mean of last \(k))"] : []) + ["test top-1", "diverged (left out)"],
+                               + (topFive ? ["final val top-5 (mean of last \(k))"] : [])
+                               + ["test top-1", "diverged (left out)"],
                            rows: finalQuality.map { f in
-                               [f.configuration, NumberFormat.percentMeanStd(f.finalTop1), NumberFormat.percentMeanStd(f.bestTop1)]
+                               [f.configuration, NumberFormat.percentMeanStd(f.finalTop1),
+                                NumberFormat.percentMeanStd(f.bestTop1)]
                                    + (topFive ? [NumberFormat.percentMeanStd(f.finalTop5)] : [])
                                    + [NumberFormat.percentMeanStd(f.testTop1), "\(f.diverged)"]
                            })
@@ -133,12 +135,15 @@ extension ExperimentReport {
 
     /// Died and diverged runs, dead fractions and residual-stream RMS.
     var instabilityTable: ReportTable {
-        func steps(_ steps: [Int]) -> String { steps.isEmpty ? "0" : "\(steps.count) (at \(steps.map(String.init).joined(separator: ", ")))" }
+        func steps(_ steps: [Int]) -> String {
+            steps.isEmpty ? "0" : "\(steps.count) (at \(steps.map(String.init).joined(separator: ", ")))"
+        }
         return ReportTable(header: ["configuration", "scales", "lr", "remedy", "runs", "died", "diverged",
                                     "max dead pre-pool channels", "final dead pre-pool channels", "final RMS A",
                                     "final RMS B", "final RMS C"],
                            rows: instability.map { i in
-                               [i.configuration, i.scales, "\(i.learningRate)", i.warmup, "\(i.runs)", steps(i.diedAtSteps),
+                               [i.configuration, i.scales, "\(i.learningRate)", i.warmup, "\(i.runs)",
+                                steps(i.diedAtSteps),
                                 steps(i.divergedAtSteps), NumberFormat.percentMeanStd(i.maxDeadFraction),
                                 NumberFormat.percentMeanStd(i.finalDeadFraction)]
                                    + i.finalStageRMS.map { NumberFormat.meanStd($0, digits: 3) }
@@ -151,7 +156,8 @@ extension ExperimentReport {
                              "timed", "timed, alone", "median time per step, timed runs alone (s)",
                              "median time per step, timed runs (s)"],
                     rows: costs.map { c in
-                        [c.configuration, grouped(c.parameters), grouped(c.macs), "\(c.prePoolChannels)", "\(c.batchSize)",
+                        [c.configuration, grouped(c.parameters), grouped(c.macs), "\(c.prePoolChannels)",
+                         "\(c.batchSize)",
                          "\(c.runs)", "\(c.timedRuns)", "\(c.runsAlone)", NumberFormat.optional(c.medianStepTime, 4),
                          NumberFormat.optional(c.medianStepTimeAnyRun, 4)]
                     })

@@ -9,7 +9,8 @@ public struct ResultsOverview: Sendable {
     public var reports: [ExperimentReport]
 
     /// The line that ends the generated part; what follows it is written by hand.
-    public static let handWrittenMarker = "<!-- Written by hand below this line; `inception-lab report --overview` keeps it. -->"
+    public static let handWrittenMarker = "<!-- Written by hand below this line; `inception-lab report --overview` "
+        + "keeps it. -->"
 
     /// Reports every experiment of `reader`'s database that has finished or diverged runs, by name.
     public init(reader: ResultsReader) throws {
@@ -36,7 +37,9 @@ public struct ResultsOverview: Sendable {
 
             """
         for number in 1...6 {
-            let testing = reports.compactMap { report in report.findings.first { $0.number == number }.map { (report, $0) } }
+            let testing = reports.compactMap { report in
+                report.findings.first { $0.number == number }.map { (report, $0) }
+            }
             guard let first = testing.first?.1 else { continue }
             md += "### Finding \(number): \(first.title)\n\n"
             if let hypothesis = first.comparisons.first?.hypothesis { md += "Test: \(hypothesis.text).\n\n" }
@@ -65,11 +68,13 @@ public struct ResultsOverview: Sendable {
         ReportTable(header: ["experiment", "runs", "configurations × seeds", "ran alone", "code revision", "look",
                              "verdicts"],
                     rows: reports.map { r in
-                        let seeds = Set(r.configurations.map(\.seeds.count)).sorted().map(String.init).joined(separator: "–")
+                        let seeds = Set(r.configurations.map(\.seeds.count)).sorted().map(String.init)
+                            .joined(separator: "–")
                         let excluded = r.overview.excluded.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
                         let alone = r.costs.map(\.runsAlone).reduce(0, +)
                         return ["[`\(r.experiment)`](\(r.experiment)/report.md): \(r.description)",
-                                "\(r.overview.runs) included" + (excluded.isEmpty ? "" : "; left out: " + excluded.joined(separator: ", ")),
+                                "\(r.overview.runs) included"
+                                    + (excluded.isEmpty ? "" : "; left out: " + excluded.joined(separator: ", ")),
                                 "\(r.configurations.count) × \(seeds)", "\(alone)/\(r.overview.runs)",
                                 r.overview.codeRevisions.joined(separator: ", "), r.overview.look.brief,
                                 r.findings.isEmpty ? "none tested"

@@ -58,7 +58,8 @@ public struct RunConfiguration: Sendable, Hashable {
             text += ", \(model.residualScaleMode.rawValue) from \(model.residualScaleInit ?? 0)"
         }
         if model.residualBranchInitScale != 1 || model.residualBranchLearningRateMultiplier != 1 {
-            text += ", branch init ×\(model.residualBranchInitScale) rate ×\(model.residualBranchLearningRateMultiplier)"
+            text += ", branch init ×\(model.residualBranchInitScale) "
+                + "rate ×\(model.residualBranchLearningRateMultiplier)"
         }
         return text
     }

@@ -3,9 +3,9 @@ import Foundation
 /// A line chart as a self-contained SVG 1.1 document: one line per series (the mean across seeds; dashed for
 /// `dashed` series) over a shaded band (an interval across seeds), vertical markers at named x positions, axes
 /// with ticks and labelled units, a title, and a legend below the plot. The y range covers `yRange` when given
-/// (lines beyond it are clipped at the plot's edge), else every band. No scripts, no external fonts (the generic `sans-serif` family), no CSS: it shows the same in a browser
-/// and in a markdown viewer. Output is a pure function of the value, with coordinates at two decimals.
-/// A `Sendable` value.
+/// (lines beyond it are clipped at the plot's edge), else every band. No scripts, no external fonts (the generic
+/// `sans-serif` family), no CSS: it shows the same in a browser and in a markdown viewer. Output is a pure function of
+/// the value, with coordinates at two decimals. A `Sendable` value.
 ///
 /// Structure (for tools and tests): each series is a `<g class="series">` holding a `<path class="band">` and a
 /// `<path class="line">`; each marker is a `<g class="marker">`; each legend entry is a `<g class="legend-entry">`
@@ -147,7 +147,8 @@ public struct SVGChart: Sendable, Equatable {
                 + "y2=\"\(Self.plotBottom.coordinate)\"/>\n"
         }
         for tick in yTicks {
-            svg += "<line x1=\"\(Self.plotLeft.coordinate)\" y1=\"\(y(tick).coordinate)\" x2=\"\(Self.plotRight.coordinate)\" "
+            svg += "<line x1=\"\(Self.plotLeft.coordinate)\" y1=\"\(y(tick).coordinate)\" "
+                + "x2=\"\(Self.plotRight.coordinate)\" "
                 + "y2=\"\(y(tick).coordinate)\"/>\n"
         }
         svg += """
@@ -159,11 +160,13 @@ public struct SVGChart: Sendable, Equatable {
 
             """
         for tick in xTicks {
-            svg += "<text x=\"\(x(tick).coordinate)\" y=\"\((Self.plotBottom + 18).coordinate)\" text-anchor=\"middle\">"
+            svg += "<text x=\"\(x(tick).coordinate)\" y=\"\((Self.plotBottom + 18).coordinate)\" "
+                + "text-anchor=\"middle\">"
                 + "\(NumberFormat.fixed(tick, xDigits))</text>\n"
         }
         for tick in yTicks {
-            svg += "<text x=\"\((Self.plotLeft - 8).coordinate)\" y=\"\((y(tick) + 4).coordinate)\" text-anchor=\"end\">"
+            svg += "<text x=\"\((Self.plotLeft - 8).coordinate)\" y=\"\((y(tick) + 4).coordinate)\" "
+                + "text-anchor=\"end\">"
                 + "\(NumberFormat.fixed(tick, yDigits))</text>\n"
         }
         let middleY = (Self.plotTop + Self.plotBottom) / 2
@@ -221,7 +224,8 @@ public struct SVGChart: Sendable, Equatable {
 
             """
         for (index, line) in noteLines.enumerated() {
-            svg += "<text x=\"\((Self.plotLeft + 36).coordinate)\" y=\"\((y + 4 + Self.legendLine * Double(index)).coordinate)\">"
+            svg += "<text x=\"\((Self.plotLeft + 36).coordinate)\" "
+                + "y=\"\((y + 4 + Self.legendLine * Double(index)).coordinate)\">"
                 + "\(escape(line))</text>\n"
         }
         return svg + "</g>\n"

@@ -11,16 +11,19 @@ extension ExperimentReport {
         var findingsText = ""
         for finding in findings {
             findingsText += "Finding \(finding.number): \(finding.title): \(finding.verdict.rawValue.uppercased())\n"
-            findingsText += finding.judgements.map { "  \($0.subject): \($0.verdict.rawValue): \($0.evidence)\n" }.joined()
+            findingsText += finding.judgements.map { "  \($0.subject): \($0.verdict.rawValue): \($0.evidence)\n" }
+                .joined()
         }
-        return section("Experiment \(experiment)", overviewText(bullet: "  ", code: "") + "\n" + configurationTable.text())
+        return section("Experiment \(experiment)",
+                       overviewText(bullet: "  ", code: "") + "\n" + configurationTable.text())
             + section("Verdicts", findings.isEmpty ? "The runs present test none of the paper's findings.\n"
                       : lookLine + "\n\n" + findingsText)
             + section("Time to target validation top-1 error", timeToTargetTable.text() + "\n" + errorAreaTable.text())
             + section("Final quality", finalQualityTable.text()
                       + (pairedDifferences.isEmpty ? "" : "\n" + pairedDifferenceTable.text()))
             + section("Instability", instabilityTable.text()
-                      + (scalingDeadShare.isEmpty ? "" : "\n" + scalingDeadShareText + "\n" + scalingDeadShareTable.text()))
+                      + (scalingDeadShare.isEmpty ? ""
+                         : "\n" + scalingDeadShareText + "\n" + scalingDeadShareTable.text()))
             + section("Cost", costTable.text() + (costRatios.isEmpty ? "" : "\n" + costRatioTable.text()))
             + section("Caveats", overview.caveats.map { "- \($0)\n" }.joined())
     }

@@ -94,7 +94,9 @@ public final class Database {
             var statement: OpaquePointer?
             var tail: UnsafePointer<CChar>?
             let code = sqlite3_prepare_v2(handle, text, -1, &statement, &tail)
-            guard code == SQLITE_OK, statement != nil, let tail, tail.pointee != 0 else { return (code, statement, false) }
+            guard code == SQLITE_OK, statement != nil, let tail, tail.pointee != 0 else {
+                return (code, statement, false)
+            }
             var second: OpaquePointer?
             let rest = sqlite3_prepare_v2(handle, tail, -1, &second, nil)
             sqlite3_finalize(second)

@@ -49,7 +49,8 @@ public struct ResultTable: Sendable, Equatable {
             cells.reduce(columns[column].count) { max($0, $1[column].count) }
         }
         let numeric = columns.indices.map { column in
-            !booleanColumns.contains(columns[column]) && rows.allSatisfy { $0[column].double != nil || $0[column].isNull }
+            !booleanColumns.contains(columns[column])
+                && rows.allSatisfy { $0[column].double != nil || $0[column].isNull }
         }
         func line(_ texts: [String]) -> String {
             var line = texts.indices.map { column in

@@ -41,7 +41,9 @@ public final class Statement {
         case .text(let text): return sqlite3_bind_text(handle, index, text, -1, transient)
         case .blob(let bytes) where bytes.isEmpty: return sqlite3_bind_zeroblob(handle, index, 0)
         case .blob(let bytes):
-            return bytes.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+            return bytes.withUnsafeBytes {
+                sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient)
+            }
         case .null: return sqlite3_bind_null(handle, index)
         }
     }

@@ -192,14 +192,16 @@ public struct TrainingConfig: Codable, Hashable, Sendable {
         try require(learningRateDecay > 0 && learningRateDecay <= 1, "lr-decay", "a factor in (0, 1]")
         try require(learningRateDecayEpochs > 0, "lr-decay-epochs", "a positive number of epochs")
         try require(warmupSteps >= 0, "warmup-steps", "zero or more steps")
-        try require(warmupSteps == 0 || warmupLearningRate > 0, "warmup-lr", "a positive learning rate when warm-up is on")
+        try require(warmupSteps == 0 || warmupLearningRate > 0, "warmup-lr",
+                    "a positive learning rate when warm-up is on")
         try require(momentum >= 0 && momentum < 1, "momentum", "a value in [0, 1)")
         try require(rmspropDecay > 0 && rmspropDecay < 1, "rmsprop-decay", "a value in (0, 1)")
         try require(rmspropEpsilon > 0, "rmsprop-epsilon", "a positive value")
         try require(labelSmoothing >= 0 && labelSmoothing < 1, "label-smoothing", "a value in [0, 1)")
         try require(gradientClip.map { $0 > 0 } ?? true, "grad-clip", "a positive norm")
         try require(weightDecay >= 0, "weight-decay", "zero or a positive rate")
-        try require(logEvery >= 1 && evaluateEvery >= 1 && checkpointEvery >= 1, "log-every/eval-every/checkpoint-every",
+        try require(logEvery >= 1 && evaluateEvery >= 1 && checkpointEvery >= 1,
+                    "log-every/eval-every/checkpoint-every",
                     "positive step counts")
         try require(deadChannelThreshold > 0 && deadChannelThreshold <= 1, "dead-threshold", "a fraction in (0, 1]")
         try require(deadPatience >= 1, "dead-patience", "at least 1")

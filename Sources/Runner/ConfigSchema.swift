@@ -79,7 +79,9 @@ enum ConfigSchema {
         case .list(let items) where stageTriples.contains(path) && items.count == 3:
             return .object(["a": items[0], "b": items[1], "c": items[2]])
         case .object(let fields):
-            return .object(fields.reduce(into: [:]) { $0[$1.key] = normalized($1.value, at: ConfigValue.join(path, $1.key)) })
+            return .object(fields.reduce(into: [:]) {
+                $0[$1.key] = normalized($1.value, at: ConfigValue.join(path, $1.key))
+            })
         default:
             return value
         }
@@ -87,7 +89,8 @@ enum ConfigSchema {
 
     /// Checks `value`, the configuration field at `path` (a normalized partial tree), written in the spec at
     /// `written` (for errors): unknown fields, mappings, budgets and named choices.
-    static func check(_ value: ConfigValue, at path: String, writtenAt written: String, file: String) throws(SpecError) {
+    static func check(_ value: ConfigValue, at path: String, writtenAt written: String,
+                      file: String) throws(SpecError) {
         if atomic.contains(path) {
             guard case .object(let f) = value, f.count == 1, let key = f.keys.first, ["epochs", "steps"].contains(key)
             else {
@@ -106,8 +109,9 @@ enum ConfigSchema {
         if wholeNumberPaths.contains(path) {
             let unsigned = unsignedPaths.contains(path)
             guard case .int(let number) = value, number >= 0 || !unsigned else {
-                throw SpecError(file: file, path: written, expected: "a whole number\(unsigned ? " of 0 or more" : ""); "
-                                + "found \(value.kindDescription)")
+                throw SpecError(file: file, path: written,
+                                expected: "a whole number\(unsigned ? " of 0 or more" : ""); "
+                                    + "found \(value.kindDescription)")
             }
             return
         }
@@ -115,13 +119,15 @@ enum ConfigSchema {
         guard case .object(let fields) = value else {
             let example = stageTriples.contains(path) ? " (or a list of three)" : ""
             throw SpecError(file: file, path: written, expected: "a mapping with fields "
-                            + "\(known.keys.sorted().joined(separator: ", "))\(example); found \(value.kindDescription)")
+                            + "\(known.keys.sorted().joined(separator: ", "))\(example); "
+                            + "found \(value.kindDescription)")
         }
         for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
             let fieldPath = ConfigValue.join(path, key), fieldWritten = ConfigValue.join(written, key)
             guard known[key] != nil else {
                 throw SpecError(file: file, location: fieldWritten, problem: "unknown field; "
-                                + "\(path.isEmpty ? "a run configuration" : path) has \(known.keys.sorted().joined(separator: ", "))")
+                                + "\(path.isEmpty ? "a run configuration" : path) has "
+                                + "\(known.keys.sorted().joined(separator: ", "))")
             }
             try check(field, at: fieldPath, writtenAt: fieldWritten, file: file)
         }

@@ -51,7 +51,8 @@ public indirect enum ConfigValue: Hashable, Sendable, Codable, CustomStringConve
             default: self = .string(scalar.string)
             }
         } else {
-            throw SpecError(file: file, path: path, expected: "a mapping, a list or a value (YAML aliases are not supported)")
+            throw SpecError(file: file, path: path,
+                            expected: "a mapping, a list or a value (YAML aliases are not supported)")
         }
     }
 

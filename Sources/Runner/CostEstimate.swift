@@ -53,9 +53,10 @@ public struct CostEstimate {
     }
 
     /// Measured training MACs per second (three passes' worth per image), by `model@width@setting`,
-    /// `model@width@library@threads`, `model@width`, `*@width@setting` and `*@width` (`keys`): the mean over the runs of each, a run counting with
-    /// the median of its logged images per second times its own network's MACs per image. A rate, not images per
-    /// second, so that a network of the same model and width with more blocks is timed by its own cost.
+    /// `model@width@library@threads`, `model@width`, `*@width@setting` and `*@width` (`keys`): the mean over the runs
+    /// of each, a run counting with the median of its logged images per second times its own network's MACs per image.
+    /// A rate, not images per second, so that a network of the same model and width with more blocks is timed by its
+    /// own cost.
     private let rates: [String: Double]
     private var macsCache: [ModelConfig: Int] = [:]
 

@@ -71,7 +71,9 @@ public struct ExperimentPlan {
         }
         let tree = point.tree
         guard case .string(let modelName)? = tree.value(at: "model.model"), let model = ModelName(rawValue: modelName)
-        else { throw refuse("model.model: expected one of \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))") }
+        else {
+            throw refuse("model.model: expected one of \(ModelName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let dataName = tree.value(at: "data.name").map(\.description) ?? TrainingConfig.Data().name
         let dataset: LoadedDataset
         do {

@@ -62,7 +62,8 @@ public struct ExperimentSpec: Sendable, Equatable {
             throw SpecError(file: file, location: "YAML", problem: "\(error)")
         }
         guard let node, case .object(let top) = try ConfigValue(yaml: node, path: "", file: file) else {
-            throw SpecError(file: file, path: "", expected: "a mapping with fields \(Self.fields.joined(separator: ", "))")
+            throw SpecError(file: file, path: "",
+                            expected: "a mapping with fields \(Self.fields.joined(separator: ", "))")
         }
         if let unknown = top.keys.sorted().first(where: { !Self.fields.contains($0) }) {
             throw SpecError(file: file, location: unknown,
@@ -75,7 +76,8 @@ public struct ExperimentSpec: Sendable, Equatable {
         switch top["description"] {
         case nil: description = ""
         case .string(let text)?: description = text
-        case let other?: throw SpecError(file: file, path: "description", expected: "text; found \(other.kindDescription)")
+        case let other?:
+            throw SpecError(file: file, path: "description", expected: "text; found \(other.kindDescription)")
         }
         guard let base = top["base"] else {
             throw SpecError(file: file, path: "base", expected: "the base run configuration (a mapping)")

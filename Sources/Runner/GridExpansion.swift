@@ -29,7 +29,8 @@ public enum GridExpansion {
         }
     }
 
-    private static func apply(_ assignments: [(path: String, value: ConfigValue)], to tree: ConfigValue) -> ConfigValue {
+    private static func apply(_ assignments: [(path: String, value: ConfigValue)],
+                              to tree: ConfigValue) -> ConfigValue {
         assignments.reduce(tree) { $0.setting($1.value, at: $1.path) }
     }
 }

@@ -5,12 +5,12 @@ import ResultsStore
 extension RunEnvironment {
     /// The environment of this process: the git revision this binary was built from (`buildRevision`: `-dirty`
     /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, the processor
-    /// (`Processor.current`: model name, family and model), the GEMM threads and library (`blasConfig`: the backend's `library`), the compiler's Swift
-    /// version, the dataset checksum and the command line. `extraJSON` holds `extra` plus `backend`, oneDNN's
-    /// `onednn_isa` (the instruction set its JIT chose, recorded whichever backend ran) and the C kernels'
-    /// `kernels_isa` (`InstructionSet.kernels`). A run resumed from a checkpoint passes the environment it
-    /// recorded before (`resuming`): the settings its earlier steps computed with, where they differ from this
-    /// one's, carry over as `earlierSettings`.
+    /// (`Processor.current`: model name, family and model), the GEMM threads and library (`blasConfig`: the backend's
+    /// `library`), the compiler's Swift version, the dataset checksum and the command line. `extraJSON` holds `extra`
+    /// plus `backend`, oneDNN's `onednn_isa` (the instruction set its JIT chose, recorded whichever backend ran) and
+    /// the C kernels' `kernels_isa` (`InstructionSet.kernels`). A run resumed from a checkpoint passes the
+    /// environment it recorded before (`resuming`): the settings its earlier steps computed with, where they differ
+    /// from this one's, carry over as `earlierSettings`.
     public static func current(datasetChecksum: String, extra: [String: String] = [:],
                                resuming previous: RunEnvironment? = nil) -> RunEnvironment {
         let recorded = ["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa,

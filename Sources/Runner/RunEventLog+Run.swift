@@ -32,7 +32,8 @@ extension RunEventLog {
         }
         // One event per (step, wall time): the values the trainer recorded together.
         for metric in try reader.metrics(run: run.id) {
-            if let first = batch.first?.point, (first.step, first.wallTime) != (metric.point.step, metric.point.wallTime) {
+            if let first = batch.first?.point,
+               (first.step, first.wallTime) != (metric.point.step, metric.point.wallTime) {
                 try write()
             }
             batch.append(metric)

@@ -6,8 +6,8 @@ import TensorBoard
 import Training
 
 /// Executes one claimed run of the results database end to end: records its environment, trains with a
-/// `RunRecorder` (resuming from the run's checkpoint when the database shows progress to resume; see `start(of:)`), and sets the
-/// final status — `finished`
+/// `RunRecorder` (resuming from the run's checkpoint when the database shows progress to resume; see `start(of:)`), and
+/// sets the final status — `finished`
 /// (with `died_at_step` when the pre-pool layer died), `diverged`, `killed` (stop requested; checkpointed) or
 /// `failed` (with the error's text).
 ///
@@ -63,7 +63,8 @@ public struct RunExecutor {
         let recorder: RunRecorder
         do {
             let eventLog = try tensorBoard.map { root in
-                try RunEventLog.open(run: run, directory: root.appendingPathComponent(RunEventLog.directoryName(run.name)),
+                try RunEventLog.open(run: run,
+                                     directory: root.appendingPathComponent(RunEventLog.directoryName(run.name)),
                                      reader: ResultsReader(path: store.path))
             }
             recorder = try RunRecorder(store: store, runID: run.id, eventLog: eventLog,

@@ -83,7 +83,8 @@ public final class RunQueue {
     func claim() throws -> Run? {
         let reader = try ResultsReader(path: store.path)
         func ids(_ status: RunStatus) throws -> [Int] {
-            let found = try reader.runs(RunFilter(status: status, experiment: experimentName)).rows.compactMap { $0[0].int }
+            let found = try reader.runs(RunFilter(status: status, experiment: experimentName)).rows
+                .compactMap { $0[0].int }
             return runIDs.map { $0.filter(found.contains) } ?? found
         }
         // A claim is one transaction that refuses a run no longer killed or queued: losing a race is not an error.

@@ -61,6 +61,7 @@ public struct ShardLayout: Sendable {
 public enum FrozenPlan {
     /// The file's text for `runs`, task `i` being `runs[i]`.
     public static func text(_ runs: [PlannedRun]) -> String {
-        "# task\trun_key\tname\n" + runs.enumerated().map { "\($0.offset)\t\($0.element.runKey)\t\($0.element.name)\n" }.joined()
+        "# task\trun_key\tname\n"
+            + runs.enumerated().map { "\($0.offset)\t\($0.element.runKey)\t\($0.element.name)\n" }.joined()
     }
 }

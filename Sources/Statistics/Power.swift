@@ -8,7 +8,8 @@ public enum Power {
 
     /// The power of `kind` with `margin` (in Δ's unit, > 0) at level α for n per group and standard deviation
     /// σ, the true difference being 0 for equivalence and non-inferiority and −margin for superiority.
-    public static func power(_ kind: TestKind, margin: Double, std σ: Double, alpha: Double, perGroup n: Int) -> Double {
+    public static func power(_ kind: TestKind, margin: Double, std σ: Double, alpha: Double,
+                             perGroup n: Int) -> Double {
         precondition(n >= 2, "power needs at least 2 values per group")
         let ν = Double(2 * n - 2)
         let θ = σ > 0 ? margin / (σ * (2 / Double(n)).squareRoot()) : .infinity

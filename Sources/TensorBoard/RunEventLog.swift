@@ -37,7 +37,8 @@ public final class RunEventLog {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasPrefix(Self.filePrefix) }.sorted()
         if let foreign = files.first(where: { Self.runKey(ofFile: $0) != runKey }) {
-            throw EventFileError.foreignRun(directory: directory.path, runKey: Self.runKey(ofFile: foreign) ?? "unknown")
+            throw EventFileError.foreignRun(directory: directory.path,
+                                            runKey: Self.runKey(ofFile: foreign) ?? "unknown")
         }
         fileCount = files.count
         for file in files {

@@ -64,11 +64,15 @@ public enum CheckpointError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let file): "cannot read checkpoint \(file)"
-        case .unwritable(let file): "cannot create checkpoint file \(file): check the directory's permissions and free space"
-        case .corrupt(let file, let reason): "checkpoint \(file) is corrupt: \(reason); delete it to restart the run from the beginning"
-        case .missingTensor(let file, let name): "checkpoint \(file) has no tensor \(name): it was written by a different model configuration"
+        case .unwritable(let file):
+            "cannot create checkpoint file \(file): check the directory's permissions and free space"
+        case .corrupt(let file, let reason):
+            "checkpoint \(file) is corrupt: \(reason); delete it to restart the run from the beginning"
+        case .missingTensor(let file, let name):
+            "checkpoint \(file) has no tensor \(name): it was written by a different model configuration"
         case .shapeMismatch(let file, let name, let expected, let found):
-            "checkpoint \(file): tensor \(name) has shape \(found), the model expects \(expected): it was written by a different model configuration"
+            "checkpoint \(file): tensor \(name) has shape \(found), the model expects \(expected): "
+                + "it was written by a different model configuration"
         }
     }
 }

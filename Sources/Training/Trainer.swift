@@ -199,11 +199,14 @@ public final class Trainer {
         let clock = ContinuousClock()
         let started = clock.now
         let n = labels.withUnsafeMutableBufferPointer { l in
-            trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count), labels: l)
+            trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count),
+                                  labels: l)
         }
         network.forward(TensorView(base: images.base, batch: n, shape: images.shape, storage: images.storage),
                         mode: .training)
-        let result = labels.withUnsafeBufferPointer { network.loss(labels: $0, smoothing: Float(config.labelSmoothing)) }
+        let result = labels.withUnsafeBufferPointer {
+            network.loss(labels: $0, smoothing: Float(config.labelSmoothing))
+        }
         network.backward()
         GradientTransform.applyWeightDecay(Float(config.weightDecay), to: network.parameters)
         let norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
@@ -348,12 +351,14 @@ public final class Trainer {
         let c = try Checkpoint.read(from: url)
         let m = c.metadata
         guard m["config"] == config.canonicalJSON else {
-            throw TrainingError.checkpointMismatch(path: url.path, reason: "it was written by a run with another configuration")
+            throw TrainingError.checkpointMismatch(path: url.path,
+                                                   reason: "it was written by a run with another configuration")
         }
         try c.restore(network.namedParameters + optimizerSlots, file: url.path)
         func int(_ key: String) throws -> Int {
             guard let v = m[key].flatMap({ Int($0) }) else {
-                throw TrainingError.checkpointMismatch(path: url.path, reason: "metadata \(key) is missing or not a number")
+                throw TrainingError.checkpointMismatch(path: url.path,
+                                                       reason: "metadata \(key) is missing or not a number")
             }
             return v
         }
@@ -367,9 +372,12 @@ public final class Trainer {
         deadStreak = try int("dead_streak")
         deadStreakStart = m["dead_streak_start"].flatMap { Int($0) }
         diedAtStep = m["died_at_step"].flatMap { Int($0) }
-        let states = (m["dropout_generators"] ?? "").split(separator: ";").map { $0.split(separator: ",").compactMap { UInt64($0) } }
+        let states = (m["dropout_generators"] ?? "").split(separator: ";").map {
+            $0.split(separator: ",").compactMap { UInt64($0) }
+        }
         guard states.count == dropoutLayers.count, states.allSatisfy({ $0.count == 4 }) else {
-            throw TrainingError.checkpointMismatch(path: url.path, reason: "dropout generator states do not match the model")
+            throw TrainingError.checkpointMismatch(path: url.path,
+                                                   reason: "dropout generator states do not match the model")
         }
         for (d, s) in zip(dropoutLayers, states) { d.generator.state = (s[0], s[1], s[2], s[3]) }
         observer.event(step: step, kind: "resumed", message: "resumed from \(url.lastPathComponent) at step \(step)")

@@ -27,7 +27,9 @@ import Testing
     }
 
     @Test func missingDirectoryNamesTheDebianPackage() throws {
-        let error = #expect(throws: DatasetError.self) { try DatasetSpec.fashionMNIST(directory: "/nonexistent").load() }
+        let error = #expect(throws: DatasetError.self) {
+            try DatasetSpec.fashionMNIST(directory: "/nonexistent").load()
+        }
         let message = try #require(error).description
         #expect(message.contains("apt-get install dataset-fashion-mnist"))
         #expect(message.contains("/nonexistent"))

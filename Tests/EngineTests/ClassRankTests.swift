@@ -29,7 +29,9 @@ struct ClassRankTests {
             5, 1, nan, 1, 1, 1,
         ])
         let labels: [Int32] = [0, 0, 0]
-        let r = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits.view(batch: 3), labels: $0) }
+        let r = labels.withUnsafeBufferPointer {
+            SoftmaxCrossEntropy.evaluate(logits: logits.view(batch: 3), labels: $0)
+        }
         #expect(r.top1Correct == 1 && r.top5Correct == 1)
         #expect(!r.isFinite && r.loss.isNaN)
     }

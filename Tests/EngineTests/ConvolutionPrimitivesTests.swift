@@ -13,7 +13,8 @@ struct ConvolutionPrimitivesTests {
         let conv = Conv2D(input: input, outputChannels: out, kernel: kernel, stride: stride, padding: padding,
                           bias: true, workspace: Workspace(), rng: &rng)
         for i in 0..<out { conv.bias!.value[i] = Float(rng.nextNormal()) }
-        let x = Tensor(shape: input, batch: batch, values: (0..<batch * input.count).map { _ in Float(rng.nextNormal()) })
+        let x = Tensor(shape: input, batch: batch,
+                       values: (0..<batch * input.count).map { _ in Float(rng.nextNormal()) })
         let y = Tensor(shape: conv.outputShape)
         let dyValues = (0..<batch * conv.outputShape.count).map { _ in Float(rng.nextNormal()) }
         let dy = Tensor(shape: conv.outputShape, batch: batch, values: dyValues)
@@ -96,16 +97,20 @@ struct ConvolutionPrimitivesTests {
         let conv = Conv2D(input: input, outputChannels: 12, kernel: kernel, workspace: Workspace(), rng: &rng)
         let scale = (0..<12).map { _ in 0.5 + rng.nextUniform() }, shift = (0..<12).map { _ in rng.nextUniform() - 0.5 }
         let folded = conv.folded(scale: scale, shift: shift, relu: true, workspace: Workspace())
-        let x = Tensor(shape: input, batch: batch, values: (0..<batch * input.count).map { _ in Float(rng.nextNormal()) })
+        let x = Tensor(shape: input, batch: batch,
+                       values: (0..<batch * input.count).map { _ in Float(rng.nextNormal()) })
         let outputs = ConvolutionAlgorithm.allCases.map { a in
             let wide = Tensor(shape: Shape(9, 9, 20))
             let slice = wide.view(batch: batch).channels(5, count: 12)
             Backend.withBackend(.onednn) {
-                ConvolutionAlgorithm.withAlgorithm(a) { folded.forward(x.view(batch: batch), into: slice, mode: .inference) }
+                ConvolutionAlgorithm.withAlgorithm(a) {
+                    folded.forward(x.view(batch: batch), into: slice, mode: .inference)
+                }
             }
             return slice.toArray()
         }
-        #expect(outputs[1].contains(0) && outputs[1].contains { $0 > 0 }, "the ReLU must clip some values and pass others")
+        #expect(outputs[1].contains(0) && outputs[1].contains { $0 > 0 },
+                "the ReLU must clip some values and pass others")
         let worst = zip(outputs[0], outputs[1]).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
         #expect(worst < Float(kernel.0 * kernel.1 * 16) * .ulpOfOne, "worst relative difference \(worst)")
     }

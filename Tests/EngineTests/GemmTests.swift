@@ -38,7 +38,8 @@ struct GemmTests {
             for i in 0..<m { for j in 0..<n {
                 var sum = 0.0
                 for p in 0..<k {
-                    let x = transposeA ? a[p * lda + i] : a[i * lda + p], y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                    let x = transposeA ? a[p * lda + i] : a[i * lda + p],
+                        y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
                     sum += Double(x) * Double(y)
                 }
                 out[i * ldc + j] = alpha * sum + beta * out[i * ldc + j]

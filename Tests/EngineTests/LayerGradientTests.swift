@@ -211,7 +211,8 @@ struct BatchNormStatisticsTests {
         bn.beta.value[0] = 1
         bn.forward(x.view(batch: 2), into: y.view(batch: 2), mode: .inference)
         let inferred = y.view(batch: 2).toArray()[0]
-        #expect(abs(inferred - (2 * (1 - bn.movingMean.value[0]) / (bn.movingVariance.value[0] + 0.001).squareRoot() + 1)) < 1e-5)
+        #expect(abs(inferred - (2 * (1 - bn.movingMean.value[0]) / (bn.movingVariance.value[0] + 0.001).squareRoot()
+                                + 1)) < 1e-5)
     }
 
     /// The variance comes from sums shifted by a sample of the batch, so data far from zero keeps its precision:
@@ -272,7 +273,9 @@ struct ElementwiseThreadingTests {
     func batchNormPass(shape: Shape, batch: Int, relu: Bool, strided: Bool) -> [[Float]] {
         var rng = RandomGenerator(seed: 5)
         let bn = BatchNorm(shape: shape, relu: relu)
-        for i in 0..<shape.channels { bn.gamma.value[i] = 1 + Float(i % 7) * 0.1; bn.beta.value[i] = Float(i % 5) * 0.2 - 0.4 }
+        for i in 0..<shape.channels {
+            bn.gamma.value[i] = 1 + Float(i % 7) * 0.1; bn.beta.value[i] = Float(i % 5) * 0.2 - 0.4
+        }
         let pad = strided ? 3 : 0
         let wide = Shape(shape.height, shape.width, shape.channels + pad)
         let x = Tensor(shape: wide).view(batch: batch), y = Tensor(shape: wide).view(batch: batch)
@@ -289,7 +292,8 @@ struct ElementwiseThreadingTests {
     /// combined in a fixed order, so two threads give the very same bits as one. The tensors are large enough
     /// (over 65,536 floats) for the kernels to take the threaded path.
     @Test("BatchNorm gives bit-identical results on 1 and 2 threads",
-          arguments: [(Shape(16, 16, 40), true, false), (Shape(15, 15, 24), false, false), (Shape(16, 16, 37), true, true)])
+          arguments: [(Shape(16, 16, 40), true, false), (Shape(15, 15, 24), false, false),
+                      (Shape(16, 16, 37), true, true)])
     func batchNormIsDeterministic(shape: Shape, relu: Bool, strided: Bool) {
         #expect(16 * shape.count >= 65_536)
         expectSameBitsOnOneAndTwoThreads(["output", "input gradient", "gamma gradient", "beta gradient", "moving mean",

@@ -14,10 +14,12 @@ struct TrainingTests {
         let stem = unit(Shape(9, 9, 1), 24, (3, 3))
         let pool = MaxPool(input: stem.outputShape)                       // 4×4×24
         let s = pool.outputShape
-        let block = Residual(branch: Concat([unit(s, 8, (1, 1)), Sequential([unit(s, 8, (1, 1)), unit(Shape(4, 4, 8), 8, (3, 3))])]),
+        let block = Residual(branch: Concat([unit(s, 8, (1, 1)),
+                                             Sequential([unit(s, 8, (1, 1)), unit(Shape(4, 4, 8), 8, (3, 3))])]),
                              scale: 0.2, workspace: ws, rng: &rng)
         let gap = GlobalAvgPool(input: s)
-        return Network(root: Sequential([stem, pool, block, gap, Dropout(shape: gap.outputShape, keep: keep, seed: seed),
+        return Network(root: Sequential([stem, pool, block, gap,
+                                         Dropout(shape: gap.outputShape, keep: keep, seed: seed),
                                          Dense(input: gap.outputShape, outputs: classes, rng: &rng)]))
     }
 

@@ -41,21 +41,25 @@ struct BadInputTests {
     /// Exits with `status`, a normal exit, and an output that contains `message`.
     func expectRefusal(_ finished: Finished, status: Int32, _ message: String,
                        sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(finished.reason == .exit && finished.status == status, "\(finished.output)", sourceLocation: sourceLocation)
+        #expect(finished.reason == .exit && finished.status == status, "\(finished.output)",
+                sourceLocation: sourceLocation)
         #expect(finished.output.contains(message), "\(finished.output)", sourceLocation: sourceLocation)
     }
 
     @Test func sqlRefusesASecondStatementAndAnythingButAQuery() throws {
         let scratch = try Scratch()
         _ = try ResultsStore(path: scratch.db)
-        func sql(_ statement: String) throws -> Finished { try inceptionLab(["sql", "--db", scratch.db, statement], in: scratch.url) }
+        func sql(_ statement: String) throws -> Finished {
+            try inceptionLab(["sql", "--db", scratch.db, statement], in: scratch.url)
+        }
         expectRefusal(try sql("SELECT 1; DROP TABLE runs"), status: 1, "only one SQL statement may be given at a time")
         let allowed = "only SELECT statements and PRAGMA queries such as PRAGMA table_info(runs) may be run"
         expectRefusal(try sql("PRAGMA journal_mode = DELETE"), status: 1,
                       "read-only: PRAGMA journal_mode = DELETE is not allowed; \(allowed)")
         expectRefusal(try sql("PRAGMA writable_schema = ON"), status: 1,
                       "read-only: PRAGMA writable_schema = ON is not allowed; \(allowed)")
-        expectRefusal(try sql("VACUUM INTO '\(scratch.url.path)/copy.sqlite'"), status: 1, "read-only: a statement that may write")
+        expectRefusal(try sql("VACUUM INTO '\(scratch.url.path)/copy.sqlite'"), status: 1,
+                      "read-only: a statement that may write")
         expectRefusal(try sql("ATTACH '\(scratch.db)' AS other"), status: 1, "read-only: ATTACH or DETACH")
         let long = "SELECT name, step, value FROM metrics WHERE run_id=1 AND name LIKE '%top%' OR name LIKE '%loss%'"
         let query = try sql(long)
@@ -167,7 +171,8 @@ struct BadInputTests {
         let checkpoints = scratch.url.appendingPathComponent("checkpoints")
         let deadline = Date().addingTimeInterval(60)
         while first.isRunning && Date() < deadline
-            && (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?.contains(where: { $0.hasSuffix(".safetensors") }) != true {
+            && (try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path))?
+                .contains(where: { $0.hasSuffix(".safetensors") }) != true {
             Thread.sleep(forTimeInterval: 0.1)
         }
         kill(first.processIdentifier, SIGKILL)
@@ -193,7 +198,8 @@ struct BadInputTests {
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         second.waitUntilExit()
         #expect(second.terminationReason == .exit && second.terminationStatus == 0, "\(output)")
-        #expect(output.contains("run 1 (\(run.name)): its owner, process \(first.processIdentifier) of this host"), "\(output)")
+        #expect(output.contains("run 1 (\(run.name)): its owner, process \(first.processIdentifier) of this host"),
+                "\(output)")
         #expect(output.contains("run 1: no checkpoint at \(checkpoints.path)/\(run.runKey).safetensors for the run's "
                                 + "step \(run.step): starting over from step 0"), "\(output)")
         let events = try ResultsReader(path: scratch.db).run(1).events

@@ -44,7 +44,8 @@ struct CrashRecoveryTests {
         let reader = try ResultsReader(path: db)
         #expect(try reader.query("PRAGMA integrity_check").rows.first?.first?.string == "ok")
         let losses = try reader.metricSeries(run: 1, name: "train_loss")
-        #expect(Set(losses.map(\.step)).isSuperset(of: Set(1...checkpointStep)), "a metric flushed before the kill is missing")
+        #expect(Set(losses.map(\.step)).isSuperset(of: Set(1...checkpointStep)),
+                "a metric flushed before the kill is missing")
         #expect(try reader.run(1).run.status == .running)
 
         let runDirectory = dir.appendingPathComponent("tb").appendingPathComponent(try reader.run(1).run.name)
@@ -61,7 +62,8 @@ struct CrashRecoveryTests {
         // `runs --json` says the run is presumed dead once its heartbeat is older than --stale-after.
         Thread.sleep(forTimeInterval: 1.2)
         let json = try runsJSON(db: db, staleAfter: "1")
-        #expect(json.count == 1 && json[0]["presumed_dead"] as? Bool == true && json[0]["status"] as? String == "running")
+        #expect(json.count == 1 && json[0]["presumed_dead"] as? Bool == true
+                && json[0]["status"] as? String == "running")
         #expect((json[0]["heartbeat_age_s"] as? Double ?? 0) >= 1)
         #expect(try runsJSON(db: db, staleAfter: "3600")[0]["presumed_dead"] as? Bool == false)
 

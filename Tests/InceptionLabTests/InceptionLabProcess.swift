@@ -31,7 +31,8 @@ struct Finished {
 @discardableResult
 func command(_ program: String, _ arguments: [String], in directory: URL? = nil) throws -> Finished {
     let process = Process()
-    process.executableURL = program.hasPrefix("/") ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
+    process.executableURL = program.hasPrefix("/")
+        ? URL(fileURLWithPath: program) : URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = program.hasPrefix("/") ? arguments : [program] + arguments
     process.currentDirectoryURL = directory
     let pipe = Pipe()

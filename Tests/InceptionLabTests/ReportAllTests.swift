@@ -26,7 +26,8 @@ struct ReportAllTests {
             #expect(all.output.contains(" files to \(out.path)/\(name): "), "\(all.output)")
         }
         #expect(all.output.contains("wrote \(out.path)/README.md: 2 experiments"), "\(all.output)")
-        #expect(!FileManager.default.fileExists(atPath: stale.path) && FileManager.default.fileExists(atPath: mine.path))
+        #expect(!FileManager.default.fileExists(atPath: stale.path)
+                && FileManager.default.fileExists(atPath: mine.path))
 
         let both = try inceptionLab(["report", "--all", "--overview", "--db", scratch.db], in: scratch.url)
         #expect(both.reason == .exit && both.status == 64

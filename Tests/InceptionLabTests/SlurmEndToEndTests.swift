@@ -127,7 +127,8 @@ struct SlurmEndToEndTests {
         // 3. Wait for the array, then merge twice.
         var last = ""
         guard try wait(upTo: 180, "the job array to end", {
-            let states = try tasks(job).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let states = try tasks(job).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                .joined(separator: ", ")
             if states != last { log(states.isEmpty ? "the array has ended" : states); last = states }
             return states.isEmpty
         }) else { return }
@@ -145,12 +146,15 @@ struct SlurmEndToEndTests {
 
         // 4. Checks.
         let reader = try ResultsReader(path: db)
-        #expect(try reader.query("SELECT status, count(*) FROM runs GROUP BY status").rows == [[.text("finished"), .integer(4)]])
-        #expect(try reader.query("SELECT run_id, name, step FROM metrics GROUP BY 1, 2, 3 HAVING count(*) > 1").rows.isEmpty)
+        #expect(try reader.query("SELECT status, count(*) FROM runs GROUP BY status").rows
+                == [[.text("finished"), .integer(4)]])
+        #expect(try reader.query("SELECT run_id, name, step FROM metrics GROUP BY 1, 2, 3 "
+                                 + "HAVING count(*) > 1").rows.isEmpty)
         #expect(try reader.query("PRAGMA integrity_check").rows == [[.text("ok")]])
         let events = try reader.query("""
             SELECT e.kind, e.step FROM events AS e JOIN runs AS r ON r.id = e.run_id WHERE r.run_key = ? ORDER BY e.id
-            """.replacingOccurrences(of: "?", with: "'\(preempted.key)'")).rows.map { "\($0[0].string!)@\($0[1].int ?? -1)" }
+            """.replacingOccurrences(of: "?", with: "'\(preempted.key)'")).rows
+            .map { "\($0[0].string!)@\($0[1].int ?? -1)" }
         log("events of the preempted run, checkpoints aside: "
             + events.filter { !$0.hasPrefix("checkpoint@") }.joined(separator: ", "))
         #expect(events.contains("resumed@\(killedAt.step)"), "the requeued task did not resume from its checkpoint")
@@ -182,7 +186,9 @@ struct SlurmEndToEndTests {
         let rows = try ResultsReader(path: path).query("""
             SELECT r.run_key, m.name, m.step, m.value FROM metrics AS m JOIN runs AS r ON r.id = m.run_id
             """).rows.filter { !Metric.timing.contains($0[1].string!) }
-        return Dictionary(uniqueKeysWithValues: rows.map { ("\($0[0].string!) \($0[1].string!) \($0[2].int!)", $0[3].double) })
+        return Dictionary(uniqueKeysWithValues: rows.map {
+            ("\($0[0].string!) \($0[1].string!) \($0[2].int!)", $0[3].double)
+        })
     }
 
     /// The experiment's JSON report without its timing fields (`wallTime`, `medianStepTime`, `medianStepTimeAnyRun`).
@@ -190,7 +196,8 @@ struct SlurmEndToEndTests {
         let json = try inceptionLab(["report", "cluster-smoke.yaml", "--format", "json", "--db", path])
         func strip(_ value: Any) -> Any {
             if let object = value as? [String: Any] {
-                return object.filter { !["wallTime", "medianStepTime", "medianStepTimeAnyRun"].contains($0.key) }.mapValues(strip)
+                return object.filter { !["wallTime", "medianStepTime", "medianStepTimeAnyRun"].contains($0.key) }
+                    .mapValues(strip)
             }
             if let array = value as? [Any] { return array.map(strip) }
             return value

@@ -18,7 +18,8 @@ struct TrainOptionsTests {
         let stored = try JSONDecoder().decode(TrainingConfig.self, from: Data(try #require(rows.first?[0].string).utf8))
         var expected = TrainingConfig(model: ModelConfig(
             model: .inceptionResNetV2Paper, width: 0.0625, repeats: Repeats(1, 1, 1), stem: stored.model.stem,
-            inputSize: stored.model.inputSize, inputChannels: stored.model.inputChannels, classes: stored.model.classes))
+            inputSize: stored.model.inputSize, inputChannels: stored.model.inputChannels,
+            classes: stored.model.classes))
         expected.data.name = "synthetic"
         expected.data.validationCount = 64
         expected.data.pad = stored.data.pad

@@ -14,7 +14,8 @@ import Testing
 /// Tolerance `|a − n| ≤ 0.05·|a| + 1e-3`:
 /// - truncation: ReLU and max-pool kinks crossed by the perturbation and the curvature of BatchNorm over a small
 ///   batch make the central difference differ from the derivative by O(h); measured at h = 1e-3 it is ≤ 2.2 % on
-///   these weights (1.8 % on the first convolution, the longest path) and shrinks towards the analytic value as h falls to 3e-4;
+///   these weights (1.8 % on the first convolution, the longest path) and shrinks towards the analytic value as h falls
+///   to 3e-4;
 /// - rounding: the loss (≈ 1.6) is computed from Float32 logits; its noise of a few 1e-7 divided by 2h gives
 ///   ≲ 3e-4 absolute, covered by the 1e-3 term.
 /// A wrong backward pass (a missing residual scale, BatchNorm's batch-statistics term, a branch's gradient not

@@ -35,7 +35,8 @@ struct InferenceNetworkTests {
         var rng = RandomGenerator(seed: seed, stream: 1)
         return [3, 1].map { batch in
             let images = Tensor(shape: model.network.inputShape, batch: batch,
-                                values: (0..<(batch * model.network.inputShape.count)).map { _ in Float(rng.nextNormal()) })
+                                values: (0..<(batch * model.network.inputShape.count))
+                                    .map { _ in Float(rng.nextNormal()) })
             let x = images.view(batch: batch)
             let training = model.network.forward(x, mode: .inference).toArray()
             return (training, compiled.forward(x).toArray())

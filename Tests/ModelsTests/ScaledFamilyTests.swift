@@ -60,7 +60,8 @@ struct ScaledFamilyTests {
         #expect(error(ModelConfig(model: .inceptionV4, width: 0)) == .widthOutOfRange(0))
         #expect(error(ModelConfig(model: .inceptionV4, width: 1.5)) == .widthOutOfRange(1.5))
         #expect(error(ModelConfig(model: .inceptionV4, repeats: Repeats(4, 0, 3))) == .invalidRepeats(Repeats(4, 0, 3)))
-        #expect(error(ModelConfig(model: .inceptionV3, repeats: Repeats(-1, 1, 1))) == .invalidRepeats(Repeats(-1, 1, 1)))
+        #expect(error(ModelConfig(model: .inceptionV3, repeats: Repeats(-1, 1, 1)))
+                == .invalidRepeats(Repeats(-1, 1, 1)))
         #expect(error(ModelConfig(model: .inceptionV4, residualScales: ResidualScales(0.1, 0.1, 0.1)))
                 == .residualScalesWithoutResidualBlocks(.inceptionV4))
         #expect(error(ModelConfig(model: .inceptionResNetV1, residualScales: ResidualScales(0.1, -1, 0.1)))
@@ -101,7 +102,9 @@ struct ScaledFamilyTests {
         let config = ModelConfig(model: .inceptionResNetV2, width: 0.125, stem: .compact, inputSize: 32,
                                  inputChannels: 1, classes: 10)
         func weights(_ seed: UInt64) throws -> [(String, [UInt32])] {
-            try Model(config, seed: seed).network.namedParameters.map { ($0.name, $0.parameter.value.map(\.bitPattern)) }
+            try Model(config, seed: seed).network.namedParameters.map {
+                ($0.name, $0.parameter.value.map(\.bitPattern))
+            }
         }
         let a = try weights(7), b = try weights(7), c = try weights(8)
         #expect(a.map(\.0) == b.map(\.0))

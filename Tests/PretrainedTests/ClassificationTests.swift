@@ -16,7 +16,8 @@ struct ClassificationTests {
         @discardableResult
         func png(_ path: String, width: Int = 40, height: Int = 30, seed: Int = 0) throws -> URL {
             let file = url.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
             let bytes = (0..<(width * height * 3)).map { UInt8(truncatingIfNeeded: $0 * 7 + seed * 31 + $0 / 97) }
             #expect(ctw_write_png(file.path, Int32(width), Int32(height), 2, 8, 0, bytes, Int32(width * 3),
                                   nil, 0, nil, 0) == 0)
@@ -51,7 +52,8 @@ struct ClassificationTests {
         try Data().write(to: f.url.appendingPathComponent(".DS_Store"))
         let folder = try ImageFolder(f.url, classes: 3)
         #expect(folder.classFolders == ["a", "b", "c"])
-        #expect(folder.samples.map { "\($0.url.lastPathComponent):\($0.label)" } == ["x.png:0", "1.png:1", "2.png:1", "y.png:2"])
+        #expect(folder.samples.map { "\($0.url.lastPathComponent):\($0.label)" }
+                == ["x.png:0", "1.png:1", "2.png:1", "y.png:2"])
 
         func refusal(_ url: URL, _ classes: Int) -> String? {
             do { _ = try ImageFolder(url, classes: classes); return nil } catch { return error.description }
@@ -59,7 +61,8 @@ struct ClassificationTests {
         #expect(refusal(f.url, 4)?.contains("has 3 class sub-folder(s) but the network has 4 classes") == true)
         #expect(refusal(f.url.appendingPathComponent("a/x.png"), 3)?.contains("is not a directory") == true)
         let empty = Folder()
-        try FileManager.default.createDirectory(at: empty.url.appendingPathComponent("only"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: empty.url.appendingPathComponent("only"),
+                                                withIntermediateDirectories: true)
         #expect(refusal(empty.url, 1)?.hasSuffix("the class sub-folders hold no files") == true)
     }
 

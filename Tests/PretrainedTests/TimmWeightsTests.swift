@@ -41,7 +41,8 @@ struct TimmWeightsTests {
         let named = Dictionary(uniqueKeysWithValues: model.network.namedParameters.map { ($0.name, $0.parameter) })
 
         // stem.2 is C(64, 3×3) on 32 channels: ours HWIO [3, 3, 32, 64], timm's OIHW [64, 32, 3, 3].
-        let conv = try #require(named["stem.2.conv.weight"]), timmConv = try #require(file.tensors["features.2.conv.weight"])
+        let conv = try #require(named["stem.2.conv.weight"]),
+            timmConv = try #require(file.tensors["features.2.conv.weight"])
         #expect(timmConv.shape == [64, 32, 3, 3])
         let t = timmConv.floats
         for h in 0..<3 { for w in 0..<3 { for i in 0..<32 { for o in 0..<64 {
@@ -60,8 +61,11 @@ struct TimmWeightsTests {
         let a = try Self.model(.inceptionV4, channels: 1, classes: 10, seed: 1)
         // Moving statistics away from their initial 0 and 1, so that loading them is tested too.
         var rng = RandomGenerator(seed: 9)
-        for (name, p) in a.network.namedParameters where name.hasSuffix("moving_mean") || name.hasSuffix("moving_variance") {
-            for i in 0..<p.count { p.value[i] = name.hasSuffix("mean") ? Float(rng.nextNormal()) * 0.1 : 0.5 + Float(rng.nextUniform()) }
+        for (name, p) in a.network.namedParameters where name.hasSuffix("moving_mean")
+            || name.hasSuffix("moving_variance") {
+            for i in 0..<p.count {
+                p.value[i] = name.hasSuffix("mean") ? Float(rng.nextNormal()) * 0.1 : 0.5 + Float(rng.nextUniform())
+            }
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("timm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -87,9 +91,11 @@ struct TimmWeightsTests {
     func loadedWeightsCompiledForInferenceGiveTheSameLogits(_ name: ModelName) throws {
         let a = try Self.model(name, seed: 1)
         var rng = RandomGenerator(seed: 9)
-        for (name, p) in a.network.namedParameters where name.hasSuffix("moving_mean") || name.hasSuffix("moving_variance")
-            || name.hasSuffix("beta") {
-            for i in 0..<p.count { p.value[i] = name.hasSuffix("variance") ? 0.5 + Float(rng.nextUniform()) : Float(rng.nextNormal()) * 0.1 }
+        for (name, p) in a.network.namedParameters where name.hasSuffix("moving_mean")
+            || name.hasSuffix("moving_variance") || name.hasSuffix("beta") {
+            for i in 0..<p.count {
+                p.value[i] = name.hasSuffix("variance") ? 0.5 + Float(rng.nextUniform()) : Float(rng.nextNormal()) * 0.1
+            }
         }
         let weights = try TimmWeights(for: a.config)
         let b = try Self.model(name, seed: 2)
@@ -120,15 +126,19 @@ struct TimmWeightsTests {
         }
         #expect(refusal { _ in } == "accepted")
         #expect(refusal { $0.tensors["features.7.branch2.1.conv.weight"] = nil }
-                == "w.safetensors has no tensor features.7.branch2.1.conv.weight: it is not a state dict of timm's inception_v4")
-        #expect(refusal { $0.tensors["last_linear.weight"] = .init(shape: [1001, 1536], floats: .init(repeating: 0, count: 1001 * 1536)) }
-                == "w.safetensors: tensor last_linear.weight has shape [1001, 1536], but inception_v4 with 3 input channels "
-                + "and 1000 classes needs [1000, 1536]: check --classes and --channels against the file")
+                == "w.safetensors has no tensor features.7.branch2.1.conv.weight: it is not a state dict of "
+                + "timm's inception_v4")
+        #expect(refusal { $0.tensors["last_linear.weight"] = .init(shape: [1001, 1536],
+                                                                  floats: .init(repeating: 0, count: 1001 * 1536)) }
+                == "w.safetensors: tensor last_linear.weight has shape [1001, 1536], but inception_v4 with 3 input "
+                + "channels and 1000 classes needs [1000, 1536]: check --classes and --channels against the file")
         #expect(refusal { $0.tensors["features.22.conv.weight"] = .init(shape: [1], floats: [0]) }
                 == "w.safetensors holds 1 tensor(s) that timm's inception_v4 does not have, the first (by name) "
                 + "features.22.conv.weight: it is a state dict of another network")
         // Without the counters it still loads: they are PyTorch bookkeeping.
-        #expect(refusal { f in for k in f.tensors.keys where k.hasSuffix("num_batches_tracked") { f.tensors[k] = nil } } == "accepted")
+        #expect(refusal { f in
+            for k in f.tensors.keys where k.hasSuffix("num_batches_tracked") { f.tensors[k] = nil }
+        } == "accepted")
     }
 
     @Test func onlyTimmsConfigurationsHaveTimmWeights() {
@@ -136,8 +146,10 @@ struct TimmWeightsTests {
             do { _ = try TimmWeights(for: config); return nil } catch { return error.description }
         }
         #expect(refusal(ModelConfig(model: .inceptionV4, inputSize: 32, inputChannels: 1, classes: 10)) == nil)
-        #expect(refusal(ModelConfig(model: .inceptionV4, width: 0.5))?.hasPrefix("timm's inception_v4 has width 1.0, this model 0.5") == true)
-        #expect(refusal(ModelConfig(model: .inceptionV4, stem: .compact))?.contains("stem paper, this model compact") == true)
+        #expect(refusal(ModelConfig(model: .inceptionV4, width: 0.5))?
+                    .hasPrefix("timm's inception_v4 has width 1.0, this model 0.5") == true)
+        #expect(refusal(ModelConfig(model: .inceptionV4, stem: .compact))?
+                    .contains("stem paper, this model compact") == true)
         #expect(refusal(ModelConfig(model: .inceptionResNetV2, residualScales: ResidualScales(0.1, 0.1, 0.1)))?
                     .contains("residual scales 0.17,0.1,0.2, this model 0.1,0.1,0.1") == true)
         #expect(refusal(ModelConfig(model: .inceptionV3))?.contains("inception-v3 has no timm counterpart") == true)

@@ -24,7 +24,8 @@ import Testing
             let at60 = v4[1]
             let expected = decay(final: 0.15, tau: 60)(60)
             #expect(at60.value.n == 3 && abs(at60.value.mean - expected) < 1e-12)
-            #expect(abs(at60.value.min - (expected - 0.002)) < 1e-12 && abs(at60.value.max - (expected + 0.002)) < 1e-12)
+            #expect(abs(at60.value.min - (expected - 0.002)) < 1e-12
+                    && abs(at60.value.max - (expected + 0.002)) < 1e-12)
             #expect(abs(at60.value.std - 0.002) < 1e-12)
             #expect(abs(at60.epoch - 0.6) < 1e-12 && abs(at60.wallTime! - 36) < 1e-9)
             // The unscaled configuration's third seed diverged at step 150: later points summarise two runs.

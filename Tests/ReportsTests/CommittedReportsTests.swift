@@ -33,9 +33,11 @@ struct CommittedReportsTests {
         let reader = try ResultsReader(path: Self.results.appendingPathComponent("lab.sqlite").path)
         let overview = try ResultsOverview(reader: reader)
         let readme = try String(contentsOf: Self.results.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.hasPrefix(overview.markdown()), "results/README.md: regenerate with `inception-lab report --overview`")
+        #expect(readme.hasPrefix(overview.markdown()),
+                "results/README.md: regenerate with `inception-lab report --overview`")
         for report in overview.reports {
-            #expect(FileManager.default.fileExists(atPath: Self.results.appendingPathComponent("\(report.experiment)/report.md").path),
+            #expect(FileManager.default.fileExists(
+                        atPath: Self.results.appendingPathComponent("\(report.experiment)/report.md").path),
                     "\(report.experiment) has no committed report")
         }
     }

@@ -39,9 +39,11 @@ struct FixtureRun: Sendable {
             + #""deadPatience":3,"evaluateEvery":30,"labelSmoothing":0,"learningRate":\#(learningRate),"#
             + #""learningRateDecay":0.94,"learningRateDecayEpochs":2,"logEvery":20,"model":{"batchNormDecay":0.99,"#
             + #""classes":10,"dropoutKeep":0.8,"inputChannels":1,"inputSize":32,"model":"\#(model)","#
-            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "") + #""repeats":{"a":1,"b":1,"c":1}\#(scales),"stem":"compact","width":0.125},"momentum":0.9,"#
+            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "") + #""repeats":{"a":1,"b":1,"c":1}\#(scales),"#
+            + #""stem":"compact","width":0.125},"momentum":0.9,"#
             + #""optimizer":"rmsprop","rmspropDecay":0.9,"rmspropEpsilon":1,"seed":\#(seed),"#
-            + #""warmupLearningRate":\#(warmupSteps > 0 ? "0.001" : "0"),"warmupSteps":\#(warmupSteps),"weightDecay":0}"#
+            + #""warmupLearningRate":\#(warmupSteps > 0 ? "0.001" : "0"),"#
+            + #""warmupSteps":\#(warmupSteps),"weightDecay":0}"#
     }
 }
 
@@ -103,7 +105,8 @@ func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
 }
 
 /// Loads and analyses experiment `experiment` of the database at `path`.
-func report(_ path: String, experiment: String = "residual-vs-pure", targets: [Double]? = nil) throws -> ExperimentReport {
+func report(_ path: String, experiment: String = "residual-vs-pure",
+            targets: [Double]? = nil) throws -> ExperimentReport {
     try ExperimentReport(ExperimentData.load(from: ResultsReader(path: path), experiment: experiment), targets: targets)
 }
 

@@ -97,7 +97,8 @@ struct HTMLReportTests {
     func aBrowserShowsEveryChartAndTableAndAnswersAHover() throws {
         let chromium = try #require(Self.chromium, "INCEPTIONLAB_REQUIRE_BROWSER is set but chromium is not installed")
         let report = try committedReport()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-html-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("report-html-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // The page as written, plus a script that switches the first configuration off and moves the pointer
         // over the first chart, as a reader would.
@@ -114,7 +115,8 @@ struct HTMLReportTests {
         let page = directory.appendingPathComponent("report.html")
         try report.html().replacing("</body>", with: probe).write(to: page, atomically: true, encoding: .utf8)
 
-        let dom = try Self.run(chromium, ["--window-size=1280,1000", "--dump-dom", page.absoluteString], profile: directory)
+        let dom = try Self.run(chromium, ["--window-size=1280,1000", "--dump-dom", page.absoluteString],
+                               profile: directory)
         #expect(dom.components(separatedBy: "<table>").count - 1 == Self.tableCount(report.markdown()))
         for spec in report.charts {
             let count = spec.chart(report.curves(of: spec.metric)).series.count
@@ -129,7 +131,8 @@ struct HTMLReportTests {
         #expect(dom.contains("style=\"display: none;\""))
         let tooltip = try #require(dom.range(of: "<div id=\"tooltip\""))
         let tip = String(dom[tooltip.lowerBound...].prefix(3000))
-        #expect(!tip.hasPrefix("<div id=\"tooltip\" hidden") && tip.contains("against epoch") && tip.contains(" at epoch "))
+        #expect(!tip.hasPrefix("<div id=\"tooltip\" hidden") && tip.contains("against epoch")
+                && tip.contains(" at epoch "))
         #expect(Set(labels).dropFirst().contains { tip.contains(escape($0)) })
 
         // A screenshot down to the first chart, hovered.

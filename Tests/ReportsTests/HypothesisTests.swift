@@ -24,14 +24,20 @@ import Testing
             }
         }
         let known = "finding1, finding2, finding3, finding4, finding5"
-        #expect(problem("{finding6: {margin: 1}}") == "hypotheses.finding6: unknown finding; hypotheses can be declared as \(known)")
+        #expect(problem("{finding6: {margin: 1}}")
+                == "hypotheses.finding6: unknown finding; hypotheses can be declared as \(known)")
         #expect(problem("{2: {margin: 1}}") == "hypotheses.2: unknown finding; hypotheses can be declared as \(known)")
         #expect(problem("{finding3: {costWindow: [0.8, 1.25]}}")?.contains("applies to findings 1 and 2 only") == true)
-        #expect(problem("{finding3: {metric: late-error}}") == "hypotheses.finding3.metric: expected one of early-error, final-error, final-dead-fraction")
-        #expect(problem("{finding2: {margn: 1}}")?.hasPrefix("hypotheses.finding2.margn: unknown field; a hypothesis has metric, test") == true)
-        #expect(problem("{finding2: {test: equal}}") == "hypotheses.finding2.test: expected one of superiority, equivalence, non-inferiority")
-        #expect(problem("{finding2: {margin: -1}}")?.hasPrefix("hypotheses.finding2.margin: expected a margin in percentage points") == true)
-        #expect(problem("{finding2: {lastK: 0}}")?.hasPrefix("hypotheses.finding2.lastK: expected a whole number") == true)
+        #expect(problem("{finding3: {metric: late-error}}")
+                == "hypotheses.finding3.metric: expected one of early-error, final-error, final-dead-fraction")
+        #expect(problem("{finding2: {margn: 1}}")?
+                    .hasPrefix("hypotheses.finding2.margn: unknown field; a hypothesis has metric, test") == true)
+        #expect(problem("{finding2: {test: equal}}")
+                == "hypotheses.finding2.test: expected one of superiority, equivalence, non-inferiority")
+        #expect(problem("{finding2: {margin: -1}}")?
+                    .hasPrefix("hypotheses.finding2.margin: expected a margin in percentage points") == true)
+        #expect(problem("{finding2: {lastK: 0}}")?
+                    .hasPrefix("hypotheses.finding2.lastK: expected a whole number") == true)
         #expect(problem("{finding5: {costWindow: [0.8, 1.25]}}")?.contains("applies to findings 1 and 2 only") == true)
         #expect(problem("{finding1: {costWindow: [1.25, 0.8]}}")?.contains("expected [low, high]") == true)
         #expect(problem("[1, 2]")?.hasPrefix("hypotheses: expected a mapping of finding1") == true)

@@ -39,7 +39,8 @@ struct LookTests {
                                            experimentID: experiment, queuedAt: 0))
             let (interim, look2) = try deadShare(path)
             #expect(look2 == Look(runs: 7, ended: 6, added: 0, addedEnded: 0) && !look2.designComplete)
-            #expect(interim.level == Look.strictAlpha && interim.decision == .undecided && interim.verdict == .inconclusive)
+            #expect(interim.level == Look.strictAlpha && interim.decision == .undecided
+                    && interim.verdict == .inconclusive)
             #expect(interim.evidence.contains("this look decides at p < 0.001"))
             #expect(try report(path, experiment: "looks").markdown().contains("Look: interim: 6 of the 7 runs"))
         }

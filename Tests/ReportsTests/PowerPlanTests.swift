@@ -18,7 +18,8 @@ import Testing
             let report = try ExperimentReport(data)
             let finding2 = try #require(report.findings.first { $0.number == 2 })
             let first = finding2.comparisons[0]
-            let expected = "  \(first.reference) vs \(first.other): σ \(NumberFormat.fixed(first.pooledStd! * 100, 2)) pt "
+            let expected = "  \(first.reference) vs \(first.other): "
+                + "σ \(NumberFormat.fixed(first.pooledStd! * 100, 2)) pt "
                 + "from 3+3 finished runs → \(first.seedsNeeded!) seeds per configuration (has 3)"
             #expect(lines.contains(expected), "\(lines)")
         }

@@ -32,8 +32,8 @@ import Testing
             // With one block per stage the multiply-adds are comparable (0.89); v4 takes 0.6 s per step against 0.4 s.
             #expect(verdicts[6]?.verdict == .reproduced)
             #expect(verdicts[6]?.judgements.first?.evidence.hasSuffix("pure ÷ residual time per step 1.50") == true)
-            #expect(report.overview.caveats.first?.hasPrefix("Scale: width α 0.125; budget epochs 3; dataset fashion-mnist")
-                    == true)
+            #expect(report.overview.caveats.first?
+                        .hasPrefix("Scale: width α 0.125; budget epochs 3; dataset fashion-mnist") == true)
             #expect(verdicts[3]?.caveats.last?.contains("the widest pre-pool layer has 268 channels") == true)
         }
     }
@@ -47,7 +47,9 @@ import Testing
         }
         try withDatabase(runs: workers) { path in
             let report = try report(path)
-            #expect(report.costs.allSatisfy { $0.medianStepTime == nil && $0.runsAlone == 0 && $0.medianStepTimeAnyRun != nil })
+            #expect(report.costs.allSatisfy {
+                $0.medianStepTime == nil && $0.runsAlone == 0 && $0.medianStepTimeAnyRun != nil
+            })
             let cost = try #require(report.findings.first { $0.number == 6 })
             #expect(cost.verdict == .inconclusive)
             #expect(cost.judgements.first?.evidence.hasSuffix("no time per step from runs that ran alone") == true)
@@ -100,7 +102,8 @@ import Testing
             let v4 = report.costs[0]
             #expect(v4.model == "inception-v4" && v4.medianStepTime == 0.6 && v4.timedRuns == 3 && v4.parameters > 0)
             #expect(report.costRatios.count == 2 && abs((report.costRatios[0].stepTimeRatio ?? 0) - 0.4 / 0.6) < 1e-12)
-            #expect(report.pairedDifferences[0].seeds == [0, 1, 2] && abs(report.pairedDifferences[0].difference!.mean + 0.0089) < 1e-4)
+            #expect(report.pairedDifferences[0].seeds == [0, 1, 2]
+                    && abs(report.pairedDifferences[0].difference!.mean + 0.0089) < 1e-4)
             #expect(report.pairedDifferences[1].seeds == [0, 1])
         }
     }
@@ -121,7 +124,8 @@ import Testing
                 #expect(collector.root == "svg" && !collector.elements.contains("script"))
                 // Residual-stream RMS only for the two residual configurations; the pure one drawn dashed.
                 let lines = Metric.stageRMS.contains(spec.metric) ? 2 : 3
-                #expect(collector.classes["line", default: 0] == lines && collector.classes["band", default: 0] == lines)
+                #expect(collector.classes["line", default: 0] == lines
+                        && collector.classes["band", default: 0] == lines)
                 #expect(collector.classes["legend-entry", default: 0] == lines)
                 #expect(collector.dashedLines == lines - 2, "\(spec.fileStem)")
                 #expect(collector.texts.contains("inception-resnet-v2-paper scale 0.2 (n=3)"))
@@ -150,13 +154,15 @@ import Testing
 
     @Test func regeneratingGivesIdenticalBytes() throws {
         try withDatabase(runs: residualExperiment) { path in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ReportsTests-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("ReportsTests-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
             let first = try ReportWriter.write(report(path), to: directory.appendingPathComponent("a").path)
             let second = try ReportWriter.write(report(path), to: directory.appendingPathComponent("b").path)
             #expect(first.count == second.count && first.count == 18)
             for (a, b) in zip(first, second) {
-                #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)), "\(a)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)),
+                        "\(a)")
             }
             #expect(try report(path).text() == report(path).text())
             #expect(try report(path).json() == report(path).json())
@@ -164,7 +170,8 @@ import Testing
     }
 
     @Test func experimentNamesComeFromSpecsOrArguments() throws {
-        let spec = FileManager.default.temporaryDirectory.appendingPathComponent("ReportsTests-\(UUID().uuidString).yaml")
+        let spec = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ReportsTests-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: spec) }
         try "# residual ablation\nname: \"residual-vs-pure\"  # the paper's finding 1\ngrid:\n  name: nested\n"
             .write(to: spec, atomically: true, encoding: .utf8)

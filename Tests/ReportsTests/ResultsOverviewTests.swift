@@ -7,7 +7,8 @@ import Testing
         try withDatabase(runs: residualExperiment) { path in
             let overview = try ResultsOverview(reader: ResultsReader(path: path))
             let markdown = overview.markdown()
-            #expect(markdown.contains("| [`residual-vs-pure`](residual-vs-pure/report.md): A test experiment. | 9 included | 3 × 3 | 9/9 | abc123 | final | 1 "))
+            #expect(markdown.contains("| [`residual-vs-pure`](residual-vs-pure/report.md): A test experiment. "
+                                      + "| 9 included | 3 × 3 | 9/9 | abc123 | final | 1 "))
             let finding2 = try #require(overview.reports[0].findings.first { $0.number == 2 })
             #expect(markdown.contains("- `residual-vs-pure`: **\(finding2.verdict.rawValue)**. "
                                       + "\(finding2.judgements[0].subject): \(finding2.judgements[0].verdict.rawValue) "

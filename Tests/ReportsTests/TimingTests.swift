@@ -29,7 +29,9 @@ import Testing
             let v4 = try #require(report.curves(of: Metric.validationTop1).first { $0.configuration == "inception-v4" })
             #expect(v4.points[1].value.n == 3 && abs(v4.points[1].wallTime! - 60 * 0.6) < 1e-9)
             // The scaled network ran only on the other processor: no time, and no line against time.
-            let scaled = try #require(report.curves(of: Metric.validationTop1).first { $0.configuration.contains("0.2") })
+            let scaled = try #require(report.curves(of: Metric.validationTop1).first {
+                $0.configuration.contains("0.2")
+            })
             #expect(scaled.points.allSatisfy { $0.wallTime == nil } && scaled.points[1].value.n == 3)
             let spec = try #require(ChartSpec.all.first { $0.metric == Metric.validationTop1 && $0.axis == .time })
             let chart = spec.chart(report.curves(of: Metric.validationTop1))

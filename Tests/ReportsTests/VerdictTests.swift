@@ -74,7 +74,8 @@ import Testing
 
     @Test func onlyCostMatchedPairsVote() {
         let unmatched = compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 0.71)
-        #expect(!unmatched.votes && unmatched.judgement.evidence.hasPrefix("not cost-matched (multiply-adds ratio 0.71"))
+        #expect(!unmatched.votes
+                && unmatched.judgement.evidence.hasPrefix("not cost-matched (multiply-adds ratio 0.71"))
         #expect(compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 1.16).votes)
         #expect(!compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: nil).votes)
         // Finding 5 compares a model with itself: no window.
@@ -119,7 +120,8 @@ import Testing
         func ratio(macs: Double, time: Double?) -> CostRatio {
             CostRatio(pure: "v4", residual: "ir", parameterRatio: 1, macRatio: macs, stepTimeRatio: time)
         }
-        #expect(VerdictRules.cost(subject: "", ratio: ratio(macs: 1.07, time: 0.8), slowerClaim: true).verdict == .reproduced)
+        #expect(VerdictRules.cost(subject: "", ratio: ratio(macs: 1.07, time: 0.8), slowerClaim: true).verdict
+                == .reproduced)
         #expect(VerdictRules.cost(subject: "", ratio: ratio(macs: 1.07, time: 0.95), slowerClaim: true).verdict
                 == .notReproduced)
         #expect(VerdictRules.cost(subject: "", ratio: ratio(macs: 0.71, time: 0.5), slowerClaim: true).verdict

@@ -51,7 +51,8 @@ import Testing
             try writer.append("val_loss", step: 2, value: 20, wallTime: 7)
             try writer.flush()
             let series = try ResultsReader(path: store.path).metricSeries(run: id, name: "val_loss")
-            #expect(series == [MetricPoint(step: 1, value: 1, wallTime: 1), MetricPoint(step: 2, value: 20, wallTime: 7),
+            #expect(series == [MetricPoint(step: 1, value: 1, wallTime: 1),
+                               MetricPoint(step: 2, value: 20, wallTime: 7),
                                MetricPoint(step: 3, value: 3, wallTime: 3)])
         }
     }

@@ -17,7 +17,8 @@ import Testing
             _ = try store.claimRun(id)
             let writer = try MetricWriter(store: store, run: id)
             for step in 1...3 {
-                try writer.append("val_top1_error", step: step * 10, value: 0.5 / Double(step * id), wallTime: Double(step))
+                try writer.append("val_top1_error", step: step * 10, value: 0.5 / Double(step * id),
+                                  wallTime: Double(step))
                 try writer.append("train_loss", step: step * 10, value: 2 / Double(step), wallTime: Double(step))
             }
             try writer.flush()
@@ -44,7 +45,8 @@ import Testing
             #expect(try matching(RunFilter(experiment: "paper")) == [ids[0], ids[1]])
             #expect(try matching(RunFilter(name: "run-%")) == [ids[0], ids[2]])
             #expect(try matching(RunFilter(expression: "config ->> 'lr' > 0.05")) == [ids[1]])
-            #expect(try matching(RunFilter(expression: "model LIKE 'inception-v%' AND val_top1_error < 0.2")) == [ids[0]])
+            #expect(try matching(RunFilter(expression: "model LIKE 'inception-v%' AND val_top1_error < 0.2"))
+                    == [ids[0]])
             #expect(try matching(RunFilter(experiment: "paper", expression: "val_top1_error IS NULL")) == [])
             #expect(throws: StoreError.self) { try reader.runs(RunFilter(expression: "1); DELETE FROM runs; --")) }
             #expect(throws: StoreError.self) { try reader.runs(RunFilter(expression: "no_such_column = 1")) }
@@ -114,7 +116,8 @@ import Testing
             let reader = try ResultsReader(path: store.path)
             let table = try reader.query("SELECT name, count(*) AS points FROM metrics GROUP BY name ORDER BY name")
             #expect(table == ResultTable(columns: ["name", "points"],
-                                         rows: [[.text("train_loss"), .integer(6)], [.text("val_top1_error"), .integer(6)]]))
+                                         rows: [[.text("train_loss"), .integer(6)],
+                                                [.text("val_top1_error"), .integer(6)]]))
             for sql in ["DELETE FROM metrics", "UPDATE runs SET status = 'queued'", "PRAGMA user_version = 7"] {
                 #expect(throws: StoreError.self, "\(sql)") { try reader.query(sql) }
             }

@@ -41,7 +41,8 @@ import Testing
     @Test func mergingTwiceChangesNothing() throws {
         try withTemporaryDirectory { directory in
             let main = try ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path)
-            let a = directory.appendingPathComponent("a.sqlite").path, b = directory.appendingPathComponent("b.sqlite").path
+            let a = directory.appendingPathComponent("a.sqlite").path,
+                b = directory.appendingPathComponent("b.sqlite").path
             try shard(a, index: 1, steps: 10, status: .finished)
             try shard(b, index: 2, steps: 6, status: .killed)
             #expect(try main.merge(shard: a, timing: Self.timing).map(\.action) == [.added])
@@ -54,7 +55,8 @@ import Testing
             // Both runs arrived whole, under one experiment, with ids of the main database.
             let reader = try ResultsReader(path: main.path)
             #expect(try reader.query("SELECT name, status, step FROM runs ORDER BY id").rows
-                    == [[.text("run-1"), .text("finished"), .integer(10)], [.text("run-2"), .text("killed"), .integer(6)]])
+                    == [[.text("run-1"), .text("finished"), .integer(10)],
+                        [.text("run-2"), .text("killed"), .integer(6)]])
             #expect(try reader.query("SELECT count(*) FROM experiments").rows == [[.integer(1)]])
             #expect(try reader.metricSeries(run: 1, name: "train_loss").map(\.step) == Array(1...10))
             #expect(try reader.run(2).environment?.host == "task@node")
@@ -84,7 +86,8 @@ import Testing
             } catch let conflict as MergeConflict {
                 #expect(conflict.description.contains(there) && conflict.description.contains(main.path))
                 #expect(conflict.description.contains(sampleRun(1).runKey) && conflict.databaseRunID == 1)
-                #expect(conflict.difference == "train_loss at step 7: 0.25 in the shard, 0.14285714285714285 in the database")
+                #expect(conflict.difference
+                        == "train_loss at step 7: 0.25 in the shard, 0.14285714285714285 in the database")
             }
             #expect(try dump(main.path) == before)
             // Another shard still merges.
@@ -142,7 +145,8 @@ import Testing
             #expect(try other.merge(shard: killed, timing: Self.timing).map(\.action) == [.unchanged])
             let otherReader = try ResultsReader(path: other.path)
             #expect(try otherReader.run(1).run.status == .finished)
-            #expect(try otherReader.metricSeries(run: 1, name: "train_loss") == reader.metricSeries(run: 1, name: "train_loss"))
+            #expect(try otherReader.metricSeries(run: 1, name: "train_loss")
+                    == reader.metricSeries(run: 1, name: "train_loss"))
         }
     }
 

@@ -19,7 +19,8 @@ func withStore<Result>(_ body: (ResultsStore) throws -> Result) throws -> Result
 
 /// A run of a small configuration; `index` makes configurations distinct.
 func sampleRun(_ index: Int, seed: Int = 0, model: String = "inception-v4", experimentID: Int? = nil) -> NewRun {
-    NewRun(name: "run-\(index)", configJSON: #"{"index":\#(index),"lr":0.045,"model":{"model":"\#(model)","width":0.125}}"#, seed: seed,
+    NewRun(name: "run-\(index)",
+           configJSON: #"{"index":\#(index),"lr":0.045,"model":{"model":"\#(model)","width":0.125}}"#, seed: seed,
            experimentID: experimentID, totalSteps: 100)
 }
 

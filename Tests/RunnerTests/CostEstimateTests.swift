@@ -16,7 +16,8 @@ struct CostEstimateTests {
     /// three blocks per stage is timed at the measured MACs per second, so it takes longer in proportion to its
     /// MACs per image, not as long as the network that was measured.
     @Test func measuredRateIsMACsPerSecondOfTheNetworkThatRan() throws {
-        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1]", extra: "runs:\n  - {model: {repeats: [3, 3, 3]}}"))
+        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1]",
+                                                 extra: "runs:\n  - {model: {repeats: [3, 3, 3]}}"))
         let (shallow, deep) = (plan.runs[0], plan.runs[1])
         let database = try Database()
         defer { database.remove() }
@@ -28,7 +29,8 @@ struct CostEstimateTests {
         let rate = 100 * 3 * Double(a.macsPerImage)
         #expect(abs(a.macsPerSecond - rate) < 1e-6 * rate && b.macsPerSecond == a.macsPerSecond)
         #expect(a.source == .anySetting && b.source == .anySetting)
-        #expect(abs(a.seconds - a.macs / rate) < 1e-9 * a.seconds && abs(b.seconds / a.seconds - b.macs / a.macs) < 1e-9)
+        #expect(abs(a.seconds - a.macs / rate) < 1e-9 * a.seconds
+                && abs(b.seconds / a.seconds - b.macs / a.macs) < 1e-9)
     }
 
     /// Three runs of one network on processor A: one on OpenBLAS with an interval stretched by a pause (a stopped
@@ -73,7 +75,8 @@ struct CostEstimateTests {
     /// Evaluations cost their validation images, the batches of their BatchNorm recomputation, and the test
     /// images once; training images three passes each.
     @Test func computeCountsEveryImageThatRuns() throws {
-        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1]", extra: "runs:\n  - {batchNormRecomputeBatches: 2}"))
+        let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1]",
+                                                 extra: "runs:\n  - {batchNormRecomputeBatches: 2}"))
         let (plain, recomputing) = (plan.runs[0], plan.runs[1])
         var cost = try CostEstimate(reader: nil)
         let macs = Double(try cost.macsPerImage(plain.config.model))

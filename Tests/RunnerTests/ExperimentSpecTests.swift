@@ -45,7 +45,8 @@ struct ExperimentSpecTests {
     }
 
     @Test func hypothesesAreDeclaredInTheSpec() throws {
-        let spec = try ExperimentSpec(yaml: "name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {margin: 0.5}}",
+        let spec = try ExperimentSpec(yaml: "name: x\nbase: {model: {model: inception-v3}}\n"
+                                          + "hypotheses: {finding2: {margin: 0.5}}",
                                       file: "x.yaml")
         #expect(spec.hypotheses[finding: 2].margin == 0.005)
         #expect(spec.hypotheses[finding: 1] == Hypotheses.defaults[finding: 1])
@@ -60,30 +61,38 @@ struct ExperimentSpecTests {
     @Test(arguments: [
         ("name: x\nbase: {lerningRate: 0.1, model: {model: inception-v3}}", "base.lerningRate", "unknown field"),
         ("name: x\nbase: {model: {model: inception-v5}}", "base.model.model", "expected one of inception-v3"),
-        ("name: x\nbase: {model: {model: inception-v3, stem: tiny}}", "base.model.stem", "expected one of paper, compact"),
+        ("name: x\nbase: {model: {model: inception-v3, stem: tiny}}", "base.model.stem",
+         "expected one of paper, compact"),
         ("name: x\nbase: {model: inception-v3}", "base.model", "expected a mapping with fields"),
         ("name: x\nbase: {model: {model: inception-v3}, budget: {epochs: 1, steps: 3}}", "base.budget",
          "exactly one of epochs or steps"),
         ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {seed: []}", "grid.seed", "non-empty list"),
         ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {}", "grid", "leave grid out"),
-        ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {model.depth: [1]}", "grid.model.depth", "unknown field path"),
+        ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {model.depth: [1]}", "grid.model.depth",
+         "unknown field path"),
         ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {seed: 3}", "grid.seed", "non-empty list"),
-        ("name: x\nbase: {model: {model: inception-v3}}\nruns: [{model: {widht: 1}}]", "runs[0].model.widht", "unknown field"),
+        ("name: x\nbase: {model: {model: inception-v3}}\nruns: [{model: {widht: 1}}]", "runs[0].model.widht",
+         "unknown field"),
         ("name: x\nbase: {model: {model: inception-v3}}\nsweep: {}", "sweep", "unknown field"),
         ("base: {model: {model: inception-v3}}", "name", "expected the experiment's name"),
         ("name: x\nbase: [1, 2", "YAML", "parser"),
         ("name: x\nbase: {model: {model: inception-v3}, batchSize: 0.5}", "base.batchSize", "expected a whole number"),
-        ("name: x\nbase: {model: {model: inception-v3}, budget: {steps: 1.5}}", "base.budget.steps", "expected a whole number"),
-        ("name: x\nbase: {model: {model: inception-v3}, seed: -1}", "base.seed", "expected a whole number of 0 or more; found the number -1"),
-        ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {seed: [1, -2]}", "grid.seed[1]", "expected a whole number of 0 or more"),
-        ("name: x\nbase: {model: {model: inception-v3}, learningRate: .nan}", "base.learningRate", "expected a finite number; found .nan"),
-        ("name: x\nbase: {model: {model: inception-v3}, weightDecay: -.inf}", "base.weightDecay", "expected a finite number; found -.inf"),
-        ("name: x\nbase:\n  learningRate: 0.1\n  model: {model: inception-v3}\n  learningRate: 0.2", "base.learningRate",
-         "given twice (line 5); give each field once"),
+        ("name: x\nbase: {model: {model: inception-v3}, budget: {steps: 1.5}}", "base.budget.steps",
+         "expected a whole number"),
+        ("name: x\nbase: {model: {model: inception-v3}, seed: -1}", "base.seed",
+         "expected a whole number of 0 or more; found the number -1"),
+        ("name: x\nbase: {model: {model: inception-v3}}\ngrid: {seed: [1, -2]}", "grid.seed[1]",
+         "expected a whole number of 0 or more"),
+        ("name: x\nbase: {model: {model: inception-v3}, learningRate: .nan}", "base.learningRate",
+         "expected a finite number; found .nan"),
+        ("name: x\nbase: {model: {model: inception-v3}, weightDecay: -.inf}", "base.weightDecay",
+         "expected a finite number; found -.inf"),
+        ("name: x\nbase:\n  learningRate: 0.1\n  model: {model: inception-v3}\n  learningRate: 0.2",
+         "base.learningRate", "given twice (line 5); give each field once"),
         ("name: x\nname: y\nbase: {model: {model: inception-v3}}", "name", "given twice (line 2)"),
         ("name: x\nbase: {model: {model: inception-v3, width: 1, width: 2}}", "base.model.width", "given twice"),
-        ("name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {test: same}}", "hypotheses.finding2.test",
-         "expected one of superiority, equivalence, non-inferiority"),
+        ("name: x\nbase: {model: {model: inception-v3}}\nhypotheses: {finding2: {test: same}}",
+         "hypotheses.finding2.test", "expected one of superiority, equivalence, non-inferiority"),
     ])
     func refusesMalformedStructure(yaml: String, location: String, problem: String) {
         #expect {
@@ -120,7 +129,8 @@ struct ExperimentSpecTests {
          + "(400 training images less 64 held out for validation); found 100000"),
         ("batchSize: 16", "batchSize: 337", "expected at most 336 images"),
         ("validationCount: 64", "validationCount: 70000",
-         "invalid setting validation: expected between 1 and 399 images held out of the 400 training images; found 70000"),
+         "invalid setting validation: expected between 1 and 399 images held out of the 400 training images; "
+         + "found 70000"),
         ("validationCount: 64", "validationCount: 0", "expected between 1 and 399 images"),
         ("validationCount: 64", "validationCount: 390", "invalid setting batch: expected at most 10 images"),
     ])
@@ -142,12 +152,14 @@ struct ExperimentSpecTests {
                 + "such as Experiments/quick.yaml")
         let missing = directory.appendingPathComponent("missing.yaml").path
         let absent = try #require(throws: SpecError.self) { try ExperimentSpec(contentsOf: missing) }
-        #expect("\(absent)" == "\(missing): the file: does not exist; give the path of a spec such as Experiments/quick.yaml")
+        #expect("\(absent)" == "\(missing): the file: does not exist; give the path of a spec such as "
+                + "Experiments/quick.yaml")
     }
 
     @Test func refusesAModelThatTheDataDoesNotFit() {
         #expect(throws: SpecError.self) {
-            _ = try Fixture.plan(Fixture.spec().replacingOccurrences(of: "repeats: [1, 1, 1],", with: "repeats: [1, 1, 1], stem: paper,"))
+            _ = try Fixture.plan(Fixture.spec().replacingOccurrences(of: "repeats: [1, 1, 1],",
+                                                                     with: "repeats: [1, 1, 1], stem: paper,"))
         }
     }
 }

@@ -59,7 +59,8 @@ struct ResidualScalingSpecTests {
         ("  model.model: [inception-v4]\n  model.residualScaleMode: [rezero]",
          "grid point model.model=inception-v4, model.residualScaleMode=rezero",
          "model.residualScaleMode (--residual-scale-mode) applies to residual blocks and inception-v4 has none"),
-        ("  model.residualBranchLearningRateMultiplier: [-1]", "grid point model.residualBranchLearningRateMultiplier=-1",
+        ("  model.residualBranchLearningRateMultiplier: [-1]",
+         "grid point model.residualBranchLearningRateMultiplier=-1",
          "model.residualBranchLearningRateMultiplier (--residual-branch-learning-rate-multiplier) is -1.0; expected"),
     ])
     func refusals(grid: String, location: String, problem: String) {

@@ -81,7 +81,8 @@ struct RunClaimerTests {
     @Test(arguments: [
         ("ghost", 0.05, "no heartbeat from ghost for over 0.05 s: presumed dead"),
         ("2000000000@\(ProcessInfo.processInfo.hostName)", RunQueue.defaultStaleThreshold,
-         "its owner, process 2000000000 of this host (2000000000@\(ProcessInfo.processInfo.hostName)), no longer exists"),
+         "its owner, process 2000000000 of this host (2000000000@\(ProcessInfo.processInfo.hostName)), "
+         + "no longer exists"),
     ])
     func aRunWithADeadOwnerIsTakenOver(deadOwner: String, threshold: Double, reason: String) throws {
         let path = Fixture.databasePath()

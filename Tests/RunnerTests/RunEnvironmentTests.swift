@@ -8,7 +8,9 @@ import Testing
 struct RunEnvironmentTests {
     @Test(arguments: Backend.allCases)
     func namesTheBackendItsLibraryAndTheInstructionSets(_ backend: Backend) throws {
-        let environment = Backend.withBackend(backend) { RunEnvironment.current(datasetChecksum: "abc", extra: ["k": "v"]) }
+        let environment = Backend.withBackend(backend) {
+            RunEnvironment.current(datasetChecksum: "abc", extra: ["k": "v"])
+        }
         var extra = try JSONSerialization.jsonObject(with: Data(environment.extraJSON.utf8)) as? [String: String]
         // Not compared with a second read: the elementwise tests cap the C kernels for a moment, process-wide.
         let kernels = extra?.removeValue(forKey: "kernels_isa")

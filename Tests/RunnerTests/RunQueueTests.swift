@@ -136,8 +136,10 @@ struct RunQueueTests {
         let plan = try Fixture.plan(Fixture.spec())
         let queue = try Fixture.queue(plan, path: path)
         // Make the first run's checkpoint unwritable: a directory where its temporary file should go.
-        let checkpoint = RunExecutor.checkpointDirectory(forDatabase: path).appendingPathComponent("\(plan.runs[0].runKey).safetensors")
-        try FileManager.default.createDirectory(at: checkpoint.appendingPathExtension("partial").appendingPathComponent("blocked"),
+        let checkpoint = RunExecutor.checkpointDirectory(forDatabase: path)
+            .appendingPathComponent("\(plan.runs[0].runKey).safetensors")
+        try FileManager.default.createDirectory(at: checkpoint.appendingPathExtension("partial")
+                                                    .appendingPathComponent("blocked"),
                                                 withIntermediateDirectories: true)
         let reports = try queue.run(stop: StopFlag())
         #expect(reports.map(\.status) == ["failed", "finished"])

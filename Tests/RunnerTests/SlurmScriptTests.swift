@@ -20,9 +20,12 @@ struct SlurmScriptTests {
             "#SBATCH --mem=4G", "#SBATCH --partition=cpu", "#SBATCH --requeue", "#SBATCH --chdir=/lab",
             "#SBATCH --output=results/slurm/quick/%A_%a.out", "#SBATCH --open-mode=append",
         ])
-        #expect(lines.contains(#"key=$(awk -F'\t' -v task="$SLURM_ARRAY_TASK_ID" '$1 == task { print $2 }' results/shards/quick/plan.tsv)"#))
-        #expect(lines.contains(#"exec srun --cpus-per-task="$SLURM_CPUS_PER_TASK" /lab/.build/release/inception-lab run results/shards/quick/spec.yaml \"#))
-        #expect(lines.contains(#"    --run-key "$key" --db "results/shards/quick/$key.sqlite" --threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed \"#))
+        #expect(lines.contains(#"key=$(awk -F'\t' -v task="$SLURM_ARRAY_TASK_ID" '$1 == task { print $2 }' "#
+                               + #"results/shards/quick/plan.tsv)"#))
+        #expect(lines.contains(#"exec srun --cpus-per-task="$SLURM_CPUS_PER_TASK" /lab/.build/release/inception-lab "#
+                               + #"run results/shards/quick/spec.yaml \"#))
+        #expect(lines.contains(#"    --run-key "$key" --db "results/shards/quick/$key.sqlite" "#
+                               + #"--threads "$SLURM_CPUS_PER_TASK" --stale-after 0 --retry-failed \"#))
         #expect(lines.contains("    --queued-at 1796000000"))   // every task's run counts as queued at the submission
     }
 
@@ -38,7 +41,9 @@ struct SlurmScriptTests {
             .init(cpusPerTask: 1, memory: "4 GB"), .init(cpusPerTask: 1, partition: "a b"),
         ]
         for resources in bad { #expect(throws: SlurmError.self) { try resources.validate() } }
-        #expect(throws: Never.self) { try SlurmScript.Resources(cpusPerTask: 1, time: "1-12:00", memory: "500M").validate() }
+        #expect(throws: Never.self) {
+            try SlurmScript.Resources(cpusPerTask: 1, time: "1-12:00", memory: "500M").validate()
+        }
     }
 
     @Test func theFrozenPlanNumbersTasksFromZero() throws {

@@ -15,7 +15,8 @@ struct StudySpecTests {
         .deletingLastPathComponent()
 
     static func plan(_ name: String) throws -> ExperimentPlan {
-        try ExperimentPlan(spec: ExperimentSpec(contentsOf: root.appendingPathComponent("Experiments/\(name).yaml").path),
+        try ExperimentPlan(spec: ExperimentSpec(
+                               contentsOf: root.appendingPathComponent("Experiments/\(name).yaml").path),
                            datasets: DatasetProvider())
     }
 
@@ -44,7 +45,8 @@ struct StudySpecTests {
             #expect(remedies.spec.hypotheses[finding: finding].margin == 0.1)
         }
         // The paper's rate for the warm-up, not a tenth of the main rate.
-        #expect(remedies.runs.filter { $0.config.warmupSteps == 400 }.allSatisfy { $0.config.warmupLearningRate == 1e-5 })
+        #expect(remedies.runs.filter { $0.config.warmupSteps == 400 }
+                    .allSatisfy { $0.config.warmupLearningRate == 1e-5 })
         #expect(remedies.runs.filter(\.config.model.prePoolBatchNorm).count == 3)
         let variants = try Self.plan("residual-scale-variants")
         #expect(Set(variants.runs.map(\.config.model.residualScaleMode.rawValue)) == ["fixed", "layerscale", "rezero"])
@@ -57,7 +59,8 @@ struct StudySpecTests {
         var compared = 0
         for row in stored {
             let name = row[0].string!
-            guard FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("Experiments/\(name).yaml").path)
+            guard FileManager.default.fileExists(
+                      atPath: Self.root.appendingPathComponent("Experiments/\(name).yaml").path)
             else { continue }
             #expect(try Hypotheses(spec: row[1].string ?? "") == Self.plan(name).spec.hypotheses,
                     "Experiments/\(name).yaml declares other hypotheses than those stored with its runs")

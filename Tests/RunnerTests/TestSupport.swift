@@ -40,7 +40,8 @@ enum Fixture {
 
     /// A fresh database path in its own temporary directory (checkpoints go next to it).
     static func databasePath() -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runner-tests-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("runner-tests-\(UUID().uuidString)")
         return directory.appendingPathComponent("lab.sqlite").path
     }
 
@@ -61,7 +62,9 @@ enum Fixture {
             SELECT r.run_key, m.name, m.step, m.value FROM metrics AS m JOIN runs AS r ON r.id = m.run_id
             WHERE m.name NOT IN ('step_time', 'images_per_second')
             """).rows
-        return Dictionary(uniqueKeysWithValues: rows.map { ("\($0[0].string!) \($0[1].string!) \($0[2].int!)", $0[3].double ?? .nan) })
+        return Dictionary(uniqueKeysWithValues: rows.map {
+            ("\($0[0].string!) \($0[1].string!) \($0[2].int!)", $0[3].double ?? .nan)
+        })
     }
 
     /// Status of every run, by run key.

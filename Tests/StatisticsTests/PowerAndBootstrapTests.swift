@@ -17,8 +17,10 @@ import Testing
             #expect(n == c.approximation, "\(c.kind) margin \(c.margin) σ \(c.std)")
             #expect(abs(n! - c.exact) <= 1)
         }
-        #expect(abs(Power.power(.superiority, margin: 1, std: 1, alpha: 0.05, perGroup: 10) - 0.6891251629211845) < 1e-9)
-        #expect(abs(Power.power(.equivalence, margin: 1, std: 1, alpha: 0.05, perGroup: 10) - 0.37825032584236906) < 1e-9)
+        #expect(abs(Power.power(.superiority, margin: 1, std: 1, alpha: 0.05, perGroup: 10) - 0.6891251629211845)
+                < 1e-9)
+        #expect(abs(Power.power(.equivalence, margin: 1, std: 1, alpha: 0.05, perGroup: 10) - 0.37825032584236906)
+                < 1e-9)
         #expect(Power.seedsPerGroup(.equivalence, margin: 0.001, std: 1, alpha: 0.05) == nil)
         #expect(Power.seedsPerGroup(.superiority, margin: 1, std: 0, alpha: 0.05) == 2)
     }

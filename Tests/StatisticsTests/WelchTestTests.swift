@@ -5,7 +5,8 @@ import Testing
 /// `t.cdf`/`t.sf` at the Welch degrees of freedom), pasted here: reference a = 15.2, 14.1, 16.8 and other
 /// b = 12.9, 13.5, 13.0, 12.2 (say final errors in percent).
 @Suite struct WelchTestTests {
-    let test = WelchTest(reference: SampleMoments([15.2, 14.1, 16.8])!, other: SampleMoments([12.9, 13.5, 13.0, 12.2])!)!
+    let test = WelchTest(reference: SampleMoments([15.2, 14.1, 16.8])!,
+                         other: SampleMoments([12.9, 13.5, 13.0, 12.2])!)!
 
     func close(_ a: Double, _ b: Double, relative: Double = 1e-9) -> Bool { abs(a - b) <= relative * abs(b) }
 

@@ -60,7 +60,8 @@ struct EventFileTests {
         let directory = temporaryDirectory()
         let first = try RunEventLog(directory: directory, runKey: "00112233aabbccdd")
         for step in [10, 20, 30] {
-            try first.add(step: step, wallTime: 1000 + Double(step), [loss(step), SummaryValue(tag: "lr", value: .scalar(0.1))])
+            try first.add(step: step, wallTime: 1000 + Double(step),
+                          [loss(step), SummaryValue(tag: "lr", value: .scalar(0.1))])
         }
         try first.add(step: 20, wallTime: 1020, [SummaryValue(tag: "val", value: .scalar(0.5))])
         try first.flush()
@@ -68,7 +69,8 @@ struct EventFileTests {
         // Resumed from a checkpoint at step 20: steps 30 of `loss` and `lr` are measured again.
         let second = try RunEventLog(directory: directory, runKey: "00112233aabbccdd")
         #expect(second.lastSteps == ["loss": 30, "lr": 30, "val": 20])
-        #expect(try second.add(step: 30, wallTime: 1035, [loss(30), SummaryValue(tag: "val", value: .scalar(0.4))]) == 1)
+        #expect(try second.add(step: 30, wallTime: 1035, [loss(30), SummaryValue(tag: "val", value: .scalar(0.4))])
+                == 1)
         #expect(try second.add(step: 40, wallTime: 1045, [loss(40)]) == 1)
         try second.flush()
 

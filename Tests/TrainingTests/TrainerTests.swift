@@ -35,7 +35,8 @@ struct TrainerTests {
     }()
 
     static func config(steps: Int = 12) -> TrainingConfig {
-        var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2Paper, width: 0.0625, repeats: Repeats(1, 1, 1),
+        var c = TrainingConfig(model: ModelConfig(model: .inceptionResNetV2Paper, width: 0.0625,
+                                                  repeats: Repeats(1, 1, 1),
                                                   stem: .compact, inputSize: 16, inputChannels: 1, classes: 4,
                                                   residualScales: ResidualScales(0.2, 0.2, 0.2)))
         c.data.name = "synthetic"
@@ -120,7 +121,8 @@ struct TrainerTests {
         original.onCheckpoint = { step in
             if step == 5 { try! FileManager.default.copyItem(at: url, to: snapshot) }
         }
-        _ = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: original).run(resume: false)
+        _ = try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: original)
+            .run(resume: false)
 
         try FileManager.default.removeItem(at: url)
         try FileManager.default.copyItem(at: snapshot, to: url)
@@ -153,7 +155,8 @@ struct TrainerTests {
         var other = Self.config(steps: 5)
         other.seed = 43
         #expect(throws: TrainingError.self) {
-            try Trainer(config: other, dataset: Self.dataset, checkpoint: url, observer: RecordingObserver()).run(resume: true)
+            try Trainer(config: other, dataset: Self.dataset, checkpoint: url, observer: RecordingObserver())
+                .run(resume: true)
         }
         #expect(throws: TrainingError.self) {
             try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: self.temporaryCheckpoint(),
@@ -220,7 +223,8 @@ struct TrainerTests {
         c.learningRate = 1e30
         c.optimizer = .sgd
         let observer = RecordingObserver()
-        let outcome = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: observer).run(resume: false)
+        let outcome = try Trainer(config: c, dataset: Self.dataset, checkpoint: nil, observer: observer)
+            .run(resume: false)
         #expect(outcome.status == .diverged)
         #expect(observer.events.contains { $0.kind == "diverged" })
     }

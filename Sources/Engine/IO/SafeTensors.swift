@@ -35,7 +35,8 @@ public struct SafeTensors {
         /// A Float32 tensor.
         public init(shape: [Int], floats: [Float]) {
             precondition(floats.count == shape.reduce(1, *), "\(floats.count) values do not fill \(shape)")
-            self.init(dtype: .f32, shape: shape, bytes: floats.map(\.bitPattern.littleEndian).withUnsafeBytes { Data($0) })
+            self.init(dtype: .f32, shape: shape,
+                      bytes: floats.map(\.bitPattern.littleEndian).withUnsafeBytes { Data($0) })
         }
 
         /// An Int64 tensor (PyTorch's `num_batches_tracked` counters).
@@ -95,7 +96,8 @@ public struct SafeTensors {
         var offset = 0
         for name in names {
             let t = tensors[name]!
-            header[name] = ["dtype": t.dtype.rawValue, "shape": t.shape, "data_offsets": [offset, offset + t.bytes.count]]
+            header[name] = ["dtype": t.dtype.rawValue, "shape": t.shape,
+                            "data_offsets": [offset, offset + t.bytes.count]]
             offset += t.bytes.count
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }
@@ -143,7 +145,9 @@ public struct SafeTensors {
 
         var result = SafeTensors()
         if let metadata = header["__metadata__"] {
-            guard let strings = metadata as? [String: String] else { throw corrupt("__metadata__ is not a map of strings") }
+            guard let strings = metadata as? [String: String] else {
+                throw corrupt("__metadata__ is not a map of strings")
+            }
             result.metadata = strings
         }
         for (name, entry) in header where name != "__metadata__" {
@@ -156,7 +160,8 @@ public struct SafeTensors {
             }
             let bytes = shape.reduce(1, *) * dtype.size
             guard offsets[0] >= 0, offsets[1] - offsets[0] == bytes, dataStart + offsets[1] <= data.count else {
-                throw corrupt("tensor \(name): offsets \(offsets) do not hold \(dtypeName) \(shape) or run past the end")
+                throw corrupt("tensor \(name): offsets \(offsets) do not hold \(dtypeName) \(shape) "
+                              + "or run past the end")
             }
             result.tensors[name] = Tensor(dtype: dtype, shape: shape,
                                           bytes: data[(dataStart + offsets[0])..<(dataStart + offsets[1])])

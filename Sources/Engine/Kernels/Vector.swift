@@ -15,7 +15,9 @@ typealias Vector8 = SIMD8<Float>
 
 /// `max(v, floor)` lane by lane. (The standard library's `pointwiseMax` is not inlined here: it runs as a call per
 /// vector with a lane-by-lane loop, which took 15 % of a training step of inception-v3.)
-@inline(__always) func clamped(_ v: Vector8, below floor: Float) -> Vector8 { v.replacing(with: floor, where: v .< floor) }
+@inline(__always) func clamped(_ v: Vector8, below floor: Float) -> Vector8 {
+    v.replacing(with: floor, where: v .< floor)
+}
 
 /// Up to eight consecutive elements of a row, `start ..< start + count`: a whole vector (`count` 8) or the row's
 /// last, shorter run (`count` 1 to 7).

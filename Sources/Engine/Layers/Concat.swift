@@ -23,10 +23,12 @@ public final class Concat: Layer {
         precondition(!branches.isEmpty, "a concatenation needs at least one branch")
         let first = branches[0].layer
         for b in branches {
-            precondition(b.layer.inputShape == first.inputShape, "\(b.name) expects \(b.layer.inputShape), not \(first.inputShape)")
+            precondition(b.layer.inputShape == first.inputShape,
+                         "\(b.name) expects \(b.layer.inputShape), not \(first.inputShape)")
             precondition(b.layer.outputShape.height == first.outputShape.height &&
                          b.layer.outputShape.width == first.outputShape.width,
-                         "\(b.name) outputs \(b.layer.outputShape), not \(first.outputShape.height)×\(first.outputShape.width)")
+                         "\(b.name) outputs \(b.layer.outputShape), not "
+                         + "\(first.outputShape.height)×\(first.outputShape.width)")
         }
         self.branches = branches
         heads = PointwiseHeads(branches.map(\.layer))

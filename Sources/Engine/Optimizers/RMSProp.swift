@@ -18,7 +18,9 @@ public final class RMSProp: Optimizer {
         self.decay = decay
         self.momentum = momentum
         self.epsilon = epsilon
-        meanSquares = parameters.map { Parameter(name: "rms", dimensions: $0.dimensions, role: .state, initialValue: 1) }
+        meanSquares = parameters.map {
+            Parameter(name: "rms", dimensions: $0.dimensions, role: .state, initialValue: 1)
+        }
         moments = parameters.map { Parameter(name: "momentum", dimensions: $0.dimensions, role: .state) }
     }
 

@@ -59,8 +59,9 @@ struct BenchTrainCommand: ParsableCommand {
         let kinds = Profiler.Kind.allCases.map { k in
             String(format: "%@ %.1f", k.rawValue, r.breakdown[k.rawValue] ?? 0)
         }.joined(separator: ", ")
-        return String(format: "%@ w%.3g  batch %d  %@ threads %d: %.1f img/s, %.1f ms/step, %.1f GFLOP/s = %.0f%% of sgemm (%.1f), peak %@ MB\n  ms/step by kind: %@",
-                      r.model, r.width, r.batch, r.backend, r.threads, r.imagesPerSecond, r.millisecondsPerStep, r.gflops,
-                      r.percentOfSgemm, r.sgemmGFLOPS, peakMB, kinds)
+        return String(format: "%@ w%.3g  batch %d  %@ threads %d: %.1f img/s, %.1f ms/step, %.1f GFLOP/s = %.0f%% "
+                          + "of sgemm (%.1f), peak %@ MB\n  ms/step by kind: %@",
+                      r.model, r.width, r.batch, r.backend, r.threads, r.imagesPerSecond, r.millisecondsPerStep,
+                      r.gflops, r.percentOfSgemm, r.sgemmGFLOPS, peakMB, kinds)
     }
 }

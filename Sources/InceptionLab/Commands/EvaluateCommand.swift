@@ -75,14 +75,17 @@ struct EvaluateCommand: ParsableCommand {
         let published = PublishedAccuracy.figures(for: config.model)
         if json {
             print(try jsonString(Result(
-                model: config.model.rawValue, weights: options.weights, data: data, cropFraction: classifier.transform.cropFraction,
-                backend: Backend.current.rawValue, library: Backend.current.library, images: tally.count, top1Correct: tally.top1Correct, top5Correct: tally.top5Correct,
+                model: config.model.rawValue, weights: options.weights, data: data,
+                cropFraction: classifier.transform.cropFraction,
+                backend: Backend.current.rawValue, library: Backend.current.library, images: tally.count,
+                top1Correct: tally.top1Correct, top5Correct: tally.top5Correct,
                 top1Error: tally.top1Error, top5Error: tally.top5Error,
                 published: published.map { .init(source: $0.source, top1Error: $0.top1Error, top5Error: $0.top5Error,
                                                   note: $0.note) })))
             return
         }
-        print("\(config.model) with \(options.weights), crop fraction \(classifier.transform.cropFraction), \(tally.count) images "
+        print("\(config.model) with \(options.weights), crop fraction \(classifier.transform.cropFraction), "
+              + "\(tally.count) images "
               + "in \(Set(samples.map(\.label)).count) classes from \(data); " + ComputeOptions.summary)
         let rows = [("measured here", tally.top1Error, tally.top5Error, "single crop, \(tally.count) images")]
             + published.map { ($0.source, $0.top1Error, $0.top5Error, $0.note) }

@@ -36,7 +36,8 @@ struct ForwardCommand: ParsableCommand {
 
     @OptionGroup(title: "Compute") var compute: ComputeOptions
 
-    @Option(help: "inference (folded, what predict and evaluate run) or training (the training network in inference mode).")
+    @Option(help: ArgumentHelp("inference (folded, what predict and evaluate run) or training (the training network "
+                               + "in inference mode)."))
     var form: Form = .inference
 
     @Option(help: "Seed of the weights and the images.")

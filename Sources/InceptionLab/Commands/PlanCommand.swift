@@ -61,11 +61,14 @@ struct PlanCommand: ParsableCommand {
             let state = found.map { "\($0.status.rawValue) (run \($0.id), step \($0.step))" }
                 ?? (ended > 0 ? "new, after results" : "new")
             rows.append([.integer(Int64(index + 1)), .text(run.name), .text(run.runKey), .text(state),
-                         .integer(Int64(run.totalSteps)), .real((Double(estimate.macsPerImage) / 1e6 * 10).rounded() / 10),
-                         .real((estimate.macs / 1e12 * 100).rounded() / 100), .text(ProgressDisplay.duration(estimate.seconds))])
+                         .integer(Int64(run.totalSteps)),
+                         .real((Double(estimate.macsPerImage) / 1e6 * 10).rounded() / 10),
+                         .real((estimate.macs / 1e12 * 100).rounded() / 100),
+                         .text(ProgressDisplay.duration(estimate.seconds))])
         }
         print("experiment \(plan.spec.name) (\(plan.spec.file)): \(plan.runs.count) runs\n")
-        print(ResultTable(columns: ["#", "name", "run_key", "state", "steps", "M MACs/image", "TMACs to do", "time to do"],
+        print(ResultTable(columns: ["#", "name", "run_key", "state", "steps", "M MACs/image", "TMACs to do",
+                                    "time to do"],
                           rows: rows).formatted(as: .text), terminator: "")
         print("""
 
@@ -78,17 +81,20 @@ struct PlanCommand: ParsableCommand {
             switch source {
             case .sameSetting: print("throughput measured in \(database.path) with \(setting) for: \(models)")
             case .otherProcessor: print("throughput measured in \(database.path) with \(setting.library), "
-                                        + "\(ComputeOptions.threads(setting.threads)), on processors recorded otherwise "
-                                        + "than this one (\(setting.processor)), for: \(models)")
+                                        + "\(ComputeOptions.threads(setting.threads)), on processors recorded "
+                                        + "otherwise than this one (\(setting.processor)), for: \(models)")
             case .anySetting: print("throughput measured in \(database.path), not with \(setting), for: \(models)")
-            case .otherModels: print("no run of \(models) in \(database.path): timed by other models' runs at that width")
+            case .otherModels: print("no run of \(models) in \(database.path): timed by other models' runs "
+                                     + "at that width")
             case .assumed: print("no measurement for \(models): assumed "
                                  + "\(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s")
             }
         }
         let added = plan.runs.filter { existing.byKey[$0.runKey] == nil }.count
         if ended > 0 && added > 0 { print(Look.addedNote(added: added, ended: ended)) }
-        let known = try reader.map { try $0.query("SELECT name FROM experiments").rows.compactMap { $0[0].string } } ?? []
+        let known = try reader.map {
+            try $0.query("SELECT name FROM experiments").rows.compactMap { $0[0].string }
+        } ?? []
         let data = try reader.flatMap { reader in
             known.contains(plan.spec.name) ? try ExperimentData.load(from: reader, experiment: plan.spec.name) : nil
         }
@@ -111,7 +117,8 @@ struct ExistingRuns {
 
     init(reader: ResultsReader) throws {
         for row in try reader.query("SELECT run_key, id, status, step FROM runs").rows {
-            byKey[row[0].string!] = Entry(id: row[1].int!, status: RunStatus(rawValue: row[2].string!)!, step: row[3].int!)
+            byKey[row[0].string!] = Entry(id: row[1].int!, status: RunStatus(rawValue: row[2].string!)!,
+                                          step: row[3].int!)
         }
     }
 }

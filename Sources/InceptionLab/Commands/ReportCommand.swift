@@ -51,7 +51,9 @@ struct ReportCommand: ParsableCommand {
         guard [experiment != nil, overview, all].filter({ $0 }).count == 1 else {
             throw ValidationError("name an experiment (or its spec), or give --overview or --all: one of them")
         }
-        guard !all || format == .files else { throw ValidationError("--all writes files; --format \(format) is for one report") }
+        guard !all || format == .files else {
+            throw ValidationError("--all writes files; --format \(format) is for one report")
+        }
         guard targets.allSatisfy({ $0 > 0 && $0 <= 100 }) else {
             throw ValidationError("targets are percentages in (0, 100]")
         }

@@ -60,7 +60,8 @@ struct RunCommand: ParsableCommand {
                                   + "that only this process writes (any run left running in it is dead)")
         }
         if staleAfter == 0 && workers > 1 {
-            throw ValidationError("--stale-after 0 would let each worker mark the others' runs dead; use it with one worker")
+            throw ValidationError("--stale-after 0 would let each worker mark the others' runs dead; "
+                                  + "use it with one worker")
         }
     }
 

@@ -64,7 +64,8 @@ struct RunsCommand: ParsableCommand {
         table.booleanColumns.insert("presumed_dead")
         table.rows = table.rows.map { row in
             let age = ages[row[0].int!]
-            return row + [age.map { .real(($0 * 10).rounded() / 10) } ?? .null, .integer(age.map { $0 > staleAfter } == true ? 1 : 0)]
+            return row + [age.map { .real(($0 * 10).rounded() / 10) } ?? .null,
+                          .integer(age.map { $0 > staleAfter } == true ? 1 : 0)]
         }
         output.print(table)
     }
@@ -72,7 +73,8 @@ struct RunsCommand: ParsableCommand {
     /// Seconds since the last heartbeat (or the start, before the first) of every running run, by id.
     private func heartbeatAges(_ reader: ResultsReader) throws -> [Int: Double] {
         let now = Date().timeIntervalSince1970
-        let rows = try reader.query("SELECT id, coalesce(heartbeat_at, started_at) FROM runs WHERE status = 'running'").rows
+        let rows = try reader.query("SELECT id, coalesce(heartbeat_at, started_at) FROM runs "
+                                    + "WHERE status = 'running'").rows
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0].int!, now - ($0[1].double ?? now)) })
     }
 

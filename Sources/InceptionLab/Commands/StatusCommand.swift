@@ -41,7 +41,8 @@ struct StatusCommand: ParsableCommand {
     private func printCluster(_ layout: ShardLayout) throws {
         let shards = layout.shards()
         if !shards.isEmpty {
-            let store = FileManager.default.fileExists(atPath: database.path) ? try ResultsStore(path: database.path) : nil
+            let store = FileManager.default.fileExists(atPath: database.path)
+                ? try ResultsStore(path: database.path) : nil
             var lines: [String] = []
             for shard in shards {
                 let file = shard.lastPathComponent
@@ -49,7 +50,8 @@ struct StatusCommand: ParsableCommand {
                     guard let store else {
                         // Without a database yet, merging would add every run of every shard.
                         _ = try ResultsStore(path: shard.path)   // migrated first, as for any reader
-                        for row in try ResultsReader(path: shard.path).query("SELECT name, status, step FROM runs").rows {
+                        for row in try ResultsReader(path: shard.path)
+                            .query("SELECT name, status, step FROM runs").rows {
                             lines.append("  \(file): run \(row[0].string!) \(row[1].string!) at step \(row[2].int!)")
                         }
                         continue
@@ -58,7 +60,8 @@ struct StatusCommand: ParsableCommand {
                                                reviewSpec: MergeCommand.checkHypotheses)
                     where run.action != .unchanged {
                         lines.append("  \(file): run \(run.name) \(run.shardStatus.rawValue) at step \(run.shardStep), "
-                                     + (run.databaseStatus.map { "\($0.rawValue) in the database" } ?? "not in the database"))
+                                     + (run.databaseStatus.map { "\($0.rawValue) in the database" }
+                                        ?? "not in the database"))
                     }
                 } catch {
                     lines.append("  \(file): merge would refuse it: \(error)")
@@ -79,7 +82,8 @@ struct StatusCommand: ParsableCommand {
         let tasks = try Slurm.tasks(ofJob: job)
         if tasks.isEmpty {
             print("Slurm job \(job): no task left in squeue (the array has ended; output in "
-                  + "\(ShardLayout.relative(layout.slurmDirectory, to: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))/)")
+                  + ShardLayout.relative(layout.slurmDirectory,
+                                         to: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) + "/)")
         }
         for state in Set(tasks.map(\.state)).sorted() {
             let ids = tasks.filter { $0.state == state }.map(\.task).sorted()

@@ -56,8 +56,8 @@ struct SubmitCommand: ParsableCommand {
         let done = try finishedRunKeys(layout)
         let todo = plan.runs.filter { !done.contains($0.runKey) }
         guard !todo.isEmpty else {
-            print("experiment \(plan.spec.name): all \(plan.runs.count) runs finished (in \(database.path) or their shards); "
-                  + "nothing to submit")
+            print("experiment \(plan.spec.name): all \(plan.runs.count) runs finished (in \(database.path) "
+                  + "or their shards); nothing to submit")
             return
         }
         let directory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -107,7 +107,8 @@ struct SubmitCommand: ParsableCommand {
     /// The run keys that reached their end (finished or diverged) in the main database or in their own shard.
     private func finishedRunKeys(_ layout: ShardLayout) throws -> Set<String> {
         var keys = Set<String>()
-        let databases = (FileManager.default.fileExists(atPath: database.path) ? [database.path] : []) + layout.shards().map(\.path)
+        let databases = (FileManager.default.fileExists(atPath: database.path) ? [database.path] : [])
+            + layout.shards().map(\.path)
         for path in databases {
             _ = try ResultsStore(path: path)   // migrated first, as for any reader
             for row in try ResultsReader(path: path).query("SELECT run_key, status FROM runs").rows

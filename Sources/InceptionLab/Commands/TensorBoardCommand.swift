@@ -37,7 +37,9 @@ struct TensorBoardCommand: ParsableCommand {
         var ids = runs
         if let experiment {
             let found = try reader.runs(RunFilter(experiment: experiment)).rows.map { $0[0].int! }
-            if found.isEmpty { throw QueryError("no runs of an experiment named \(experiment); see `inception-lab runs`") }
+            if found.isEmpty {
+                throw QueryError("no runs of an experiment named \(experiment); see `inception-lab runs`")
+            }
             ids += found
         }
         let chosen = try ids.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }.map {
@@ -49,7 +51,8 @@ struct TensorBoardCommand: ParsableCommand {
             let directory = names.filter { $0 == name }.count > 1 ? "\(name)-run\(run.id)" : name
             let path = root.appendingPathComponent(directory)
             let log = try RunEventLog.open(run: run, directory: path, reader: reader)
-            print("run \(run.id): \(path.path): " + (log.addedCount == 0 ? "nothing new" : "\(log.addedCount) values written"))
+            print("run \(run.id): \(path.path): "
+                  + (log.addedCount == 0 ? "nothing new" : "\(log.addedCount) values written"))
         }
         print("open with: tensorboard --logdir \(out)")
     }

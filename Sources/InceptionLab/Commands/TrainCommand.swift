@@ -31,7 +31,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The network.") var model: ModelName
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
 
-    @Option(help: "fashion-mnist (Debian's dataset-fashion-mnist), mnist or cifar10 (with --data-dir), synthetic (default: \(fallback.data.name)).")
+    @Option(help: ArgumentHelp("fashion-mnist (Debian's dataset-fashion-mnist), mnist or cifar10 (with --data-dir), "
+                               + "synthetic (default: \(fallback.data.name))."))
     var dataset: String?
     @Option(help: "Directory of the dataset's files.") var dataDir: String?
     @Option(help: """
@@ -54,7 +55,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Learning rate (default: \(fallback.learningRate)).") var lr: Double?
     @Option(help: "Staircase decay factor (default: \(fallback.learningRateDecay)).") var lrDecay: Double?
     @Option(help: "Epochs between decays (default: \(fallback.learningRateDecayEpochs)).") var lrDecayEpochs: Double?
-    @Option(help: "Steps of the low-rate warm-up phase, He et al.'s two-phase training (default: \(fallback.warmupSteps)).")
+    @Option(help: ArgumentHelp("Steps of the low-rate warm-up phase, He et al.'s two-phase training "
+                               + "(default: \(fallback.warmupSteps))."))
     var warmupSteps: Int?
     @Option(help: "Learning rate during warm-up (default: \(fallback.warmupLearningRate)).") var warmupLr: Double?
     @Option(help: "Momentum of RMSProp or SGD (default: \(fallback.momentum)).") var momentum: Double?
@@ -72,7 +74,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Checkpoint every N steps (default: \(fallback.checkpointEvery)).") var checkpointEvery: Int?
     @Option(help: "Fraction of dead pre-pool channels that counts as dead (default: \(fallback.deadChannelThreshold)).")
     var deadThreshold: Double?
-    @Option(help: "Consecutive dead probes before the run is marked as having died (default: \(fallback.deadPatience)).")
+    @Option(help: ArgumentHelp("Consecutive dead probes before the run is marked as having died "
+                               + "(default: \(fallback.deadPatience))."))
     var deadPatience: Int?
     @Option(help: "Seed of weights, dropout and data order (default: \(fallback.seed)).") var seed: UInt64?
 
@@ -102,7 +105,8 @@ struct TrainCommand: ParsableCommand {
             let outcome = try Trainer(config: config, dataset: data, checkpoint: nil, observer: observer, stop: stop)
                 .run(resume: false)
             display.finish()
-            print("\(outcome.status.rawValue) after \(outcome.step) steps, \(String(format: "%.1f", observer.wallTime)) s of training")
+            print("\(outcome.status.rawValue) after \(outcome.step) steps, "
+                  + "\(String(format: "%.1f", observer.wallTime)) s of training")
             return
         }
 
