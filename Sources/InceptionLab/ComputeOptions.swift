@@ -76,8 +76,5 @@ struct ComputeOptions: ParsableArguments {
     }
 
     /// `1 thread` or `N threads`: the process's thread count, for the commands' output.
-    static var threads: String { threads(BLASThreads.count) }
-
-    /// `1 thread` or `N threads`.
-    static func threads(_ count: Int) -> String { count == 1 ? "1 thread" : "\(count) threads" }
+    static var threads: String { ComputeSetting.describe(threads: BLASThreads.count) }
 }

@@ -12,10 +12,10 @@ public struct Timing: Sendable, Equatable {
     /// The setting most of `runs` computed with throughout; among settings with as many runs, the one of the
     /// latest run (highest id). Runs without a setting (no environment, or resumed on another) are never timed.
     public init(runs: [RunRecord]) {
-        let groups = Dictionary(grouping: runs.filter { $0.setting != nil }, by: \.setting)
+        let groups = Dictionary(grouping: runs.filter { $0.setting != nil }) { $0.setting! }
         setting = groups.max { a, b in
             (a.value.count, a.value.map(\.id).max()!) < (b.value.count, b.value.map(\.id).max()!)
-        }?.key ?? nil
+        }?.key
     }
 
     /// Whether `run`'s times count.

@@ -27,9 +27,10 @@ public struct ComputeSetting: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `AMD EPYC (family 25, model 17), oneDNN 2.6.3 isa=avx512_core_bf16 threading=OpenMP, 1 thread`.
-    public var description: String {
-        "\(processor), \(library), \(threads) thread\(threads == 1 ? "" : "s")"
-    }
+    public var description: String { "\(processor), \(library), \(Self.describe(threads: threads))" }
+
+    /// `1 thread` or `N threads`.
+    public static func describe(threads: Int) -> String { threads == 1 ? "1 thread" : "\(threads) threads" }
 }
 
 extension RunEnvironment {

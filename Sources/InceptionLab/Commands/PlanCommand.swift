@@ -81,7 +81,7 @@ struct PlanCommand: ParsableCommand {
             switch source {
             case .sameSetting: print("throughput measured in \(database.path) with \(setting) for: \(models)")
             case .otherProcessor: print("throughput measured in \(database.path) with \(setting.library), "
-                                        + "\(ComputeOptions.threads(setting.threads)), on processors recorded "
+                                        + "\(ComputeSetting.describe(threads: setting.threads)), on processors recorded "
                                         + "otherwise than this one (\(setting.processor)), for: \(models)")
             case .anySetting: print("throughput measured in \(database.path), not with \(setting), for: \(models)")
             case .otherModels: print("no run of \(models) in \(database.path): timed by other models' runs "
