@@ -8,6 +8,15 @@ public struct RunComparison: Sendable, Equatable {
     /// One row per metric recorded by any of the runs, sorted by name: column `metric`, then one column per run
     /// holding the metric's last value (NULL where the run has none, or where the value was NaN).
     public var finalMetrics: ResultTable
+    /// What each run computed with (`ComputeSetting`), one row each for `processor`, `library` and `threads`, and
+    /// `earlier settings` (those of its steps before it was resumed elsewhere, `; `-separated; NULL if none): column
+    /// `field`, then one column per run, NULL where it recorded no environment. Its times (`step_time`,
+    /// `images_per_second`, wall times) compare with another run's only where these agree.
+    public var computeSettings: ResultTable
+
+    /// Whether the runs' times may not compare: they computed with different settings, or one recorded none or
+    /// was resumed on another.
+    public var settingsDiffer: Bool
 }
 
 extension ResultsReader {
@@ -27,8 +36,21 @@ extension ResultsReader {
         let finals = metricNames.map { name in
             [.text(name)] + details.map { $0.finalMetrics[name]?.value.map(SQLValue.real) ?? .null }
         }
+        let settings = details.map { $0.environment?.setting }
+        let earlier = details.map { detail in
+            detail.environment.flatMap { $0.earlierSettings.isEmpty ? nil : $0.earlierSettings.joined(separator: "; ") }
+        }
+        let compute: [[SQLValue]] = [
+            [.text("processor")] + settings.map { $0.map { .text($0.processor) } ?? .null },
+            [.text("library")] + settings.map { $0.map { .text($0.library) } ?? .null },
+            [.text("threads")] + settings.map { $0.map { .integer(Int64($0.threads)) } ?? .null },
+            [.text("earlier settings")] + earlier.map { $0.map(SQLValue.text) ?? .null },
+        ]
         return RunComparison(configDifferences: ResultTable(columns: ["path"] + labels, rows: differing),
-                             finalMetrics: ResultTable(columns: ["metric"] + labels, rows: finals))
+                             finalMetrics: ResultTable(columns: ["metric"] + labels, rows: finals),
+                             computeSettings: ResultTable(columns: ["field"] + labels, rows: compute),
+                             settingsDiffer: Set(settings).count > 1 || settings.contains(nil)
+                                 || earlier.contains { $0 != nil })
     }
 
     /// The leaves of the JSON document `json` by dotted path (`model.width`, `stages[0]`): text, numbers,

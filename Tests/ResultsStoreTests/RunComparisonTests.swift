@@ -24,7 +24,39 @@ import Testing
             #expect(comparison.finalMetrics == ResultTable(columns: ["metric"] + labels, rows: [
                 [.text("train_loss"), .real(1.5), .null],
             ]))
+            #expect(comparison.settingsDiffer)   // neither recorded an environment
             #expect(throws: StoreError.self) { try ResultsReader(path: store.path).compare([ids[0], 99]) }
+        }
+    }
+
+    /// The compute settings sit side by side, and a difference, or a run resumed elsewhere, is flagged: their
+    /// times do not compare.
+    @Test func computeSettingsAreShownAndADifferenceFlagged() throws {
+        try withStore { store in
+            let ids = try (0..<3).map { try store.insertRun(NewRun(name: "r\($0)", configJSON: "{}", seed: $0)).id }
+            func record(_ id: Int, processor: String, extra: String = "{}") throws {
+                try store.recordEnvironment(RunEnvironment(
+                    codeRevision: "abc", host: "h", cpuModel: processor, threads: 1, blasConfig: "oneDNN",
+                    swiftVersion: "6.3", datasetChecksum: "", commandLine: "", extraJSON: extra), run: id)
+            }
+            try record(ids[0], processor: "AMD EPYC (family 25, model 17)")
+            try record(ids[1], processor: "AMD EPYC (family 25, model 17)")
+            try record(ids[2], processor: "AMD EPYC (family 26, model 2)")
+            let reader = try ResultsReader(path: store.path)
+            let same = try reader.compare([ids[0], ids[1]])
+            #expect(!same.settingsDiffer)
+            #expect(same.computeSettings.rows.map { $0[0] } == ["processor", "library", "threads", "earlier settings"]
+                .map(SQLValue.text))
+            #expect(same.computeSettings.rows[0] == [.text("processor"), .text("AMD EPYC (family 25, model 17)"),
+                                                     .text("AMD EPYC (family 25, model 17)")])
+            #expect(try reader.compare([ids[0], ids[2]]).settingsDiffer)
+
+            try record(ids[1], processor: "AMD EPYC (family 25, model 17)",
+                       extra: #"{"earlier_settings": ["AMD EPYC (family 26, model 2), oneDNN, 1 thread"]}"#)
+            let resumed = try reader.compare([ids[0], ids[1]])
+            #expect(resumed.settingsDiffer)
+            #expect(resumed.computeSettings.rows[3] == [.text("earlier settings"), .null,
+                                                        .text("AMD EPYC (family 26, model 2), oneDNN, 1 thread")])
         }
     }
 }

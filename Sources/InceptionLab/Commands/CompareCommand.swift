@@ -9,7 +9,9 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             Configurations are flattened to dotted paths (model.width, stages[0]); only the paths whose values \
             differ are shown, blank where a run lacks the path. Final metrics are the last value of every metric \
-            any of the runs recorded.
+            any of the runs recorded. Compute settings: the processor, library and threads each run computed with \
+            (and those of its earlier steps if it was resumed elsewhere); its times compare with another's only \
+            where these agree.
             """)
 
     @OptionGroup var database: DatabaseOption
@@ -17,7 +19,8 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The runs' ids (at least two, see `inception-lab runs`).", valueName: "run"))
     var runIDs: [Int]
 
-    @Flag(help: "Print one JSON object: {config: [{path, run ID…}], metrics: [{metric, run ID…}]}.")
+    @Flag(help: ArgumentHelp("Print one JSON object: {config: [{path, run ID…}], metrics: [{metric, run ID…}], "
+                             + "compute: [{field, run ID…}]}."))
     var json = false
 
     func validate() throws {
@@ -30,14 +33,20 @@ struct CompareCommand: ParsableCommand {
         if json {
             // Each table's JSON ends with a newline, dropped to place the comma and brace after it.
             print("{\"config\": \(comparison.configDifferences.formatted(as: .json).dropLast()),\n"
-                  + "\"metrics\": \(comparison.finalMetrics.formatted(as: .json).dropLast())}")
+                  + "\"metrics\": \(comparison.finalMetrics.formatted(as: .json).dropLast()),\n"
+                  + "\"compute\": \(comparison.computeSettings.formatted(as: .json).dropLast())}")
             return
         }
         print("configuration differences")
         print(comparison.configDifferences.rows.isEmpty ? "  (none: the configurations are identical)\n"
               : comparison.configDifferences.formatted(as: .text))
         print("final metrics")
-        print(comparison.finalMetrics.rows.isEmpty ? "  (none recorded)" : comparison.finalMetrics.formatted(as: .text),
-              terminator: "")
+        print(comparison.finalMetrics.rows.isEmpty ? "  (none recorded)" : comparison.finalMetrics.formatted(as: .text))
+        print("compute settings")
+        print(comparison.computeSettings.formatted(as: .text), terminator: "")
+        if comparison.settingsDiffer {
+            print("  the settings differ (or one is not recorded, or a run was resumed on another): step_time, "
+                  + "images_per_second and wall times measure the machines as much as the networks")
+        }
     }
 }
