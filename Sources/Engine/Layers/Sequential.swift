@@ -6,6 +6,8 @@ public final class Sequential: Layer {
     private let activations: [Tensor]   // output of layers[i] for i < count − 1
     private var gradients: [Tensor] = []
     private var batch = 0
+    /// The child that holds the sequence's pointwise head (`pointwiseHead`), if it has one.
+    private let headIndex: Int?
     /// Times the children's passes when set (see `Network.profiler`).
     public var profiler: Profiler?
 
@@ -22,6 +24,7 @@ public final class Sequential: Layer {
         }
         self.layers = layers
         activations = layers.dropLast().map { Tensor(shape: $0.layer.outputShape) }
+        headIndex = Self.headIndex(of: layers.map(\.layer))
     }
 
     public var inputShape: Shape { layers[0].layer.inputShape }
@@ -92,31 +95,38 @@ extension Sequential {
         }
     }
 
-    /// The child that holds the head: 0, or 1 after an average pool that commutes with it; nil without a head.
-    private var headIndex: Int? {
+    /// The child of `layers` that holds the head: 0, or 1 after an average pool that commutes with it; nil without
+    /// a head.
+    private static func headIndex(of layers: [any Layer]) -> Int? {
         func opensWithHead(_ index: Int) -> Bool {
-            switch layers[index].layer {
+            switch layers[index] {
             case let conv as Conv2D: layers.count > index + 1 && conv.isPlainPointwise
             case let inner as Sequential: inner.pointwiseHead.map { !$0.pooled } ?? false
             default: false
             }
         }
         if opensWithHead(0) { return 0 }
-        return layers[0].layer is AvgPool && layers.count > 1 && opensWithHead(1) ? 1 : nil
+        return layers[0] is AvgPool && layers.count > 1 && opensWithHead(1) ? 1 : nil
+    }
+
+    /// `headIndex`, which the methods below require (callers use them only on a sequence with a `pointwiseHead`).
+    private var requiredHeadIndex: Int {
+        guard let headIndex else { preconditionFailure("the sequence has no pointwise head") }
+        return headIndex
     }
 
     /// Where the head's output goes for a batch of `batch` (the head child's output, in the innermost sequence);
     /// to be filled before `forwardAfterHead` (pooled, for a pooled head).
     func headOutput(batch: Int) -> TensorView {
         self.batch = batch
-        let index = headIndex!
+        let index = requiredHeadIndex
         if let inner = layers[index].layer as? Sequential { return inner.headOutput(batch: batch) }
         return activations[index].view(batch: batch)
     }
 
     /// Forward of every layer after the head, whose output `headOutput` holds, into `y`.
     func forwardAfterHead(into y: TensorView, mode: Mode) {
-        let index = headIndex!
+        let index = requiredHeadIndex
         let first = index < activations.count ? activations[index].view(batch: batch) : y
         if let inner = layers[index].layer as? Sequential { inner.forwardAfterHead(into: first, mode: mode) }
         forward(from: index + 1, first, into: y, mode: mode)
@@ -125,7 +135,7 @@ extension Sequential {
     /// Backward of every layer after the head, from `dy`; returns the gradient of the head's output (in this or
     /// an inner sequence's buffer; for a pooled head, of the pool's output).
     func backwardToHead(_ dy: TensorView) -> TensorView {
-        let index = headIndex!
+        let index = requiredHeadIndex
         let upstream = backward(downTo: index + 1, dy)
         if let inner = layers[index].layer as? Sequential { return inner.backwardToHead(upstream) }
         return upstream
