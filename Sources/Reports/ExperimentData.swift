@@ -155,14 +155,9 @@ public struct ExperimentData: Sendable {
             leaves[row[0].int!, default: [:]][row[1].string!] = Self.leafText(type: row[2].string!, atom: row[3])
         }
         var environments: [Int: RunEnvironment] = [:]
-        for row in try reader.query("""
-            SELECT run_id, code_revision, host, cpu_model, threads, blas_config, swift_version, dataset_checksum,
-                   command_line, extra_json FROM environments WHERE run_id IN (\(inExperiment))
-            """).rows {
-            environments[row[0].int!] = RunEnvironment(
-                codeRevision: row[1].string!, host: row[2].string!, cpuModel: row[3].string!, threads: row[4].int!,
-                blasConfig: row[5].string!, swiftVersion: row[6].string!, datasetChecksum: row[7].string!,
-                commandLine: row[8].string!, extraJSON: row[9].string!)
+        for row in try reader.query(
+            "SELECT run_id, \(RunEnvironment.columns) FROM environments WHERE run_id IN (\(inExperiment))").rows {
+            environments[row[0].int!] = RunEnvironment(row: Array(row.dropFirst()))
         }
         var metrics: [Int: [String: [SeriesPoint]]] = [:]
         for row in try reader.query("""

@@ -12,12 +12,12 @@ public struct Timing: Sendable, Equatable {
     /// The setting most of `runs` computed with throughout; among settings with as many runs, the one of the
     /// latest run (highest id). Runs without a setting (no environment, or resumed on another) are never timed.
     public init(runs: [RunRecord]) {
-        let groups = Dictionary(grouping: runs.filter { $0.setting != nil }) { $0.setting! }
-        setting = groups.max { a, b in
+        let settings = runs.compactMap { run in run.setting.map { (setting: $0, id: run.id) } }
+        setting = Dictionary(grouping: settings, by: \.setting).max { a, b in
             (a.value.count, a.value.map(\.id).max()!) < (b.value.count, b.value.map(\.id).max()!)
         }?.key
     }
 
     /// Whether `run`'s times count.
-    public func times(_ run: RunRecord) -> Bool { run.setting != nil && run.setting == setting }
+    public func times(_ run: RunRecord) -> Bool { setting != nil && run.setting == setting }
 }

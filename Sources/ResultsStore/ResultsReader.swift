@@ -66,9 +66,7 @@ public final class ResultsReader {
         let experiment = try run.experimentID.flatMap {
             try database.query("SELECT name FROM experiments WHERE id = ?", [$0]).rows.first?[0].string
         }
-        let environment = try database.query(
-            "SELECT \(RunEnvironment.columns) FROM environments WHERE run_id = ?", [id]
-        ).rows.first.map(RunEnvironment.init(row:))
+        let environment = try database.fetchEnvironment(run: id)
         let events = try database.query(
             "SELECT time, step, kind, message FROM events WHERE run_id = ? ORDER BY id", [id]
         ).rows.map { RunEvent(time: $0[0].double!, step: $0[1].int, kind: $0[2].string!, message: $0[3].string!) }

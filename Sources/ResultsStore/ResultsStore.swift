@@ -167,10 +167,7 @@ public final class ResultsStore {
     }
 
     /// The environment recorded for run `id`, if any.
-    public func environment(run id: Int) throws -> RunEnvironment? {
-        try database.query("SELECT \(RunEnvironment.columns) FROM environments WHERE run_id = ?", [id]).rows.first
-            .map(RunEnvironment.init(row:))
-    }
+    public func environment(run id: Int) throws -> RunEnvironment? { try database.fetchEnvironment(run: id) }
 
     /// Adds an event to run `id`'s log, stamped with the current time.
     public func addEvent(run id: Int, kind: String, message: String, step: Int? = nil) throws {

@@ -48,13 +48,13 @@ public struct RunEnvironment: Sendable, Equatable {
     public static let earlierSettingsKey = "earlier_settings"
 
     /// The `SELECT` list that `init(row:)` reads, in order (also the column order for inserting).
-    static let columns = """
+    public static let columns = """
         code_revision, host, cpu_model, threads, blas_config, swift_version, dataset_checksum, command_line, \
         extra_json
         """
 
     /// Reads a row selected with `columns`; all are NOT NULL in the schema.
-    init(row: [SQLValue]) {
+    public init(row: [SQLValue]) {
         self.init(codeRevision: row[0].string!, host: row[1].string!, cpuModel: row[2].string!,
                   threads: row[3].int!, blasConfig: row[4].string!, swiftVersion: row[5].string!,
                   datasetChecksum: row[6].string!, commandLine: row[7].string!, extraJSON: row[8].string!)
@@ -63,5 +63,13 @@ public struct RunEnvironment: Sendable, Equatable {
     /// The values in `columns` order, for binding.
     var values: [any SQLBindable] {
         [codeRevision, host, cpuModel, threads, blasConfig, swiftVersion, datasetChecksum, commandLine, extraJSON]
+    }
+}
+
+extension Database {
+    /// The environment recorded for run `id`, if any.
+    func fetchEnvironment(run id: Int) throws -> RunEnvironment? {
+        try query("SELECT \(RunEnvironment.columns) FROM environments WHERE run_id = ?", [id]).rows.first
+            .map(RunEnvironment.init(row:))
     }
 }

@@ -166,8 +166,7 @@ extension ResultsStore {
                     AND step IS ?3 AND kind = ?4 AND message = ?5)
                 """, [id, row[0].double!, row[1].int, row[2].string!, row[3].string!])
         }
-        if let environment = try shard.query("SELECT \(RunEnvironment.columns) FROM environments WHERE run_id = ?",
-                                             [run.id]).rows.first.map(RunEnvironment.init(row:)) {
+        if let environment = try shard.fetchEnvironment(run: run.id) {
             try recordEnvironment(environment, run: id)
         }
         return result
