@@ -42,9 +42,9 @@ public struct CurvePoint: Sendable, Equatable, Encodable {
     public var step: Int
     /// Mean epoch (fractional) of the runs at this step.
     public var epoch: Double
-    /// Mean training time at this step of the runs whose times count (`Timing`), in seconds; nil when none of
-    /// them recorded the metric here.
-    public var wallTime: Double?
+    /// Mean training time at this step of the runs whose times count, each at its pace (`Timing`), in seconds;
+    /// nil when none of them recorded the metric here.
+    public var time: Double?
     /// The metric across the runs that recorded it at this step, in the metric's unit.
     public var value: Summary
 }
@@ -55,20 +55,20 @@ public enum Aggregation {
     /// of the runs' steps, increasing), summarising the runs that have a value there — so `value.n` drops where a
     /// run stopped early (diverged) or logged at other steps. Steps whose epoch is unknown (a run without an
     /// `epoch` series) take the epoch of the runs that know it, and are dropped when none does. The training time
-    /// is the mean over the runs `timing` times.
+    /// is the mean over the runs `timing` times, each at its pace.
     public static func curve(_ name: String, of runs: [RunRecord], timing: Timing) -> [CurvePoint] {
-        var byStep: [Int: [(value: Double, epoch: Double?, wallTime: Double?)]] = [:]
+        var byStep: [Int: [(value: Double, epoch: Double?, time: Double?)]] = [:]
         for run in runs {
-            let timed = timing.times(run)
+            let pace = timing.pace(run)
             for point in run.series(name) {
                 byStep[point.step, default: []].append((point.value, run.epoch(atStep: point.step),
-                                                        timed ? point.wallTime : nil))
+                                                        pace.map { $0 * Double(point.step) }))
             }
         }
         return byStep.keys.sorted().compactMap { step in
             let entries = byStep[step]!
             guard let epoch = Summary(entries.compactMap(\.epoch)) else { return nil }
-            return CurvePoint(step: step, epoch: epoch.mean, wallTime: Summary(entries.compactMap(\.wallTime))?.mean,
+            return CurvePoint(step: step, epoch: epoch.mean, time: Summary(entries.compactMap(\.time))?.mean,
                               value: Summary(entries.map(\.value))!)
         }
     }

@@ -75,7 +75,7 @@ public struct ChartSpec: Sendable, Equatable {
         let time = timeUnit(curves)
         let series = curves.compactMap { curve -> SVGChart.Series? in
             let points = curve.points.compactMap { point -> SVGChart.Point? in
-                guard let x = axis == .epoch ? point.epoch : point.wallTime.map({ $0 / time.seconds }) else {
+                guard let x = axis == .epoch ? point.epoch : point.time.map({ $0 / time.seconds }) else {
                     return nil
                 }
                 let interval = Self.confidenceInterval(point.value)
@@ -96,17 +96,17 @@ public struct ChartSpec: Sendable, Equatable {
                         markers: axis == .epoch ? markers : [], yRange: yRange)
     }
 
-    /// The data of `chart(curves)` as CSV: configuration, step, epoch, wall_time_s (the timed runs' mean; empty
-    /// without one), n, then mean, std, min, max and the bounds of the 95 % confidence interval of the mean in the
+    /// The data of `chart(curves)` as CSV: configuration, step, epoch, time_s (the timed runs' mean training
+    /// time, each at its pace: `Timing`; empty without one), n, then mean, std, min, max and the bounds of the 95 % confidence interval of the mean in the
     /// chart's unit (suffix `_percent` for percentages).
     public func csv(_ curves: [MetricCurve]) -> String {
         let suffix = unit == "%" ? "_percent" : unit.isEmpty ? "" : "_" + unit
-        let header = ["configuration", "step", "epoch", "wall_time_s", "n"]
+        let header = ["configuration", "step", "epoch", "time_s", "n"]
             + ["mean", "std", "min", "max", "ci95_low", "ci95_high"].map { $0 + suffix }
         let rows = curves.flatMap { curve in
             curve.points.map { point in
                 [curve.configuration, String(point.step), NumberFormat.fixed(point.epoch, 4),
-                 point.wallTime.map { NumberFormat.fixed($0, 2) } ?? "", String(point.value.n)]
+                 point.time.map { NumberFormat.fixed($0, 2) } ?? "", String(point.value.n)]
                     + [point.value.mean, point.value.std, point.value.min, point.value.max,
                        Self.confidenceInterval(point.value).lowerBound,
                        Self.confidenceInterval(point.value).upperBound].map {
@@ -119,7 +119,7 @@ public struct ChartSpec: Sendable, Equatable {
 
     /// The time unit that keeps the axis's numbers short: seconds up to 300 s, minutes up to 300 min, hours beyond.
     private func timeUnit(_ curves: [MetricCurve]) -> (name: String, seconds: Double) {
-        let longest = curves.flatMap(\.points).compactMap(\.wallTime).max() ?? 0
+        let longest = curves.flatMap(\.points).compactMap(\.time).max() ?? 0
         return longest <= 300 ? ("s", 1) : longest <= 300 * 60 ? ("min", 60) : ("h", 3600)
     }
 }

@@ -47,6 +47,11 @@ public struct RunRecord: Sendable {
         environment.flatMap { $0.earlierSettings.isEmpty ? $0.setting : nil }
     }
 
+    /// The run's pace: the median of its `step_time` series (each value the mean time per step over one logging
+    /// interval), in seconds per step; nil when it recorded none. An interval in which the machine did other work
+    /// (a stopped process, a build) moves the median little, where it would move a sum of times by all its length.
+    public var pace: Double? { Aggregation.median(series(Metric.stepTime).map(\.value)) }
+
     /// Whether the run became unstable: its network died (`died_at_step` set) or its loss diverged.
     public var isUnstable: Bool { diedAtStep != nil || status == .diverged }
 
@@ -161,10 +166,10 @@ public struct ExperimentData: Sendable {
         }
         var metrics: [Int: [String: [SeriesPoint]]] = [:]
         for row in try reader.query("""
-            SELECT run_id, name, step, value, wall_time FROM metrics
+            SELECT run_id, name, step, value FROM metrics
             WHERE run_id IN (\(inExperiment)) AND value IS NOT NULL ORDER BY run_id, name, step
             """).rows {
-            let point = SeriesPoint(step: row[2].int!, value: row[3].double!, wallTime: row[4].double!)
+            let point = SeriesPoint(step: row[2].int!, value: row[3].double!)
             guard point.value.isFinite else { continue }
             metrics[row[0].int!, default: [:]][row[1].string!, default: []].append(point)
         }

@@ -120,7 +120,8 @@ extension ExperimentReport {
             ## Training speed
 
             Epochs and training time until the validation top-1 error first reached each target (at an \
-            evaluation; no interpolation), over the runs that reached it; `reached` counts them. Targets: \
+            evaluation; no interpolation), over the runs that reached it; `reached` counts them. A run's training \
+            time is its steps at its pace, the median of its logged times per step (docs/reports.md#times). Targets: \
             \(targets.map(NumberFormat.percent).joined(separator: ", ")).
 
             \(timeToTargetTable.markdown())

@@ -97,7 +97,7 @@ extension ExperimentReport {
         ReportTable(header: ["configuration", "target top-1", "reached", "epochs to target", "time to target (s)"],
                     rows: timeToTarget.map { t in
                         [t.configuration, NumberFormat.percent(t.target), "\(t.reached)/\(t.runs)",
-                         NumberFormat.meanStd(t.epochs), NumberFormat.meanStd(t.wallTime, digits: 1)]
+                         NumberFormat.meanStd(t.epochs), NumberFormat.meanStd(t.time, digits: 1)]
                     })
     }
 

@@ -5,8 +5,6 @@ public struct TargetCrossing: Sendable, Equatable {
     public var step: Int
     /// The epoch (fractional) at that step.
     public var epoch: Double
-    /// Training seconds at that step.
-    public var wallTime: Double
 }
 
 /// How fast one configuration's runs reached one target validation top-1 error. A `Sendable` value.
@@ -21,22 +19,24 @@ public struct TimeToTarget: Sendable, Equatable, Encodable {
     public var runs: Int
     /// Epochs to the target over the runs that reached it; `nil` when none did.
     public var epochs: Summary?
-    /// Training seconds to the target over the runs that reached it and whose times count (`Timing`); `nil` when
-    /// none did.
-    public var wallTime: Summary?
+    /// Training seconds to the target over the runs that reached it and whose times count, each at its pace
+    /// (`Timing`); `nil` when none did.
+    public var time: Summary?
 
     /// Time to `target` for `configuration`'s runs, the seconds from the runs `timing` times. Runs that never
     /// reached it count in `runs` but not in the summaries.
     public init(_ configuration: Configuration, target: Double, timing: Timing) {
         let crossings = configuration.runs.compactMap { run in
-            Self.firstCrossing(of: run, target: target).map { (crossing: $0, timed: timing.times(run)) }
+            Self.firstCrossing(of: run, target: target).map { crossing in
+                (crossing: crossing, time: timing.pace(run).map { $0 * Double(crossing.step) })
+            }
         }
         self.configuration = configuration.label
         self.target = target
         reached = crossings.count
         runs = configuration.runs.count
         epochs = Summary(crossings.map(\.crossing.epoch))
-        wallTime = Summary(crossings.filter(\.timed).map(\.crossing.wallTime))
+        time = Summary(crossings.compactMap(\.time))
     }
 
     /// The first validation evaluation of `run` whose top-1 error is at or below `target` (no interpolation
@@ -44,7 +44,7 @@ public struct TimeToTarget: Sendable, Equatable, Encodable {
     public static func firstCrossing(of run: RunRecord, target: Double) -> TargetCrossing? {
         guard let point = run.series(Metric.validationTop1).first(where: { $0.value <= target }),
               let epoch = run.epoch(atStep: point.step) else { return nil }
-        return TargetCrossing(step: point.step, epoch: epoch, wallTime: point.wallTime)
+        return TargetCrossing(step: point.step, epoch: epoch)
     }
 
     /// The default targets for `finalMeans`, the configurations' mean final validation top-1 errors (fractions):

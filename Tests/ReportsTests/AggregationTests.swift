@@ -27,7 +27,7 @@ import Testing
             #expect(abs(at60.value.min - (expected - 0.002)) < 1e-12
                     && abs(at60.value.max - (expected + 0.002)) < 1e-12)
             #expect(abs(at60.value.std - 0.002) < 1e-12)
-            #expect(abs(at60.epoch - 0.6) < 1e-12 && abs(at60.wallTime! - 36) < 1e-9)
+            #expect(abs(at60.epoch - 0.6) < 1e-12 && abs(at60.time! - 36) < 1e-9)
             // The unscaled configuration's third seed diverged at step 150: later points summarise two runs.
             let unscaled = curves[2].points
             #expect(unscaled.first { $0.step == 150 }?.value.n == 3)

@@ -23,6 +23,10 @@ struct FixtureRun: Sendable {
     var steps = 300
     /// Seconds per step (wall time grows linearly).
     var stepTime = 0.5
+    /// A stop of the process counted in the wall time, as runs recorded before `StepClock` did: `seconds` more in
+    /// the logging interval ending at `step` (its `step_time` grows by a twentieth of them) and in every later
+    /// wall time.
+    var stop: (step: Int, seconds: Double)?
     /// The command line its environment records (`run` without `--worker`: it ran alone).
     var commandLine = "inception-lab run test.yaml"
     /// The processor its environment records.
@@ -83,19 +87,23 @@ func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
             swiftVersion: "Swift 6.3", datasetChecksum: "0f6a96ea", commandLine: run.commandLine,
             extraJSON: run.extraJSON), run: id)
         let writer = try MetricWriter(store: store, run: id)
+        func time(_ step: Int) -> Double {
+            Double(step) * run.stepTime + (run.stop.map { step >= $0.step ? $0.seconds : 0 } ?? 0)
+        }
         for step in stride(from: 20, through: run.steps, by: 20) {
-            let time = Double(step) * run.stepTime
+            let time = time(step)
+            let stepTime = run.stepTime + (run.stop.map { step == $0.step ? $0.seconds / 20 : 0 } ?? 0)
             let dead = run.diedAtStep.map { step >= $0 ? 1.0 : 0.0 } ?? run.deadFraction
             try writer.append(Metric.epoch, step: step, value: Double(step) / fixtureStepsPerEpoch, wallTime: time)
             try writer.append(Metric.trainLoss, step: step, value: 2 * run.validation(step), wallTime: time)
-            try writer.append(Metric.stepTime, step: step, value: run.stepTime, wallTime: time)
+            try writer.append(Metric.stepTime, step: step, value: stepTime, wallTime: time)
             try writer.append(Metric.prepoolDeadFraction, step: step, value: dead, wallTime: time)
             for (index, name) in Metric.stageRMS.enumerated() {
                 try writer.append(name, step: step, value: Double(index + 1), wallTime: time)
             }
         }
         for step in stride(from: 30, through: run.steps, by: 30) {
-            let time = Double(step) * run.stepTime
+            let time = time(step)
             try writer.append(Metric.validationTop1, step: step, value: run.validation(step), wallTime: time)
             try writer.append(Metric.validationTop5, step: step, value: run.validation(step) / 4, wallTime: time)
         }

@@ -135,11 +135,11 @@ import Testing
                 let markers = spec.metric == Metric.validationTop1 && spec.axis == .epoch ? 2 : 0
                 #expect(collector.classes["marker", default: 0] == markers, "\(spec.fileStem)")
                 let csv = try #require(files[spec.fileStem + ".csv"])
-                #expect(csv.hasPrefix("configuration,step,epoch,wall_time_s,n,mean"))
+                #expect(csv.hasPrefix("configuration,step,epoch,time_s,n,mean"))
                 #expect(files["report.md"]!.contains("![\(spec.title)](\(spec.fileStem).svg)"))
             }
             let csv = files["val_top1_error-by-epoch.csv"]!.split(separator: "\n")
-            #expect(csv[0] == "configuration,step,epoch,wall_time_s,n,mean_percent,std_percent,min_percent,max_percent,"
+            #expect(csv[0] == "configuration,step,epoch,time_s,n,mean_percent,std_percent,min_percent,max_percent,"
                     + "ci95_low_percent,ci95_high_percent")
             #expect(csv.count == 1 + 3 * 10)
         }

@@ -27,12 +27,12 @@ import Testing
 
             // Inception-v4's curve: every seed's error, the time of the two seeds on the timed processor only.
             let v4 = try #require(report.curves(of: Metric.validationTop1).first { $0.configuration == "inception-v4" })
-            #expect(v4.points[1].value.n == 3 && abs(v4.points[1].wallTime! - 60 * 0.6) < 1e-9)
+            #expect(v4.points[1].value.n == 3 && abs(v4.points[1].time! - 60 * 0.6) < 1e-9)
             // The scaled network ran only on the other processor: no time, and no line against time.
             let scaled = try #require(report.curves(of: Metric.validationTop1).first {
                 $0.configuration.contains("0.2")
             })
-            #expect(scaled.points.allSatisfy { $0.wallTime == nil } && scaled.points[1].value.n == 3)
+            #expect(scaled.points.allSatisfy { $0.time == nil } && scaled.points[1].value.n == 3)
             let spec = try #require(ChartSpec.all.first { $0.metric == Metric.validationTop1 && $0.axis == .time })
             let chart = spec.chart(report.curves(of: Metric.validationTop1))
             #expect(chart.series.count == 2 && !chart.series.contains { $0.label.contains("0.2") })
@@ -41,7 +41,7 @@ import Testing
 
             // Time to target: epochs from all three seeds, seconds from the two timed ones.
             let target = try #require(report.timeToTarget.first { $0.configuration == "inception-v4" })
-            #expect(target.reached == 3 && target.epochs?.n == 3 && target.wallTime?.n == 2)
+            #expect(target.reached == 3 && target.epochs?.n == 3 && target.time?.n == 2)
 
             // Time per step: the timed runs' only; the scaled network has none, so no ratio with it.
             let cost = try #require(report.costs.first { $0.configuration == "inception-v4" })
@@ -83,7 +83,32 @@ import Testing
             let report = try ExperimentReport(data)
             #expect(report.overview.computeSettings.map(\.setting)
                     == ["Test CPU, OpenBLAS test, 2 threads", "resumed on another setting"])
-            #expect(report.costs[0].timedRuns == 2 && report.timeToTarget[0].wallTime?.n == 2)
+            #expect(report.costs[0].timedRuns == 2 && report.timeToTarget[0].time?.n == 2)
+        }
+    }
+
+    /// A run whose recorded wall time counts ten minutes the process was stopped (recorded before `StepClock`)
+    /// is placed in time at its pace: its curve and its time to target read as if it had not been stopped.
+    @Test func aStopInTheWallTimeDoesNotMoveTheTimes() throws {
+        var stopped = residualExperiment
+        stopped[0].stop = (step: 40, seconds: 600)
+        let times = try [residualExperiment, stopped].map { runs in
+            try withDatabase(runs: runs) { path in
+                let report = try report(path)
+                let v4 = try #require(report.curves(of: Metric.validationTop1).first {
+                    $0.configuration == "inception-v4"
+                })
+                return (v4.points.map(\.time), try #require(report.timeToTarget.first {
+                    $0.configuration == "inception-v4"
+                }).time)
+            }
+        }
+        #expect(times[0].0 == times[1].0 && times[0].1 == times[1].1)
+        #expect(abs(times[1].0[1]! - 60 * 0.6) < 1e-9)
+        // The recorded wall time does count the stop.
+        try withDatabase(runs: stopped) { path in
+            let wall = try ResultsReader(path: path).metricSeries(run: 1, name: Metric.validationTop1)
+            #expect(wall[1].wallTime == 60 * 0.6 + 600)
         }
     }
 
