@@ -97,8 +97,8 @@ public struct ChartSpec: Sendable, Equatable {
     }
 
     /// The data of `chart(curves)` as CSV: configuration, step, epoch, time_s (the timed runs' mean training
-    /// time, each at its pace: `Timing`; empty without one), n, then mean, std, min, max and the bounds of the 95 % confidence interval of the mean in the
-    /// chart's unit (suffix `_percent` for percentages).
+    /// time, each at its pace: `Timing`; empty without one), n, then mean, std, min, max and the bounds of the
+    /// 95 % confidence interval of the mean in the chart's unit (suffix `_percent` for percentages).
     public func csv(_ curves: [MetricCurve]) -> String {
         let suffix = unit == "%" ? "_percent" : unit.isEmpty ? "" : "_" + unit
         let header = ["configuration", "step", "epoch", "time_s", "n"]

@@ -80,9 +80,10 @@ struct PlanCommand: ParsableCommand {
             guard let models = sources[source]?.sorted().joined(separator: ", ") else { continue }
             switch source {
             case .sameSetting: print("throughput measured in \(database.path) with \(setting) for: \(models)")
-            case .otherProcessor: print("throughput measured in \(database.path) with \(setting.library), "
-                                        + "\(ComputeSetting.describe(threads: setting.threads)), on processors recorded "
-                                        + "otherwise than this one (\(setting.processor)), for: \(models)")
+            case .otherProcessor:
+                print("throughput measured in \(database.path) with \(setting.library), "
+                      + "\(ComputeSetting.describe(threads: setting.threads)), on processors recorded "
+                      + "otherwise than this one (\(setting.processor)), for: \(models)")
             case .anySetting: print("throughput measured in \(database.path), not with \(setting), for: \(models)")
             case .otherModels: print("no run of \(models) in \(database.path): timed by other models' runs "
                                      + "at that width")
