@@ -196,7 +196,7 @@ struct SlurmEndToEndTests {
         let json = try inceptionLab(["report", "cluster-smoke.yaml", "--format", "json", "--db", path])
         func strip(_ value: Any) -> Any {
             if let object = value as? [String: Any] {
-                return object.filter { !["wallTime", "medianStepTime", "medianStepTimeAnyRun"].contains($0.key) }
+                return object.filter { !["time", "medianStepTime", "medianStepTimeAnyRun"].contains($0.key) }
                     .mapValues(strip)
             }
             if let array = value as? [Any] { return array.map(strip) }
