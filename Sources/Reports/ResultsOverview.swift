@@ -42,7 +42,7 @@ public struct ResultsOverview: Sendable {
             }
             guard let first = testing.first?.1 else { continue }
             md += "### Finding \(number): \(first.title)\n\n"
-            if let hypothesis = first.comparisons.first?.hypothesis { md += "Test: \(hypothesis.text).\n\n" }
+            md += Self.tests(testing.map { ($0.0.experiment, $0.1) })
             for (report, finding) in testing {
                 md += "- `\(report.experiment)`: **\(finding.verdict.rawValue)**. "
                     + finding.judgements.enumerated().map { index, judgement in
@@ -55,6 +55,20 @@ public struct ResultsOverview: Sendable {
             md += "\n"
         }
         return md + Self.handWrittenMarker + "\n"
+    }
+
+    /// The "Test:" lines of one finding's section: the test once when every experiment of `findings` (with
+    /// comparisons) declares the same, else each test with the experiments that declare it, in order of first
+    /// appearance. Empty when none has comparisons.
+    static func tests(_ findings: [(experiment: String, finding: Finding)]) -> String {
+        var texts: [String] = [], experiments: [String: [String]] = [:]
+        for (experiment, finding) in findings {
+            guard let text = finding.comparisons.first?.hypothesis.text else { continue }
+            if experiments[text] == nil { texts.append(text) }
+            experiments[text, default: []].append("`\(experiment)`")
+        }
+        if texts.count == 1 { return "Test: \(texts[0]).\n\n" }
+        return texts.map { "Test of \(experiments[$0]!.joined(separator: ", ")): \($0).\n\n" }.joined()
     }
 
     /// The generated part followed by the hand-written part of `existing` (what follows its marker), if any.

@@ -72,10 +72,11 @@ func withDatabase<Result>(experiment: String = "residual-vs-pure", runs: [Fixtur
 }
 
 /// Writes `runs` into the database at `path` as the runner would: all queued first (the experiment's design,
-/// `Look`), then each with its configuration, environment, metrics and status.
-func fill(_ path: String, experiment: String, runs: [FixtureRun]) throws {
+/// `Look`), then each with its configuration, environment, metrics and status. `spec` is the experiment's stored
+/// spec (its hypotheses; none: the defaults).
+func fill(_ path: String, experiment: String, spec: String = "", runs: [FixtureRun]) throws {
     let store = try ResultsStore(path: path)
-    let experimentID = try store.experiment(named: experiment, description: "A test experiment.")
+    let experimentID = try store.experiment(named: experiment, spec: spec, description: "A test experiment.")
     let ids = try runs.map { run in
         try store.insertRun(NewRun(name: "\(run.model)-s\(run.seed)", configJSON: run.configJSON,
                                    seed: run.seed, experimentID: experimentID, totalSteps: run.steps)).id

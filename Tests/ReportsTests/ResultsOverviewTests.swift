@@ -21,4 +21,29 @@ import Testing
             #expect(overview.merged(into: nil) == markdown)
         }
     }
+
+    /// Experiments that declare different tests of a finding each show theirs, not the first experiment's.
+    @Test func eachDeclaredTestIsNamedWithItsExperiments() throws {
+        try withDatabase(runs: residualExperiment) { path in
+            try fill(path, experiment: "longer", spec: """
+                name: longer
+                hypotheses:
+                  finding2: {test: equivalence, metric: final-error, margin: 1, lastK: 4}
+                """, runs: residualExperiment.map { run in
+                    var run = run
+                    run.seed += 10
+                    return run
+                })
+            let markdown = try ResultsOverview(reader: ResultsReader(path: path)).markdown()
+            let finding2 = try #require(markdown.components(separatedBy: "### Finding 2").last?
+                .components(separatedBy: "### Finding 3").first)
+            #expect(finding2.contains("Test of `longer`: equivalence test (Welch) of final error (mean of the last 4 "))
+            #expect(finding2.contains("Test of `residual-vs-pure`: equivalence test (Welch) of final error (mean of "
+                                      + "the last 3 "))
+            // Finding 1's test is the same for both: one line.
+            let finding1 = try #require(markdown.components(separatedBy: "### Finding 1").last?
+                .components(separatedBy: "### Finding 2").first)
+            #expect(finding1.contains("\nTest: superiority test"))
+        }
+    }
 }
