@@ -109,7 +109,7 @@ public struct ConfigurationSummary: Sendable, Equatable, Encodable {
     /// Learning rate after warm-up.
     public var learningRate: Double
     /// Remedies beyond scaling (`RunConfiguration.remedyText`: `none`, `extra BatchNorm`, `warm-up N steps at LR`).
-    public var warmup: String
+    public var remedies: String
     /// The seeds that ran, increasing.
     public var seeds: [Int]
     /// Runs that finished (including those whose network died).
@@ -131,7 +131,7 @@ public struct ConfigurationSummary: Sendable, Equatable, Encodable {
         width = s.model.width
         scales = s.scalesText
         learningRate = s.learningRate
-        warmup = s.remedyText
+        remedies = s.remedyText
         seeds = configuration.seeds
         finished = configuration.runs.filter { $0.status == .finished }.count
         diverged = configuration.runs.filter { $0.status == .diverged }.count

@@ -10,7 +10,7 @@ public struct Instability: Sendable, Equatable, Encodable {
     public var learningRate: Double
     /// Its remedies beyond scaling (`RunConfiguration.remedyText`: `none`, `extra BatchNorm`, `warm-up N steps
     /// at LR`).
-    public var warmup: String
+    public var remedies: String
     /// Runs of the configuration.
     public var runs: Int
     /// The steps at which runs died (pre-pool layer found dead), increasing.
@@ -33,7 +33,7 @@ public struct Instability: Sendable, Equatable, Encodable {
         self.configuration = configuration.label
         scales = configuration.settings.scalesText
         learningRate = configuration.settings.learningRate
-        warmup = configuration.settings.remedyText
+        remedies = configuration.settings.remedyText
         self.runs = runs.count
         diedAtSteps = runs.compactMap(\.diedAtStep).sorted()
         divergedAtSteps = runs.filter { $0.status == .diverged }.map(\.step).sorted()

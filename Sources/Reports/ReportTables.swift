@@ -83,10 +83,10 @@ extension ExperimentReport {
 
     /// What each configuration is and what became of its runs.
     var configurationTable: ReportTable {
-        ReportTable(header: ["configuration", "model", "width", "scales", "lr", "warm-up", "seeds", "finished",
+        ReportTable(header: ["configuration", "model", "width", "scales", "lr", "remedies", "seeds", "finished",
                              "diverged", "died", "steps", "epochs"],
                     rows: configurations.map { c in
-                        [c.label, c.model, "\(c.width)", c.scales, "\(c.learningRate)", c.warmup,
+                        [c.label, c.model, "\(c.width)", c.scales, "\(c.learningRate)", c.remedies,
                          c.seeds.map(String.init).joined(separator: ","), "\(c.finished)", "\(c.diverged)", "\(c.died)",
                          "\(c.steps)", NumberFormat.fixed(c.epochs, 2)]
                     })
@@ -138,11 +138,11 @@ extension ExperimentReport {
         func steps(_ steps: [Int]) -> String {
             steps.isEmpty ? "0" : "\(steps.count) (at \(steps.map(String.init).joined(separator: ", ")))"
         }
-        return ReportTable(header: ["configuration", "scales", "lr", "remedy", "runs", "died", "diverged",
+        return ReportTable(header: ["configuration", "scales", "lr", "remedies", "runs", "died", "diverged",
                                     "max dead pre-pool channels", "final dead pre-pool channels", "final RMS A",
                                     "final RMS B", "final RMS C"],
                            rows: instability.map { i in
-                               [i.configuration, i.scales, "\(i.learningRate)", i.warmup, "\(i.runs)",
+                               [i.configuration, i.scales, "\(i.learningRate)", i.remedies, "\(i.runs)",
                                 steps(i.diedAtSteps),
                                 steps(i.divergedAtSteps), NumberFormat.percentMeanStd(i.maxDeadFraction),
                                 NumberFormat.percentMeanStd(i.finalDeadFraction)]
