@@ -87,7 +87,9 @@ public enum VerdictRules {
     public static let descriptions: [Int: String] = [
         3: """
             Among residual runs, unscaled (every scale 1) against scaled (scales below 1, learned scales, or the \
-            reparametrised branch), a run being unstable when its network died (died_at_step) or it diverged: \
+            reparametrised branch), of configurations that differ only by the scaling (a remedy's runs, with no \
+            scaled partner, are not counted), a run being unstable when its network died (died_at_step) or it \
+            diverged: \
             reproduced when Fisher's exact test (one-sided, at the finding's α) shows the unstable share higher \
             unscaled than scaled; not reproduced when the unscaled share is shown below \
             \(Int(typicalInstability * 100)) % (its one-sided Clopper–Pearson upper bound at 1 − α under it: none \

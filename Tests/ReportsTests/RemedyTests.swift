@@ -87,6 +87,26 @@ import Testing
         #expect(analysed.configurations.map(\.label).contains("inception-resnet-v2-paper scale 1.0 extra BatchNorm"))
     }
 
+    /// Finding 3's count compares the unscaled and scaled configurations of one recipe: the runs of a remedy (here
+    /// a tenth of the rate, unscaled, with no scaled partner) stay out of it. Counted as unscaled, its six stable
+    /// runs would have shown the unscaled share below 50 % (0 of 8) on two plain unscaled runs.
+    @Test func theDeathCountLeavesTheRemediesOut() throws {
+        func runs(_ count: Int, scale: Double, learningRate: Double = 0.045) -> [FixtureRun] {
+            (0..<count).map { seed in
+                FixtureRun(model: "inception-resnet-v2-paper", scale: scale, seed: seed, learningRate: learningRate,
+                           deadFraction: scale == 1 && learningRate == 0.045 ? 0.5 : 0.01,
+                           validation: decay(final: 0.2, tau: 60))
+            }
+        }
+        let three = try withDatabase(experiment: "count", runs: runs(2, scale: 1) + runs(3, scale: 0.1)
+                                        + runs(6, scale: 1, learningRate: 0.0045)) { path in
+            try #require(report(path, experiment: "count").findings.first { $0.number == 3 })
+        }
+        let count = try #require(three.judgements.last)
+        #expect(count.subject == "inception-resnet-v2-paper: unscaled vs scaled")
+        #expect(count.evidence.contains("unscaled 0/2, scaled 0/3") && count.verdict == .inconclusive)
+    }
+
     @Test func scalesTextNamesLearnedScalesAndTheReparametrisedBranch() throws {
         func text(_ model: String) throws -> String {
             try RunConfiguration(json: #"{"model":{"model":"inception-resnet-v2-paper","width":0.5,"# + model + "}}",
