@@ -16,6 +16,10 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
     public var referenceValues: Summary?
     /// The other's per-run values across seeds.
     public var otherValues: Summary?
+    /// The reference's runs that diverged, and so have no value (`referenceValues` leaves them out).
+    public var referenceDiverged: Int
+    /// The other's runs that diverged.
+    public var otherDiverged: Int
     /// Δ = mean(other) − mean(reference); `nil` without values on both sides.
     public var effect: Double?
     /// Welch's 95 % confidence interval of Δ; `nil` with fewer than 2 values on a side.
@@ -64,10 +68,11 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
 
     /// The comparison of `otherValues` against `referenceValues` (one value per run) under `hypothesis`, its test
     /// deciding at `level` and its seeds counted for a test at `powerLevel` (both the hypothesis's α unless
-    /// given), over the runs of `scope`.
+    /// given), over the runs of `scope`; `referenceDiverged` and `otherDiverged` runs of each side diverged and
+    /// have no value.
     public init(hypothesis: Hypothesis, reference: String, referenceValues: [Double], other: String,
                 otherValues: [Double], macRatio: Double?, level: Double? = nil, powerLevel: Double? = nil,
-                scope: Scope? = nil) {
+                scope: Scope? = nil, referenceDiverged: Int = 0, otherDiverged: Int = 0) {
         finding = hypothesis.finding
         self.level = level ?? hypothesis.alpha
         self.scope = scope
@@ -76,6 +81,8 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
         self.hypothesis = hypothesis
         self.referenceValues = Summary(referenceValues)
         self.otherValues = Summary(otherValues)
+        self.referenceDiverged = referenceDiverged
+        self.otherDiverged = otherDiverged
         self.macRatio = macRatio
         votes = hypothesis.costWindow.map { window in macRatio.map(window.contains) ?? false } ?? true
         effect = self.otherValues.flatMap { o in self.referenceValues.map { o.mean - $0.mean } }
@@ -106,12 +113,27 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
 
     /// The comparison's verdict: `shown` reproduces, `refuted` does not — each only with the seeds the declared
     /// power needs (`hasPower`: a test of too few seeds decides nothing a reviewer can rely on, however small
-    /// its p-value) — and anything else is inconclusive.
+    /// its p-value) and unless a diverged run stands against it (`divergenceBlocks`) — and anything else is
+    /// inconclusive.
     public var verdict: Verdict {
         switch decision {
-        case .shown? where hasPower: .reproduced
-        case .refuted? where hasPower: .notReproduced
+        case .shown? where hasPower && !divergenceBlocks(.shown): .reproduced
+        case .refuted? where hasPower && !divergenceBlocks(.refuted): .notReproduced
         case .shown?, .refuted?, .undecided?, nil: .inconclusive
+        }
+    }
+
+    /// Whether diverged runs keep the test's `decision` from counting. A diverged run has no value, but it is
+    /// its configuration's worst outcome (every metric compared is lower-is-better: errors, dead shares), so
+    /// leaving it out flatters its side: for superiority and non-inferiority (the claim: `other` lower, or not
+    /// higher by the margin) a diverged run of `other` keeps "shown" from counting and one of `reference` keeps
+    /// "refuted"; for equivalence any diverged run keeps either from counting.
+    public func divergenceBlocks(_ decision: Decision) -> Bool {
+        switch (hypothesis.test, decision) {
+        case (.equivalence, _): referenceDiverged + otherDiverged > 0
+        case (_, .shown): otherDiverged > 0
+        case (_, .refuted): referenceDiverged > 0
+        case (_, .undecided): false
         }
     }
 
@@ -134,6 +156,14 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
         text += VerdictRules.strictNote(level)
+        let diverged = [(reference, referenceDiverged), (other, otherDiverged)].filter { $0.1 > 0 }
+        if !diverged.isEmpty {
+            text += "; " + diverged.map { "\($0.1) run\($0.1 == 1 ? "" : "s") of \($0.0) diverged (no value)" }
+                .joined(separator: ", ")
+            if let decision, divergenceBlocks(decision) {
+                text += ", so the test's decision does not count (a diverged run is its side's worst outcome)"
+            }
+        }
         let seeds = seedsNeeded.map { "\($0) seeds per configuration" }
             ?? "more than \(Power.largestGroup) seeds per configuration"
         let power = "\(NumberFormat.fixed(hypothesis.power * 100, 0)) % power"

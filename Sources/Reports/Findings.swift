@@ -86,10 +86,14 @@ enum Findings {
                 }
             }
         }
+        func diverged(_ c: Configuration, _ included: (RunRecord) -> Bool) -> Int {
+            c.runs.filter { included($0) && $0.status == .diverged }.count
+        }
         return decidedAtTheLook(look, alpha: hypothesis.alpha) { included, level, scope in
             Comparison(hypothesis: hypothesis, reference: reference.label, referenceValues: values(reference, included),
                        other: other.label, otherValues: values(other, included), macRatio: macRatio, level: level,
-                       powerLevel: scope == .all ? level : hypothesis.alpha, scope: scope)
+                       powerLevel: scope == .all ? level : hypothesis.alpha, scope: scope,
+                       referenceDiverged: diverged(reference, included), otherDiverged: diverged(other, included))
         }
     }
 

@@ -60,7 +60,8 @@ extension ExperimentReport {
     }
 
     /// `comparisons` with their statistics, the decision as `decision` words it (marked "too few seeds" when the
-    /// test decided without the seeds its power needs, which leaves the verdict inconclusive).
+    /// test decided without the seeds its power needs, "a run diverged" when diverged runs keep the decision from
+    /// counting: either leaves the verdict inconclusive).
     private func comparisonTable(_ comparisons: [Comparison], decision: (Comparison) -> String) -> ReportTable {
         let header = ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
                       "the test's CI (Welch, 1 − 2 × level)", "level",
@@ -75,7 +76,8 @@ extension ExperimentReport {
              c.decisionInterval.map(NumberFormat.interval) ?? "–",
              NumberFormat.fixed(c.level, c.level < 0.01 ? 3 : 2),
              c.pValue.map(NumberFormat.pValue) ?? "–",
-             decision(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : ""),
+             decision(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : "")
+                + (c.decision.map(c.divergenceBlocks) == true ? " (a run diverged)" : ""),
              c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
              c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
         })

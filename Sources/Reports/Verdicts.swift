@@ -140,7 +140,9 @@ public enum VerdictRules {
             reproduces the finding and a refuted one does not, but only when each side has the seeds per \
             configuration that \(NumberFormat.fixed(h.power * 100, 0)) % power needs at the observed pooled standard \
             deviation, and at least \(seedsForAVerdict); otherwise (too few seeds, however small the p-value, or no \
-            decision) it is inconclusive, with those seeds, and with fewer than \(minimumSeeds) seeds on a side.\(pairs)
+            decision) it is inconclusive, with those seeds, and with fewer than \(minimumSeeds) seeds on a side. A \
+            diverged run has no value but is its side's worst outcome: it keeps a decision in its side's favour \
+            (any decision, for equivalence) from counting.\(pairs)
             """
     }
 

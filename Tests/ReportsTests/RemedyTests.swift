@@ -118,3 +118,42 @@ import Testing
                 == "1.0, branch init ×0.1 rate ×0.1")
     }
 }
+
+/// A diverged run has no value but is its side's worst outcome: it keeps a decision in its side's favour from
+/// counting (docs/reports.md, "Diverged runs").
+@Suite struct DivergedRunTests {
+    /// Finding 5's non-inferiority (Δ = scaled − unscaled, shown: scaled not worse by 1 pt), six seeds a side.
+    private func finding5(scaledDiverged: Int, unscaledDiverged: Int, scaled: [Double]) -> Comparison {
+        Comparison(hypothesis: Hypotheses.defaults[finding: 5], reference: "unscaled",
+                   referenceValues: [0.090, 0.092, 0.094, 0.090, 0.092, 0.094], other: "scaled", otherValues: scaled,
+                   macRatio: nil, referenceDiverged: unscaledDiverged, otherDiverged: scaledDiverged)
+    }
+
+    @Test func aDivergedRunKeepsADecisionInItsSidesFavourFromCounting() {
+        let close = [0.091, 0.093, 0.092, 0.091, 0.093, 0.092], worse = [0.121, 0.123, 0.122, 0.121, 0.123, 0.122]
+        #expect(finding5(scaledDiverged: 0, unscaledDiverged: 0, scaled: close).verdict == .reproduced)
+        // A scaled run diverged: "scaling does not hurt" cannot be shown on the scaled runs that did not.
+        let hurt = finding5(scaledDiverged: 1, unscaledDiverged: 0, scaled: close)
+        #expect(hurt.decision == .shown && hurt.verdict == .inconclusive)
+        #expect(hurt.evidence.contains("1 run of scaled diverged (no value), so the test's decision does not count"))
+        // An unscaled run diverged: that only strengthens the claim, which stands.
+        #expect(finding5(scaledDiverged: 0, unscaledDiverged: 1, scaled: close).verdict == .reproduced)
+        // Refuted (scaled 3 pt worse): an unscaled run that diverged keeps the refutation from counting.
+        #expect(finding5(scaledDiverged: 0, unscaledDiverged: 0, scaled: worse).verdict == .notReproduced)
+        let refuted = finding5(scaledDiverged: 0, unscaledDiverged: 2, scaled: worse)
+        #expect(refuted.decision == .refuted && refuted.verdict == .inconclusive)
+        #expect(refuted.evidence.contains("2 runs of unscaled diverged"))
+    }
+
+    /// Equivalence (finding 2): any diverged run keeps either decision from counting.
+    @Test func equivalenceCountsNoDecisionWithADivergedRun() {
+        let h = Hypotheses.defaults[finding: 2]
+        let values = [0.090, 0.092, 0.094, 0.090, 0.092, 0.094, 0.090, 0.092]
+        let same = Comparison(hypothesis: h, reference: "pure", referenceValues: values, other: "residual",
+                              otherValues: values, macRatio: 1)
+        #expect(same.verdict == .reproduced)
+        let diverged = Comparison(hypothesis: h, reference: "pure", referenceValues: values, other: "residual",
+                                  otherValues: values, macRatio: 1, referenceDiverged: 1)
+        #expect(diverged.decision == .shown && diverged.verdict == .inconclusive)
+    }
+}
