@@ -108,6 +108,13 @@ enum Findings {
         return design.verdict != .inconclusive ? design : judge({ _ in true }, look.extendedLevel(alpha), .all)
     }
 
+    /// The runs of `configurations`, each configuration counted once (a configuration may appear in several
+    /// pairs).
+    static func runs(of configurations: [Configuration]) -> [RunRecord] {
+        var labels = Set<String>()
+        return configurations.filter { labels.insert($0.label).inserted }.flatMap(\.runs)
+    }
+
     /// The latest epoch at which any of the configuration's runs evaluated (0 without evaluations).
     static func lastEvaluationEpoch(_ configuration: Configuration) -> Double {
         configuration.runs
@@ -139,7 +146,8 @@ enum Findings {
             speedFinding(inputs, pairs: pairs),
             finalErrorFinding(inputs, pairs: pairs),
             instabilityFinding(inputs, scaling: scaling, remedies: remedyComparisons(inputs, remedies, finding: 3)),
-            warmupFinding(inputs, remedies: remedyComparisons(inputs, remedies, finding: 4)),
+            warmupFinding(inputs, partners: remedies.filter { $0.remedy == .warmup }.map(\.unscaled),
+                          remedies: remedyComparisons(inputs, remedies, finding: 4)),
             scalingFinding(inputs, scaling: scaling),
             costFinding(inputs, pairs: pairs),
         ].compactMap { $0 }
@@ -208,7 +216,7 @@ enum Findings {
     /// scaling pair (`scaling`: the same recipe but for the scaling), after the comparisons of each remedy
     /// (`remedies`, under the hypothesis of finding 3). A remedy's runs (a lower rate, the extra BatchNorm,
     /// warm-up) have no scaled partner and stay out of the count: they answer whether the remedy helped, and
-    /// counted as "unscaled" they would make the unscaled networks look safer than the plain ones were shown to be.
+    /// counted as "unscaled" they would make the unscaled networks look safer than their plain runs show.
     private static func instabilityFinding(_ inputs: Inputs,
                                            scaling: [(unscaled: Configuration, scaled: Configuration)],
                                            remedies: [Comparison]) -> Finding? {
@@ -219,14 +227,10 @@ enum Findings {
         let judgements = models.map { model in
             let pairs = scaling.filter { $0.unscaled.settings.model.model == model }
             return decidedAtTheLook(inputs.look, alpha: inputs.hypotheses[finding: 3].alpha) { included, level, scope in
-                func count(_ configurations: [Configuration]) -> RunCount {
-                    var labels = Set<String>()
-                    return RunCount(configurations.filter { labels.insert($0.label).inserted }.flatMap(\.runs)
-                        .filter(included))
-                }
-                return VerdictRules.instability(
-                    subject: "\(model.rawValue): unscaled vs scaled", unscaled: count(pairs.map(\.unscaled)),
-                    scaled: count(pairs.map(\.scaled)), alpha: level, scope: scope)
+                VerdictRules.instability(
+                    subject: "\(model.rawValue): unscaled vs scaled",
+                    unscaled: RunCount(runs(of: pairs.map(\.unscaled)).filter(included)),
+                    scaled: RunCount(runs(of: pairs.map(\.scaled)).filter(included)), alpha: level, scope: scope)
             }
         }
         let widest = inputs.costs.values.map(\.prePoolChannels).max() ?? 0
@@ -249,21 +253,21 @@ enum Findings {
 
     /// Finding 4, when an unscaled residual configuration used warm-up: the comparisons of each warm-up
     /// configuration with its unscaled partner (`remedies`, under the hypothesis of finding 4), then per model
-    /// the unscaled runs without and with warm-up.
-    private static func warmupFinding(_ inputs: Inputs, remedies: [Comparison]) -> Finding? {
-        let unscaled = inputs.configurations.filter(\.settings.isUnscaledResidual)
-        let models = ModelName.allCases.filter { model in
-            unscaled.contains { $0.settings.model.model == model && $0.settings.warmupSteps > 0 }
-        }
+    /// the runs of its unscaled configurations with warm-up against those of `partners`, the unscaled
+    /// configurations that differ from a warm-up one by the warm-up alone (`Pairs.remedies`): runs with another
+    /// remedy (a lower rate, the extra BatchNorm) stay out of the count, as in finding 3's.
+    private static func warmupFinding(_ inputs: Inputs, partners: [Configuration], remedies: [Comparison])
+        -> Finding? {
+        let warmedUp = inputs.configurations.filter { $0.settings.isUnscaledResidual && $0.settings.warmupSteps > 0 }
+        let models = ModelName.allCases.filter { model in warmedUp.contains { $0.settings.model.model == model } }
         guard !models.isEmpty else { return nil }
         let judgements = models.map { model in
-            let runs = unscaled.filter { $0.settings.model.model == model }.flatMap(\.runs)
+            let without = runs(of: partners.filter { $0.settings.model.model == model })
+            let with = runs(of: warmedUp.filter { $0.settings.model.model == model })
             return decidedAtTheLook(inputs.look, alpha: inputs.hypotheses[finding: 4].alpha) { included, level, scope in
-                let counted = runs.filter(included)
-                return VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
-                                           without: RunCount(counted.filter { $0.configuration.warmupSteps == 0 }),
-                                           with: RunCount(counted.filter { $0.configuration.warmupSteps > 0 }),
-                                           alpha: level, scope: scope)
+                VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
+                                    without: RunCount(without.filter(included)), with: RunCount(with.filter(included)),
+                                    alpha: level, scope: scope)
             }
         }
         return Finding(

@@ -97,7 +97,8 @@ public enum VerdictRules {
             inconclusive otherwise, saying how many unscaled runs would decide, or when a group is missing.
             """,
         4: """
-            Among unscaled residual runs: reproduced when at least one run with warm-up still died or diverged \
+            Among unscaled residual runs, those with warm-up against those of the same recipe without it (runs \
+            with another remedy are not counted): reproduced when at least one run with warm-up still died or diverged \
             (warm-up was not enough); not reproduced when none with warm-up did and Fisher's exact test \
             (one-sided, at the finding's α) shows the unstable share higher without warm-up (warm-up prevented \
             it); inconclusive otherwise, e.g. when nothing was unstable without warm-up either.
