@@ -156,6 +156,11 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
         text += "; \(hypothesis.test.rawValue) \(NumberFormat.pStatement(pValue)), opposite "
             + NumberFormat.pStatement(refutationPValue)
         text += VerdictRules.strictNote(level)
+        if decision == .shown && hypothesis.test == .superiority && refutationPValue < level {
+            text += "; the advantage is also shown smaller than the "
+                + "\(NumberFormat.fixed(hypothesis.margin * 100, 2)) pt it was powered for: it exists, and is not as "
+                + "large as that"
+        }
         let diverged = [(reference, referenceDiverged), (other, otherDiverged)].filter { $0.1 > 0 }
         if !diverged.isEmpty {
             text += "; " + diverged.map { "\($0.1) run\($0.1 == 1 ? "" : "s") of \($0.0) diverged (no value)" }

@@ -29,6 +29,12 @@ import Testing
         #expect(noisy.verdict == .inconclusive && noisy.evidence.contains("too few seeds for 80 % power: needs"))
         let single = compare(1, [0.40], [0.30, 0.31])
         #expect(single.verdict == .inconclusive && single.evidence.contains("fewer than 2 seeds on a side"))
+        // Lower by 1 pt with a spread of 0.2 pt: shown, and an advantage of 2 pt excluded too: shown wins, and the
+        // evidence says the advantage is smaller than the margin.
+        let small = compare(1, [0.400, 0.402, 0.398, 0.400, 0.402, 0.398], [0.390, 0.392, 0.388, 0.390, 0.392, 0.388])
+        #expect(small.verdict == .reproduced && small.refutationPValue! < 0.05)
+        #expect(small.evidence.contains("the advantage is also shown smaller than the 2.00 pt it was powered for"))
+        #expect(!wellSeeded.evidence.contains("smaller than the"))
     }
 
     /// Two seeds a side decide nothing, however tight they are: the power their spread implies (2 seeds here)
