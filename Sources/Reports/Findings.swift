@@ -137,7 +137,7 @@ enum Findings {
     /// The findings the configurations test, by number: 1 and 2 when a pure configuration has a residual
     /// partner of the same width and recipe; 3 when a residual model ran both unscaled and scaled, or unscaled
     /// with and without an extra BatchNorm or a lower learning rate; 4 when an unscaled residual configuration
-    /// used warm-up; 5 when a residual model ran both unscaled and scaled; 6 when at least two models ran.
+    /// ran with and without warm-up, all else equal; 5 when a residual model ran both unscaled and scaled; 6 when at least two models ran.
     static func evaluate(_ inputs: Inputs) -> [Finding] {
         let pairs = Pairs.pureResidual(inputs.configurations)
         let scaling = Pairs.unscaledScaled(inputs.configurations)
@@ -146,7 +146,7 @@ enum Findings {
             speedFinding(inputs, pairs: pairs),
             finalErrorFinding(inputs, pairs: pairs),
             instabilityFinding(inputs, scaling: scaling, remedies: remedyComparisons(inputs, remedies, finding: 3)),
-            warmupFinding(inputs, partners: remedies.filter { $0.remedy == .warmup }.map(\.unscaled),
+            warmupFinding(inputs, warmups: remedies.filter { $0.remedy == .warmup }.map { ($0.unscaled, $0.treated) },
                           remedies: remedyComparisons(inputs, remedies, finding: 4)),
             scalingFinding(inputs, scaling: scaling),
             costFinding(inputs, pairs: pairs),
@@ -251,19 +251,19 @@ enum Findings {
                 """])
     }
 
-    /// Finding 4, when an unscaled residual configuration used warm-up: the comparisons of each warm-up
-    /// configuration with its unscaled partner (`remedies`, under the hypothesis of finding 4), then per model
-    /// the runs of its unscaled configurations with warm-up against those of `partners`, the unscaled
-    /// configurations that differ from a warm-up one by the warm-up alone (`Pairs.remedies`): runs with another
-    /// remedy (a lower rate, the extra BatchNorm) stay out of the count, as in finding 3's.
-    private static func warmupFinding(_ inputs: Inputs, partners: [Configuration], remedies: [Comparison])
-        -> Finding? {
-        let warmedUp = inputs.configurations.filter { $0.settings.isUnscaledResidual && $0.settings.warmupSteps > 0 }
-        let models = ModelName.allCases.filter { model in warmedUp.contains { $0.settings.model.model == model } }
+    /// Finding 4, when an unscaled residual configuration differs from another by warm-up alone (`warmups`, from
+    /// `Pairs.remedies`): the comparisons of each such pair (`remedies`, under the hypothesis of finding 4), then
+    /// per model the runs of the warm-up configurations against those of their partners without it. Runs with
+    /// another remedy (a lower rate, the extra BatchNorm) stay out of the count, as in finding 3's.
+    private static func warmupFinding(_ inputs: Inputs, warmups: [(unscaled: Configuration, treated: Configuration)],
+                                      remedies: [Comparison]) -> Finding? {
+        let models = ModelName.allCases.filter { model in
+            warmups.contains { $0.treated.settings.model.model == model }
+        }
         guard !models.isEmpty else { return nil }
         let judgements = models.map { model in
-            let without = runs(of: partners.filter { $0.settings.model.model == model })
-            let with = runs(of: warmedUp.filter { $0.settings.model.model == model })
+            let pairs = warmups.filter { $0.treated.settings.model.model == model }
+            let without = runs(of: pairs.map(\.unscaled)), with = runs(of: pairs.map(\.treated))
             return decidedAtTheLook(inputs.look, alpha: inputs.hypotheses[finding: 4].alpha) { included, level, scope in
                 VerdictRules.warmup(subject: "\(model.rawValue), unscaled",
                                     without: RunCount(without.filter(included)), with: RunCount(with.filter(included)),
