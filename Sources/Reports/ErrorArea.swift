@@ -10,9 +10,11 @@ public struct ErrorArea: Sendable, Equatable, Encodable {
     /// The epochs the areas span (the mean over the runs of last minus first evaluation epoch).
     public var epochSpan: Double?
 
-    /// The area of each of `configuration`'s runs, summarised across seeds.
+    /// The area of each of `configuration`'s runs that did not diverge, summarised across seeds (a diverged run's
+    /// curve stops where it diverged: its mean would cover another span, as in `FinalQuality`).
     public init(_ configuration: Configuration) {
-        let spans = configuration.runs.compactMap { run -> (area: Double, span: Double)? in
+        let spans = configuration.runs.filter { $0.status != .diverged }.compactMap {
+            run -> (area: Double, span: Double)? in
             let points = run.series(Metric.validationTop1).compactMap { point in
                 run.epoch(atStep: point.step).map { (x: $0, y: point.value) }
             }

@@ -126,7 +126,7 @@ extension ExperimentReport {
 
             \(timeToTargetTable.markdown())
             Area under the validation top-1 curve (trapezoids over epochs, divided by the epochs spanned: the mean \
-            error over training; lower is faster).
+            error over training; lower is faster); diverged runs are left out.
 
             \(errorAreaTable.markdown())
             ## Final quality

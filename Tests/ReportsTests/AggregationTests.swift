@@ -48,5 +48,8 @@ import Testing
         let area = try #require(ErrorArea.normalizedArea([(0, 0.4), (1, 0.2), (3, 0.2)]))
         #expect(abs(area.area - (0.3 + 0.4) / 3) < 1e-12 && area.span == 3)
         #expect(ErrorArea.normalizedArea([(1, 0.3)]) == nil)
+        // The unscaled configuration's third seed diverged at step 150: its shorter curve is left out.
+        let areas = try withDatabase(runs: residualExperiment) { path in try report(path).errorAreas }
+        #expect(areas.map { $0.area?.n } == [3, 3, 2] && abs(areas[2].epochSpan! - 2.7) < 1e-9)
     }
 }
