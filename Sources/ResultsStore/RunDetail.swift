@@ -32,7 +32,7 @@ public struct MetricPoint: Sendable, Equatable {
     public var step: Int
     /// The value; `nil` when it was NaN (SQLite stores NaN as NULL).
     public var value: Double?
-    /// Training seconds since the run started (docs/training.md: evaluation, checkpoints and stops left out).
+    /// Training seconds since the run started (docs/training.md: evaluation and checkpoints left out).
     public var wallTime: Double
 }
 

@@ -45,7 +45,6 @@ public final class Trainer {
     private var deadStreak = 0
     private var diedAtStep: Int?
     private var interval = Interval()
-    private var stepClock = StepClock()
 
     /// Sums over the current logging interval, saved in checkpoints so that a run resumed mid-interval logs the
     /// same means as one never interrupted.
@@ -144,11 +143,10 @@ public final class Trainer {
                 return TrainingOutcome(status: .killed, step: step, diedAtStep: diedAtStep, finalMetrics: last)
             }
             let rate = schedule.rate(at: step)
-            let ((result, norm), lap) = stepClock.time { trainStep(learningRate: rate) }
+            let (result, norm, seconds) = trainStep(learningRate: rate)
             step += 1
-            wallTime += lap.seconds
-            if lap.stopped { observer.event(step: step, kind: "paused", message: lap.description) }
-            interval.add(seconds: lap.seconds, loss: result.loss,
+            wallTime += seconds
+            interval.add(seconds: seconds, loss: result.loss,
                          error: 1 - Double(result.top1Correct) / Double(config.batchSize))
 
             if !result.isFinite || !norm.isFinite {
@@ -196,8 +194,10 @@ public final class Trainer {
 
     /// One step on the next training batch: forward, loss, backward, weight decay, gradient norm (clipped when
     /// set), and the optimizer update unless the loss or the norm is not finite. Returns the batch's loss and
-    /// accuracy and the global gradient norm before clipping.
-    private func trainStep(learningRate: Double) -> (SoftmaxCrossEntropy.Result, norm: Double) {
+    /// accuracy, the global gradient norm before clipping, and the step's duration in seconds.
+    private func trainStep(learningRate: Double) -> (SoftmaxCrossEntropy.Result, norm: Double, seconds: Double) {
+        let clock = ContinuousClock()
+        let started = clock.now
         let n = labels.withUnsafeMutableBufferPointer { l in
             trainLoader.nextBatch(images: UnsafeMutableBufferPointer(start: images.base, count: images.count),
                                   labels: l)
@@ -212,7 +212,7 @@ public final class Trainer {
         let norm = config.gradientClip.map { GradientTransform.clipByGlobalNorm(network.parameters, maxNorm: $0) }
             ?? GradientTransform.globalNorm(network.parameters)
         if result.isFinite && norm.isFinite { optimizer.step(learningRate: Float(learningRate)) }
-        return (result, norm)
+        return (result, norm, (clock.now - started).seconds)
     }
 
     private var epoch: Double { Double(step) / Double(stepsPerEpoch) }

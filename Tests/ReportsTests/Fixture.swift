@@ -23,7 +23,7 @@ struct FixtureRun: Sendable {
     var steps = 300
     /// Seconds per step (wall time grows linearly).
     var stepTime = 0.5
-    /// A stop of the process counted in the wall time, as runs recorded before `StepClock` did: `seconds` more in
+    /// A stop of the process counted in the wall time, as the trainer records it: `seconds` more in
     /// the logging interval ending at `step` (its `step_time` grows by a twentieth of them) and in every later
     /// wall time.
     var stop: (step: Int, seconds: Double)?

@@ -87,8 +87,8 @@ import Testing
         }
     }
 
-    /// A run whose recorded wall time counts ten minutes the process was stopped (recorded before `StepClock`)
-    /// is placed in time at its pace: its curve and its time to target read as if it had not been stopped.
+    /// A run whose recorded wall time counts ten minutes the process was stopped is placed in time at its pace:
+    /// its curve and its time to target read as if it had not been stopped.
     @Test func aStopInTheWallTimeDoesNotMoveTheTimes() throws {
         var stopped = residualExperiment
         stopped[0].stop = (step: 40, seconds: 600)
