@@ -34,7 +34,8 @@ public final class RunRecorder: TrainingObserver {
         writer = try MetricWriter(store: store, run: runID, settings: settings)
     }
 
-    /// Errors from the database end the run: a store that cannot record is worse than a stopped run.
+    /// Errors from the database end the run (`TrainingObserver.failure`: the trainer stops before its next step):
+    /// a store that cannot record is worse than a stopped run.
     public private(set) var failure: (any Error)?
 
     public func record(step: Int, wallTime: Double, metrics: [String: Double]) {

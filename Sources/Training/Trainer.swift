@@ -132,11 +132,13 @@ public final class Trainer {
     // MARK: - The loop
 
     /// Trains until the budget is spent, the run diverges, or a stop is requested. With `resume`, continues from
-    /// the checkpoint (which must exist and belong to this configuration).
+    /// the checkpoint (which must exist and belong to this configuration). Throws the observer's `failure` as soon
+    /// as it has one.
     public func run(resume: Bool) throws -> TrainingOutcome {
         if resume { try restore() }
         var last: [String: Double] = [:]
         while step < totalSteps {
+            if let failure = observer.failure { throw failure }
             if stop?.isSet == true {
                 try saveCheckpoint()
                 observer.event(step: step, kind: "stopped", message: "stop requested; checkpointed at step \(step)")

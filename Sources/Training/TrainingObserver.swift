@@ -10,12 +10,17 @@ public protocol TrainingObserver: AnyObject {
     func checkpointed(step: Int)
     /// Called after every step with a snapshot for progress display.
     func progress(_ progress: TrainingProgress)
+    /// Why the observer can no longer record, if it cannot (its database refused a write, or the run is no longer
+    /// this process's): the trainer stops before the next step and throws it, without a checkpoint, since the
+    /// run may have gone on elsewhere.
+    var failure: (any Error)? { get }
 }
 
 extension TrainingObserver {
     public func event(step: Int, kind: String, message: String) {}
     public func checkpointed(step: Int) {}
     public func progress(_ progress: TrainingProgress) {}
+    public var failure: (any Error)? { nil }
 }
 
 /// A snapshot for a progress display.

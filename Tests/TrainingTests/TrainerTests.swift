@@ -84,6 +84,29 @@ struct TrainerTests {
         #expect(straight.metrics["prepool_dead_fraction"]?.count == 6)
     }
 
+    /// An observer that can no longer record (its run was taken over by another process, its database refused a
+    /// write) stops the trainer before the next step, with its error and without writing a checkpoint.
+    @Test func anObserverThatCannotRecordStopsTraining() throws {
+        struct Lost: Error {}
+        final class Losing: TrainingObserver {
+            var failure: (any Error)?
+            var lastStep = 0
+            func record(step: Int, wallTime: Double, metrics: [String: Double]) {}
+            func progress(_ progress: TrainingProgress) {
+                lastStep = progress.step
+                if progress.step == 4 { failure = Lost() }
+            }
+        }
+        let url = temporaryCheckpoint()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let observer = Losing()
+        #expect(throws: Lost.self) {
+            try Trainer(config: Self.config(), dataset: Self.dataset, checkpoint: url, observer: observer)
+                .run(resume: false)
+        }
+        #expect(observer.lastStep == 4 && !FileManager.default.fileExists(atPath: url.path))
+    }
+
     /// Recomputing the BatchNorm statistics before each evaluation leaves training exactly as it was, and makes the
     /// evaluations independent of the moving averages: with it, two runs that differ only in their BatchNorm decay
     /// (which training never reads) evaluate identically, while without it they do not.
