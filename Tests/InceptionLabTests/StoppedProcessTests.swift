@@ -6,8 +6,7 @@ import Testing
 struct StoppedProcessTests {
     /// Trains a tiny model on synthetic data in a child process and stops and continues it (SIGSTOP, SIGCONT)
     /// every few milliseconds for 40 cycles, as ^Z and `fg`, Slurm's suspend and resume, or a benchmark pausing the
-    /// workers would: it trains on to the end and records every step. (A SIGCONT handler once made this corrupt the
-    /// heap within 60 cycles: docs/training.md.)
+    /// workers would: it trains on to the end and records every step.
     @Test(.timeLimit(.minutes(2)))
     func trainsOnToTheEnd() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stopped-\(UUID().uuidString)")
