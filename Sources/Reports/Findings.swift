@@ -137,7 +137,8 @@ enum Findings {
     /// The findings the configurations test, by number: 1 and 2 when a pure configuration has a residual
     /// partner of the same width and recipe; 3 when a residual model ran both unscaled and scaled, or unscaled
     /// with and without an extra BatchNorm or a lower learning rate; 4 when an unscaled residual configuration
-    /// ran with and without warm-up, all else equal; 5 when a residual model ran both unscaled and scaled; 6 when at least two models ran.
+    /// ran with and without warm-up, all else equal; 5 when a residual model ran both unscaled and scaled; 6 when
+    /// at least two models ran.
     static func evaluate(_ inputs: Inputs) -> [Finding] {
         let pairs = Pairs.pureResidual(inputs.configurations)
         let scaling = Pairs.unscaledScaled(inputs.configurations)

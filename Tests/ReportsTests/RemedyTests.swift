@@ -87,7 +87,7 @@ import Testing
         #expect(analysed.configurations.map(\.label).contains("inception-resnet-v2-paper scale 1.0 extra BatchNorm"))
     }
 
-    /// Findings 3's and 4's counts compare configurations of one recipe: the runs of another remedy (here a tenth
+    /// The counts of findings 3 and 4 compare configurations of one recipe: the runs of another remedy (here a tenth
     /// of the rate, unscaled, with no scaled partner and no warm-up) stay out of them. Counted as unscaled, its six
     /// stable runs would have shown the unscaled share below 50 % (0 of 8) on two plain unscaled runs.
     @Test func theDeathCountsLeaveTheOtherRemediesOut() throws {
