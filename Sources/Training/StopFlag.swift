@@ -17,12 +17,22 @@ public final class StopFlag: @unchecked Sendable {
 
     /// Routes SIGINT and SIGTERM to this flag instead of terminating the process, so the trainer can checkpoint
     /// and mark the run `killed`. A second signal of the same kind terminates at once.
+    ///
+    /// Call it first thing on the main thread, before any compute thread starts: it blocks both signals in the
+    /// calling thread, and threads started afterwards (OpenMP's among them) inherit the mask, so no thread ever runs
+    /// a handler for them. libdispatch's signal source reads them from a signalfd instead, but installs a handler
+    /// so that they are not discarded, and a handler run on a thread inside oneDNN 2.6's JIT f32 GEMM corrupts the
+    /// heap: that kernel points `rsp` into a heap buffer, where the kernel then writes the signal frame (oneDNN
+    /// issue 4845, fixed in 3.11.2; docs/engine.md, "Signals").
     public func installSignalHandlers() {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for sig in [SIGINT, SIGTERM] { sigaddset(&blocked, sig) }
+        pthread_sigmask(SIG_BLOCK, &blocked, nil)
         for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [self] in
-                if isSet { exit(130) }
+                if isSet { _exit(130) }   // at once: no exit handlers running beside the training thread
                 set()
             }
             source.resume()

@@ -66,6 +66,8 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        let stop = StopFlag()
+        stop.installSignalHandlers()   // before any compute thread starts
         let datasets = DatasetProvider()
         // Every spec is parsed and checked before anything is queued.
         let plans = try specs.map { try ExperimentArguments.plan($0, datasets: datasets) }
@@ -100,8 +102,6 @@ struct RunCommand: ParsableCommand {
             queues.append(queue)
         }
 
-        let stop = StopFlag()
-        stop.installSignalHandlers()
         if workers > 1 {
             let pool = WorkerPool(arguments: ["run"] + specs + ["--db", database.path]
                                               + compute.arguments(sharedAmong: workers)

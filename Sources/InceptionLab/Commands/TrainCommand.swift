@@ -93,11 +93,11 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let stop = StopFlag()
+        stop.installSignalHandlers()   // before any compute thread starts
         try compute.apply()
         let data = try DatasetSpec(name: dataset ?? Self.fallback.data.name, directory: dataDir).load()
         let config = try trainingConfig(for: data)
-        let stop = StopFlag()
-        stop.installSignalHandlers()
         let display = ProgressDisplay()
 
         if noDb {
