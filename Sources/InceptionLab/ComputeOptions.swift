@@ -32,7 +32,7 @@ struct ComputeOptions: ParsableArguments {
     /// Selects the backend, its threads and the instruction set cap for this process.
     func apply() throws {
         try maxISA?.cap()
-        Backend.select(chosenBackend)
+        select()
         if let threads { BLASThreads.set(threads) }
     }
 
@@ -40,8 +40,17 @@ struct ComputeOptions: ParsableArguments {
     /// options (`threads(sharedAmong:)`) for this process.
     func apply(sharedAmong workers: Int) throws {
         try maxISA?.cap()
-        Backend.select(chosenBackend)
+        select()
         BLASThreads.set(threads(sharedAmong: workers))
+    }
+
+    /// Selects the backend chosen, with a note on standard error when it is OpenBLAS running kernels older than
+    /// the processor (`OpenBLAS.narrowKernelsNote`).
+    private func select() {
+        Backend.select(chosenBackend)
+        if chosenBackend == .openblas, let note = OpenBLAS.narrowKernelsNote() {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
     }
 
     /// The options of one of `workers` worker processes sharing these: the backend and cap chosen here, so that

@@ -73,4 +73,19 @@ public enum OpenBLAS {
     /// The kernel set OpenBLAS chose at load time (`Haswell`, `SkylakeX`, `Cooperlake`, `Zen`, …), which
     /// `OPENBLAS_CORETYPE` overrides.
     public static var core: String { String(cString: openblas_get_corename()) }
+
+    /// OpenBLAS's kernel sets with AVX2 or wider vectors.
+    static let wideCores: Set<String> = ["Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", "Excavator"]
+
+    /// Why OpenBLAS runs slowly on this processor, or nil: a kernel set `core` without AVX2 where the C kernels run
+    /// `kernels` (`InstructionSet.kernels`) `avx2` or `avx512` means OpenBLAS did not recognise the processor and
+    /// fell back to old kernels (Debian's 0.3.21 runs `Prescott`, SSE3, on an Intel Xeon of family 6 model 207:
+    /// a quarter of its `SkylakeX` speed, docs/engine.md). The note names the variable that picks wider kernels.
+    public static func narrowKernelsNote(core: String = core, kernels: String = InstructionSet.kernels) -> String? {
+        guard kernels == "avx2" || kernels == "avx512", !wideCores.contains(core) else { return nil }
+        let wider = kernels == "avx512" ? "SkylakeX" : "Haswell"
+        return "OpenBLAS runs its \(core) kernels, older than this processor's \(kernels) (it did not recognise the "
+            + "processor): set OPENBLAS_CORETYPE=\(wider) in the environment for its \(kernels) kernels, or use "
+            + "--backend onednn"
+    }
 }
