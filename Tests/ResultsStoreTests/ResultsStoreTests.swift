@@ -214,10 +214,34 @@ import Testing
         }
     }
 
+    /// A live process of this host running this program keeps its run however old its heartbeat (it was
+    /// stopped, not killed); a live process of another program with that process ID does not.
+    @Test func stoppedProcessesOfThisHostKeepTheirRuns() throws {
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        other.arguments = ["30"]
+        try other.run()
+        defer { other.terminate() }
+        let host = ProcessInfo.processInfo.hostName
+        try withTemporaryDirectory { directory in
+            let path = directory.appendingPathComponent("lab.sqlite").path
+            let ids = try queueRuns(ResultsStore(path: path), count: 2)
+            for (id, owner) in zip(ids, [ResultsStore.processOwner, "\(other.processIdentifier)@\(host)"]) {
+                _ = try ResultsStore(path: path, owner: owner).claimRun(id)
+            }
+            let store = try ResultsStore(path: path)
+            try store.database.run("UPDATE runs SET heartbeat_at = heartbeat_at - 1000")
+            let stale = try store.markStaleRuns(olderThan: 60)
+            #expect(stale.map(\.id) == [ids[1]])
+            #expect(stale.first?.error?.contains("presumed dead") == true)
+            #expect(try store.database.fetchRun(ids[0]).status == .running)
+        }
+    }
+
     @Test func staleRunsAreMarkedKilledAndReported() throws {
         try withStore { store in
             let ids = try queueRuns(store, count: 3)
-            let silent = try #require(try store.claimNextRun()).id
+            let silent = try #require(try ResultsStore(path: store.path, owner: "4242@elsewhere").claimNextRun()).id
             let alive = try #require(try store.claimNextRun()).id
             try store.database.run("UPDATE runs SET heartbeat_at = heartbeat_at - 120 WHERE id = ?", [silent])
             #expect(try store.markStaleRuns(olderThan: 600).isEmpty)

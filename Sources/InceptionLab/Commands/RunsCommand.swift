@@ -21,8 +21,10 @@ struct RunsCommand: ParsableCommand {
             The database is opened read-only: an expression can read anything and change nothing.
 
             Two more columns close each row: heartbeat_age_s, the seconds since a running run's last heartbeat \
-            (null for a run not running), and presumed_dead, true for a running run whose heartbeat is older than \
-            --stale-after (in JSON a boolean, e.g. "presumed_dead": true, "heartbeat_age_s": 3605.2). The dead \
+            (null for a run not running), and presumed_dead, true for a running run whose owner is gone: a process \
+            of this host that no longer exists, or an owner whose heartbeat is older than --stale-after and that \
+            is not a live inception-lab process of this host, which may be stopped but is not dead (in JSON a \
+            boolean, e.g. "presumed_dead": true, "heartbeat_age_s": 3605.2). The dead \
             runs are also named on standard error; `inception-lab run` or `inception-lab train --resume` marks \
             them killed and resumes them. This command never changes the database.
             """)
@@ -55,35 +57,42 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let reader = try database.openReader()
-        let ages = try heartbeatAges(reader)
-        let dead = ages.filter { $0.value > staleAfter }.keys.sorted()
-        if !dead.isEmpty { warn(dead: dead) }
+        let running = try runningRuns(reader)
+        let dead = running.filter { $0.value.deathReason != nil }.keys.sorted()
+        if !dead.isEmpty { warn(dead: dead.map { ($0, running[$0]!.deathReason!) }) }
         var table = try reader.runs(RunFilter(status: status, experiment: experiment, name: name,
                                               expression: expression))
         table.columns += ["heartbeat_age_s", "presumed_dead"]
         table.booleanColumns.insert("presumed_dead")
         table.rows = table.rows.map { row in
-            let age = ages[row[0].int!]
-            return row + [age.map { .real(($0 * 10).rounded() / 10) } ?? .null,
-                          .integer(age.map { $0 > staleAfter } == true ? 1 : 0)]
+            let run = running[row[0].int!]
+            return row + [run.map { .real(($0.heartbeatAge * 10).rounded() / 10) } ?? .null,
+                          .integer(run?.deathReason != nil ? 1 : 0)]
         }
         output.print(table)
     }
 
-    /// Seconds since the last heartbeat (or the start, before the first) of every running run, by id.
-    private func heartbeatAges(_ reader: ResultsReader) throws -> [Int: Double] {
+    /// Every running run by id: seconds since its last heartbeat (or its start, before the first), and why it is
+    /// presumed dead (`ResultsStore.deathReason`), if it is.
+    private func runningRuns(_ reader: ResultsReader) throws -> [Int: (heartbeatAge: Double, deathReason: String?)] {
         let now = Date().timeIntervalSince1970
-        let rows = try reader.query("SELECT id, coalesce(heartbeat_at, started_at) FROM runs "
+        let rows = try reader.query("SELECT id, coalesce(heartbeat_at, started_at), owner FROM runs "
                                     + "WHERE status = 'running'").rows
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0[0].int!, now - ($0[1].double ?? now)) })
+        return Dictionary(uniqueKeysWithValues: rows.map { row in
+            let age = now - (row[1].double ?? now)
+            return (row[0].int!, (age, ResultsStore.deathReason(owner: row[2].string, heartbeatAge: age,
+                                                                threshold: staleAfter)))
+        })
     }
 
-    /// Prints one line to standard error naming the running runs whose heartbeat is stale.
-    private func warn(dead: [Int]) {
-        let runs = dead.count == 1 ? "run \(dead[0]) is" : "runs \(dead.map(String.init).joined(separator: ", ")) are"
+    /// Prints a line to standard error for each running run presumed dead, with the reason.
+    private func warn(dead: [(id: Int, reason: String)]) {
+        for (id, reason) in dead {
+            FileHandle.standardError.write(Data("warning: run \(id) is marked running but \(reason)\n".utf8))
+        }
         FileHandle.standardError.write(Data("""
-            warning: \(runs) marked running but sent no heartbeat for over \(Int(staleAfter)) s: presumed \
-            dead; `inception-lab run` or `inception-lab train --resume` will resume \(dead.count == 1 ? "it" : "them")
+            `inception-lab run` or `inception-lab train --resume` will mark \(dead.count == 1 ? "it" : "them") killed \
+            and resume \(dead.count == 1 ? "it" : "them")
 
             """.utf8))
     }
