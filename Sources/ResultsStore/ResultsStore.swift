@@ -78,13 +78,20 @@ public final class ResultsStore {
     /// about as many seeds on both sides, rather than one configuration's seeds all done and its partner's none.
     public func claimNextRun(experimentID: Int? = nil) throws -> Run? {
         try database.write {
-            let next = try database.query("""
-                SELECT id FROM runs WHERE status = 'queued' AND (?1 IS NULL OR experiment_id = ?1)
-                ORDER BY seed, id LIMIT 1
-                """, [experimentID])
+            let next = try database.query(Self.queuedSQL + " LIMIT 1", [experimentID])
             return try next.rows.first.map { try start($0[0].int!) }
         }
     }
+
+    /// The queued runs (of experiment `experimentID`, when given) in the order `claimNextRun` takes them.
+    public func queuedRunIDs(experimentID: Int? = nil) throws -> [Int] {
+        try database.query(Self.queuedSQL, [experimentID]).rows.map { $0[0].int! }
+    }
+
+    /// The queued runs' ids (of experiment `?1` unless NULL), lowest seed first, then oldest.
+    private static let queuedSQL = """
+        SELECT id FROM runs WHERE status = 'queued' AND (?1 IS NULL OR experiment_id = ?1) ORDER BY seed, id
+        """
 
     /// Claims run `id` for this store's owner — a queued run, or a killed one being resumed — and returns it as
     /// `running`.

@@ -2,6 +2,13 @@ import Engine
 import Foundation
 import ResultsStore
 
+extension ComputeSetting {
+    /// How this process computes: `Processor.current`, the selected backend's library and the GEMM threads.
+    public static var current: ComputeSetting {
+        ComputeSetting(processor: Processor.current, library: Backend.current.library, threads: BLASThreads.count)
+    }
+}
+
 extension RunEnvironment {
     /// The environment of this process: the git revision this binary was built from (`buildRevision`: `-dirty`
     /// when the sources had uncommitted changes, `unknown` when built outside a checkout), host, the processor
@@ -16,8 +23,7 @@ extension RunEnvironment {
         let recorded = ["backend": Backend.current.rawValue, "onednn_isa": OneDNN.isa,
                         "kernels_isa": InstructionSet.kernels]
         var fields: [String: Any] = extra.merging(recorded) { $1 }
-        let setting = ComputeSetting(processor: Processor.current, library: Backend.current.library,
-                                     threads: BLASThreads.count)
+        let setting = ComputeSetting.current
         if let previous {
             var earlier = previous.earlierSettings
             if previous.setting != setting, earlier.last != previous.setting.description {

@@ -41,6 +41,12 @@ public final class RunQueue {
     /// When set, the queue claims only these runs (a `RunSelection`'s), in this order; else any of the
     /// experiment's.
     public var runIDs: [Int]?
+    /// When set, the queue starts or resumes only runs expected to end by the limit's deadline, and stops when
+    /// none is; see `TimeLimit`.
+    public var timeLimit: TimeLimit?
+    /// The runs the last claim passed over because they would not have ended by `timeLimit`'s deadline, with
+    /// their estimated seconds: after `run` returns, what was left for lack of time.
+    public private(set) var leftForTime: [(run: Run, seconds: Double)] = []
     /// Told when a run is claimed, before it trains.
     public var onClaim: ((Run) -> Void)?
     /// Told about each run's training progress.
@@ -79,7 +85,8 @@ public final class RunQueue {
 
     /// The next run to work on: a killed run of the experiment (oldest first, or in `runIDs` order; one that
     /// another process claims first is skipped), else the queued one of the lowest seed, oldest first
-    /// (`ResultsStore.claimNextRun`; with `runIDs`, the first queued of them); nil when there is none.
+    /// (`ResultsStore.claimNextRun`; with `runIDs`, the first queued of them); nil when there is none. With a
+    /// `timeLimit`, the first of them expected to end in time (the others go to `leftForTime`).
     func claim() throws -> Run? {
         let reader = try ResultsReader(path: store.path)
         func ids(_ status: RunStatus) throws -> [Int] {
@@ -87,12 +94,26 @@ public final class RunQueue {
                 .compactMap { $0[0].int }
             return runIDs.map { $0.filter(found.contains) } ?? found
         }
+        var cost = try timeLimit.map { _ in try CostEstimate(reader: reader) }
+        leftForTime = []
+        // Whether run `id` is expected to end by the deadline (always, without a time limit).
+        func fits(_ id: Int) throws -> Bool {
+            guard let timeLimit, cost != nil else { return true }
+            let run = try reader.run(id).run
+            let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(run.configJSON.utf8))
+            let planned = PlannedRun(name: run.name, point: "", config: config,
+                                     dataset: try datasets.dataset(for: config.data))
+            let seconds = try cost!.estimate(planned, fromStep: run.step, setting: timeLimit.setting).seconds
+            if Date().addingTimeInterval(seconds) <= timeLimit.deadline { return true }
+            leftForTime.append((run, seconds))
+            return false
+        }
         // A claim is one transaction that refuses a run no longer killed or queued: losing a race is not an error.
-        for id in try ids(.killed) {
+        for id in try ids(.killed) where try fits(id) {
             if let run = try? store.claimRun(id) { return run }
         }
-        guard runIDs != nil else { return try store.claimNextRun(experimentID: experimentID) }
-        for id in try ids(.queued) {
+        if runIDs == nil && timeLimit == nil { return try store.claimNextRun(experimentID: experimentID) }
+        for id in try runIDs == nil ? store.queuedRunIDs(experimentID: experimentID) : ids(.queued) where try fits(id) {
             if let run = try? store.claimRun(id) { return run }
         }
         return nil
@@ -113,5 +134,24 @@ public final class RunQueue {
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
+    }
+}
+
+extension RunQueue {
+    /// A time by which the queue's runs must end: a session's or a cluster job's limit. A run is started (or
+    /// resumed) only when `CostEstimate` (the estimate `plan` and `status` give), computing with `setting`,
+    /// expects it to end by `deadline`; the runs that would not are left queued or killed for a later command, and
+    /// a shorter one further down the queue may go first. A `Sendable` value.
+    public struct TimeLimit: Sendable {
+        /// When every run started must have ended.
+        public var deadline: Date
+        /// How this process computes (`ComputeSetting.current`), which picks the measured rate.
+        public var setting: ComputeSetting
+
+        /// A limit; see the properties.
+        public init(deadline: Date, setting: ComputeSetting) {
+            self.deadline = deadline
+            self.setting = setting
+        }
     }
 }

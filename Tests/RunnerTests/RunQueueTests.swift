@@ -41,6 +41,35 @@ struct RunQueueTests {
         #expect(try Fixture.deterministicMetrics(path: second) == Fixture.deterministicMetrics(path: first))
     }
 
+    /// With a time limit the queue starts only runs expected to end in time: the long run first in the queue is
+    /// passed over for the short one behind it and left queued; nothing fits a limit already reached; everything
+    /// fits a distant one.
+    @Test func aTimeLimitStartsOnlyTheRunsThatEndInTime() throws {
+        let spec = Fixture.spec(grid: "  seed: [1]\n  budget: [{steps: 100000}]",
+                                extra: "runs:\n  - {budget: {steps: 8}}")
+        let setting = ComputeSetting(processor: "test", library: "test", threads: 1)
+        var cost = try CostEstimate(reader: nil)
+        let seconds = try Fixture.plan(spec).runs.map { try cost.estimate($0, setting: setting).seconds }
+        #expect(seconds[0] > 1000 * seconds[1])
+
+        let path = Fixture.databasePath()
+        let queue = try Fixture.queue(try Fixture.plan(spec), path: path)
+        queue.timeLimit = .init(deadline: Date(), setting: setting)
+        #expect(try queue.run(stop: StopFlag()).isEmpty)
+        #expect(queue.leftForTime.map(\.run.id) == [1, 2])
+
+        queue.timeLimit = .init(deadline: Date().addingTimeInterval(seconds[1] + 60), setting: setting)
+        let reports = try queue.run(stop: StopFlag())
+        #expect(reports.map(\.run.id) == [2] && reports.map(\.status) == ["finished"])
+        #expect(queue.leftForTime.map(\.run.id) == [1])
+        #expect(try Fixture.statuses(path: path).values.sorted() == ["finished", "queued"])
+
+        queue.timeLimit = .init(deadline: Date().addingTimeInterval(1e9), setting: setting)
+        let stop = StopFlag()
+        queue.onProgress = { if $0.step == 2 { stop.set() } }
+        #expect(try queue.run(stop: stop).map(\.run.id) == [1] && queue.leftForTime.isEmpty)
+    }
+
     @Test func twoQueuesOnOneDatabaseNeverRunTheSameRunTwice() throws {
         let path = Fixture.databasePath()
         let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3, 4]"))

@@ -23,7 +23,10 @@ struct RunCommand: ParsableCommand {
             scheduler, each with its own --db, run every run exactly once; `inception-lab merge` collects them. \
             --threads is the total, shared among the workers (default: the number of cores). Several specs are \
             queued at once and worked through in the order given: each worker moves on to the next experiment as \
-            soon as the current one has nothing left to claim, so no worker waits for another's last run.
+            soon as the current one has nothing left to claim, so no worker waits for another's last run. \
+            --time-limit M starts only runs that `plan`'s estimate expects to end within M minutes of the command's \
+            start, taking a shorter run further down the queue when the next would not fit, and stops when none \
+            fits: a session or a cluster job with a time limit leaves its remaining runs queued instead of half done.
             """)
 
     @Argument(help: ArgumentHelp("Experiment specs (YAML; see Experiments/README.md), run in this order.",
@@ -44,6 +47,12 @@ struct RunCommand: ParsableCommand {
     var shard: String?
     @Option(help: ArgumentHelp("Only the run with this key (`inception-lab plan SPEC` lists them).", valueName: "key"))
     var runKey: String?
+    @Option(help: ArgumentHelp(
+        "Start only runs that `plan`'s estimate says end within this many minutes of now; stop when none does.",
+        valueName: "minutes"))
+    var timeLimit: Double?
+    /// The time limit's end (UNIX seconds), as the command that started this worker computed it.
+    @Option(help: .hidden) var deadline: Double?
     @Flag(help: .hidden) var worker = false
     /// When the runs were queued (UNIX seconds): a Slurm task's submission time (`SlurmScript`), recorded as the
     /// runs' `created_at` instead of the time this process inserts them.
@@ -55,6 +64,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--shard and --run-key select from one spec; give only one")
         }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if let timeLimit, !(timeLimit > 0) {
+            throw ValidationError("--time-limit must be a positive number of minutes, got \(timeLimit)")
+        }
         if staleAfter != 0 && staleAfter <= 10 {
             throw ValidationError("--stale-after must exceed the 10-second heartbeat interval, or be 0 for a database "
                                   + "that only this process writes (any run left running in it is dead)")
@@ -102,16 +114,21 @@ struct RunCommand: ParsableCommand {
             queues.append(queue)
         }
 
+        let deadline = self.deadline ?? timeLimit.map { Date().timeIntervalSince1970 + 60 * $0 }
         if workers > 1 {
             let pool = WorkerPool(arguments: ["run"] + specs + ["--db", database.path]
                                               + compute.arguments(sharedAmong: workers)
                                               + ["--stale-after", String(staleAfter), "--worker"] + selectionArguments
-                                              + (tensorboard.map { ["--tensorboard", $0] } ?? []),
+                                              + (tensorboard.map { ["--tensorboard", $0] } ?? [])
+                                              + (deadline.map { ["--deadline", String($0)] } ?? []),
                                   count: workers)
             try pool.run(stop: stop)
         } else {
             try compute.apply(sharedAmong: 1)
-            for queue in queues where !stop.isSet { work(queue, stop: stop, log: log) }
+            for queue in queues where !stop.isSet {
+                queue.timeLimit = deadline.map { .init(deadline: Date(timeIntervalSince1970: $0), setting: .current) }
+                work(queue, stop: stop, log: log)
+            }
         }
         if !worker { try printCounts(experiments: plans.map(\.spec.name), stopped: stop.isSet) }
     }
@@ -146,6 +163,12 @@ struct RunCommand: ParsableCommand {
         }
         do { try queue.run(stop: stop) } catch {
             say("\(log)stopped: \(error)")
+        }
+        if let shortest = queue.leftForTime.min(by: { $0.seconds < $1.seconds }), let limit = queue.timeLimit {
+            let left = ProgressDisplay.duration(max(0, limit.deadline.timeIntervalSinceNow))
+            say("\(log)time limit: \(queue.leftForTime.count) run(s) of \(queue.experimentName) left for a later "
+                + "command, none expected to end in the \(left) left (the shortest, run \(shortest.run.id) "
+                + "\(shortest.run.name), needs about \(ProgressDisplay.duration(shortest.seconds)))")
         }
     }
 
