@@ -303,10 +303,17 @@ enum Findings {
     }
 
     /// Finding 6, when at least two models ran: the cost of each pure configuration against its residual partner
-    /// (pairs whose costs are both known).
+    /// (pairs whose costs are both known, and whose depths are scaled alike: both published, or the same repeats;
+    /// the claim is about the paper's networks, so a pair of which one was made shallower or deeper alone, such as
+    /// a control's, does not vote).
     private static func costFinding(_ inputs: Inputs, pairs: [(pure: Configuration, residual: Configuration)])
         -> Finding? {
         guard Set(inputs.configurations.map(\.settings.model.model)).count >= 2 else { return nil }
+        let published = { (c: Configuration) in c.settings.model.repeats == c.settings.model.model.defaultRepeats }
+        let pairs = pairs.filter {
+            $0.pure.settings.model.repeats == $0.residual.settings.model.repeats
+                || published($0.pure) && published($0.residual)
+        }
         return Finding(
             number: 6, title: "Cost",
             claim: """

@@ -17,6 +17,8 @@ struct FixtureRun: Sendable {
     var deadFraction = 0.0
     /// Whether the model has the extra BatchNorm before the average pool.
     var prePoolBatchNorm = false
+    /// Repeats of the A, B and C blocks.
+    var repeats = [1, 1, 1]
     /// The validation top-1 error at each evaluation step.
     var validation: @Sendable (Int) -> Double
     /// Steps the run took (it logs every 20 and evaluates every 30 up to here).
@@ -43,7 +45,7 @@ struct FixtureRun: Sendable {
             + #""deadPatience":3,"evaluateEvery":30,"labelSmoothing":0,"learningRate":\#(learningRate),"#
             + #""learningRateDecay":0.94,"learningRateDecayEpochs":2,"logEvery":20,"model":{"batchNormDecay":0.99,"#
             + #""classes":10,"dropoutKeep":0.8,"inputChannels":1,"inputSize":32,"model":"\#(model)","#
-            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "") + #""repeats":{"a":1,"b":1,"c":1}\#(scales),"#
+            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "") + #""repeats":{"a":\#(repeats[0]),"b":\#(repeats[1]),"c":\#(repeats[2])}\#(scales),"#
             + #""stem":"compact","width":0.125},"momentum":0.9,"#
             + #""optimizer":"rmsprop","rmspropDecay":0.9,"rmspropEpsilon":1,"seed":\#(seed),"#
             + #""warmupLearningRate":\#(warmupSteps > 0 ? "0.001" : "0"),"#

@@ -38,6 +38,20 @@ import Testing
         }
     }
 
+    /// Finding 6 is about the paper's networks: a pair whose depths were changed unalike (a control's shallower
+    /// inception-v4 against the residual network's depth) does not vote.
+    @Test func costPairsOfUnalikeDepthDoNotVote() throws {
+        let runs = residualExperiment.map { run in
+            var run = run
+            if run.model == "inception-v4" { run.repeats = [1, 2, 2] }
+            return run
+        }
+        try withDatabase(runs: runs) { path in
+            let cost = try #require(try report(path).findings.first { $0.number == 6 })
+            #expect(cost.judgements.isEmpty && cost.verdict == .inconclusive)
+        }
+    }
+
     @Test(arguments: ["--threads 1 --worker", "--shard 0/4 --threads 1", "--run-key 0123456789abcdef"])
     func stepTimesCountOnlyFromRunsThatRanAlone(sharing: String) throws {
         let workers = residualExperiment.map { run in
