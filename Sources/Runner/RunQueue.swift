@@ -94,11 +94,11 @@ public final class RunQueue {
                 .compactMap { $0[0].int }
             return runIDs.map { $0.filter(found.contains) } ?? found
         }
-        var cost = try timeLimit.map { _ in try CostEstimate(reader: reader) }
+        var cost = try timeLimit.map { _ in try CostEstimate(reader: reader) }   // nil exactly without a limit
         leftForTime = []
         // Whether run `id` is expected to end by the deadline (always, without a time limit).
         func fits(_ id: Int) throws -> Bool {
-            guard let timeLimit, cost != nil else { return true }
+            guard let timeLimit else { return true }
             let run = try reader.run(id).run
             let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(run.configJSON.utf8))
             let planned = PlannedRun(name: run.name, point: "", config: config,

@@ -45,7 +45,8 @@ struct FixtureRun: Sendable {
             + #""deadPatience":3,"evaluateEvery":30,"labelSmoothing":0,"learningRate":\#(learningRate),"#
             + #""learningRateDecay":0.94,"learningRateDecayEpochs":2,"logEvery":20,"model":{"batchNormDecay":0.99,"#
             + #""classes":10,"dropoutKeep":0.8,"inputChannels":1,"inputSize":32,"model":"\#(model)","#
-            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "") + #""repeats":{"a":\#(repeats[0]),"b":\#(repeats[1]),"c":\#(repeats[2])}\#(scales),"#
+            + (prePoolBatchNorm ? #""prePoolBatchNorm":true,"# : "")
+            + #""repeats":{"a":\#(repeats[0]),"b":\#(repeats[1]),"c":\#(repeats[2])}\#(scales),"#
             + #""stem":"compact","width":0.125},"momentum":0.9,"#
             + #""optimizer":"rmsprop","rmspropDecay":0.9,"rmspropEpsilon":1,"seed":\#(seed),"#
             + #""warmupLearningRate":\#(warmupSteps > 0 ? "0.001" : "0"),"#
