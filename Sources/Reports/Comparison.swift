@@ -183,12 +183,9 @@ public struct Comparison: Sendable, Equatable, Encodable, HasVerdict {
 
     /// The comparison as a judgement of its finding.
     var judgement: Judgement {
-        var evidence = self.evidence
-        if !votes, let window = hypothesis.costWindow {
-            evidence = "not cost-matched (multiply-adds ratio \(NumberFormat.optional(macRatio, 2)), outside "
-                + "\(NumberFormat.fixed(window.lowerBound, 2))–\(NumberFormat.fixed(window.upperBound, 2))): does not "
-                + "vote; " + evidence
-        }
-        return Judgement(subject: "\(reference) vs \(other)", verdict: verdict, evidence: evidence, votes: votes)
+        let judgement = Judgement(subject: "\(reference) vs \(other)", verdict: verdict, evidence: evidence)
+        guard !votes, let window = hypothesis.costWindow else { return judgement }
+        return judgement.abstaining("not cost-matched (multiply-adds ratio \(NumberFormat.optional(macRatio, 2)), "
+            + "outside \(NumberFormat.fixed(window.lowerBound, 2))–\(NumberFormat.fixed(window.upperBound, 2)))")
     }
 }

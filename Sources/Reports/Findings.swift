@@ -22,6 +22,9 @@ public struct Finding: Sendable, Equatable, Encodable {
     /// scale of the runs and the recipe's departures from the paper).
     public var caveats: [String]
 
+    /// What a report says of a finding without judgements.
+    static let noComparison = "no comparison possible"
+
     /// A finding with its verdict combined from `judgements`, under the rule `VerdictRules.descriptions` states.
     init(number: Int, title: String, claim: String, judgements: [Judgement], caveats: [String]) {
         self.number = number
@@ -303,17 +306,12 @@ enum Findings {
     }
 
     /// Finding 6, when at least two models ran: the cost of each pure configuration against its residual partner
-    /// (pairs whose costs are both known, and whose depths are scaled alike: both published, or the same repeats;
-    /// the claim is about the paper's networks, so a pair of which one was made shallower or deeper alone, such as
-    /// a control's, does not vote).
+    /// (pairs whose costs are both known). The claim is about the paper's networks, so a pair whose depths are not
+    /// scaled alike (both published, or the same repeats), such as a control's made shallower or deeper alone, is
+    /// shown but does not vote.
     private static func costFinding(_ inputs: Inputs, pairs: [(pure: Configuration, residual: Configuration)])
         -> Finding? {
         guard Set(inputs.configurations.map(\.settings.model.model)).count >= 2 else { return nil }
-        let published = { (c: Configuration) in c.settings.model.repeats == c.settings.model.model.defaultRepeats }
-        let pairs = pairs.filter {
-            $0.pure.settings.model.repeats == $0.residual.settings.model.repeats
-                || published($0.pure) && published($0.residual)
-        }
         return Finding(
             number: 6, title: "Cost",
             claim: """
@@ -323,9 +321,16 @@ enum Findings {
             judgements: pairs.compactMap { pair in
                 guard let pure = inputs.costs[pair.pure.label], let residual = inputs.costs[pair.residual.label]
                 else { return nil }
-                return VerdictRules.cost(subject: "\(pair.pure.label) vs \(pair.residual.label)",
-                                         ratio: CostRatio(pure: pure, residual: residual),
-                                         slowerClaim: pair.pure.settings.model.model == .inceptionV4)
+                let judgement = VerdictRules.cost(subject: "\(pair.pure.label) vs \(pair.residual.label)",
+                                                  ratio: CostRatio(pure: pure, residual: residual),
+                                                  slowerClaim: pair.pure.settings.model.model == .inceptionV4)
+                let depths = (pure: pair.pure.settings.model, residual: pair.residual.settings.model)
+                let published = { (m: ModelConfig) in m.repeats == m.model.defaultRepeats }
+                guard depths.pure.repeats != depths.residual.repeats,
+                      !(published(depths.pure) && published(depths.residual)) else { return judgement }
+                return judgement.abstaining("depths not scaled alike (repeats \(depths.pure.repeats) vs "
+                    + "\(depths.residual.repeats); published \(depths.pure.model.defaultRepeats) vs "
+                    + "\(depths.residual.model.defaultRepeats))")
             },
             caveats: [
                 """

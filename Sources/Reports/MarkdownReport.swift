@@ -103,10 +103,10 @@ extension ExperimentReport {
 
                 Rule: \(finding.rule)
 
-                \(finding.judgements.isEmpty ? "- no comparison possible\n"
+                \(finding.judgements.isEmpty ? "- \(Finding.noComparison)\n"
                     : finding.judgements.map {
                         "- \($0.subject): **\($0.verdict.rawValue)**\($0.votes ? "" : " (does not vote)") — "
-                            + "\($0.evidence)\n"
+                            + "\($0.statement)\n"
                     }.joined())\
                 \(finding.comparisons.isEmpty ? "" : "\n" + comparisonTable(finding).markdown())
                 \(finding.caveats.isEmpty ? "" : "Caveats:\n\n" + finding.caveats.map { "- \($0)\n" }.joined())

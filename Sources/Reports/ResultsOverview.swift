@@ -45,11 +45,15 @@ public struct ResultsOverview: Sendable {
             md += Self.tests(testing.map { ($0.0.experiment, $0.1) })
             for (report, finding) in testing {
                 md += "- `\(report.experiment)`: **\(finding.verdict.rawValue)**. "
-                    + finding.judgements.enumerated().map { index, judgement in
+                guard !finding.judgements.isEmpty else {
+                    md += Finding.noComparison + ".\n"
+                    continue
+                }
+                md += finding.judgements.enumerated().map { index, judgement in
                         let numbers = index < finding.comparisons.count
                             ? Self.brief(finding.comparisons[index]) : judgement.evidence
                         return "\(judgement.subject): \(judgement.verdict.rawValue)"
-                            + (judgement.votes ? "" : ", not cost-matched (does not vote)") + " (\(numbers))"
+                            + (judgement.abstention.map { ", \($0): does not vote" } ?? "") + " (\(numbers))"
                     }.joined(separator: "; ") + ".\n"
             }
             md += "\n"

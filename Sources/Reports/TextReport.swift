@@ -11,7 +11,7 @@ extension ExperimentReport {
         var findingsText = ""
         for finding in findings {
             findingsText += "Finding \(finding.number): \(finding.title): \(finding.verdict.rawValue.uppercased())\n"
-            findingsText += finding.judgements.map { "  \($0.subject): \($0.verdict.rawValue): \($0.evidence)\n" }
+            findingsText += finding.judgements.map { "  \($0.subject): \($0.verdict.rawValue): \($0.statement)\n" }
                 .joined()
         }
         return section("Experiment \(experiment)",

@@ -25,8 +25,23 @@ public struct Judgement: Sendable, Equatable, Encodable, HasVerdict {
     public var verdict: Verdict
     /// The numbers that decided it.
     public var evidence: String
-    /// Whether it counts in the finding's verdict (a pair that is not cost-matched is shown but does not vote).
-    public var votes = true
+    /// Why it does not count in the finding's verdict, with the numbers behind the reason ("not cost-matched
+    /// (multiply-adds ratio 1.59, outside 0.80–1.25)"); `nil` when it counts. A judgement that does not vote is
+    /// still shown.
+    public var abstention: String? = nil
+
+    /// Whether it counts in the finding's verdict.
+    public var votes: Bool { abstention == nil }
+
+    /// The judgement in one sentence: why it does not vote, if it does not, then the evidence.
+    public var statement: String { (abstention.map { "\($0): does not vote; " } ?? "") + evidence }
+
+    /// The judgement shown but not counted, for `reason`.
+    func abstaining(_ reason: String) -> Judgement {
+        var judgement = self
+        judgement.abstention = reason
+        return judgement
+    }
 }
 
 /// Runs of a group and how many of them became unstable (died or diverged). A `Sendable` value.

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import ResultsStore
 import RunContract
 import Testing
 @testable import Reports
@@ -47,8 +48,17 @@ import Testing
             return run
         }
         try withDatabase(runs: runs) { path in
-            let cost = try #require(try report(path).findings.first { $0.number == 6 })
-            #expect(cost.judgements.isEmpty && cost.verdict == .inconclusive)
+            let report = try report(path)
+            let cost = try #require(report.findings.first { $0.number == 6 })
+            #expect(cost.verdict == .inconclusive)
+            // Shown, with why they do not vote, in the report and in the overview.
+            let why = "depths not scaled alike (repeats 1,2,2 vs 1,1,1; published 4,7,3 vs 5,10,5)"
+            #expect(cost.judgements.count == 2 && cost.judgements.allSatisfy {
+                $0.abstention == why && $0.statement.hasPrefix(why + ": does not vote; residual ÷ pure: parameters ")
+            })
+            #expect(try ResultsOverview(reader: ResultsReader(path: path)).markdown().contains(
+                "inception-v4 vs inception-resnet-v2-paper scale 1.0: not reproduced, \(why): does not vote "
+                    + "(residual ÷ pure: parameters "))
         }
     }
 

@@ -81,7 +81,7 @@ import Testing
     @Test func onlyCostMatchedPairsVote() {
         let unmatched = compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 0.71)
         #expect(!unmatched.votes
-                && unmatched.judgement.evidence.hasPrefix("not cost-matched (multiply-adds ratio 0.71"))
+                && unmatched.judgement.statement.hasPrefix("not cost-matched (multiply-adds ratio 0.71"))
         #expect(compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: 1.16).votes)
         #expect(!compare(1, [0.40, 0.41, 0.39], [0.30, 0.31, 0.29], macRatio: nil).votes)
         // Finding 5 compares a model with itself: no window.
@@ -140,7 +140,7 @@ import Testing
 
     @Test func votingComparisonsMustAgree() {
         func judgement(_ verdict: Verdict, votes: Bool = true) -> Judgement {
-            Judgement(subject: "", verdict: verdict, evidence: "", votes: votes)
+            Judgement(subject: "", verdict: verdict, evidence: "", abstention: votes ? nil : "not cost-matched")
         }
         #expect(VerdictRules.combine([judgement(.reproduced), judgement(.reproduced)]) == .reproduced)
         #expect(VerdictRules.combine([judgement(.reproduced), judgement(.inconclusive)]) == .inconclusive)
