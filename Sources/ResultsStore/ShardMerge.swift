@@ -11,6 +11,9 @@ public struct ShardRunMerge: Sendable, Equatable {
         case updated
         /// The database holds this state already, or a better one: nothing changes.
         case unchanged
+        /// Only results were asked for and the run has not ended with one (`RunStatus.isTerminalResult`): it
+        /// stays in the shard alone, where it goes on.
+        case leftInShard = "left in the shard"
     }
 
     /// The run's identity, shared by the shard and the database.
@@ -81,10 +84,12 @@ extension ResultsStore {
     ///
     /// - Parameters:
     ///   - dryRun: decide every run's action without writing anything.
+    ///   - resultsOnly: merge only the runs that ended with a result (finished or diverged); the others are
+    ///     `leftInShard` (a sweep still under way in the shard: its queued, running and killed runs go on there).
     ///   - reviewSpec: called with the experiment's name, the database's spec text and the shard's before the
     ///     shard's replaces the database's; throws to refuse the shard (such as when the hypotheses differ).
     @discardableResult
-    public func merge(shard path: String, timing: Set<String>, dryRun: Bool = false,
+    public func merge(shard path: String, timing: Set<String>, dryRun: Bool = false, resultsOnly: Bool = false,
                       reviewSpec: (_ experiment: String, _ database: String, _ shard: String) throws -> Void)
         throws -> [ShardRunMerge] {
         guard FileManager.default.fileExists(atPath: path) else {
@@ -103,18 +108,24 @@ extension ResultsStore {
                 }
             }
             return try shard.query("SELECT \(Run.columns) FROM runs ORDER BY id").rows.map(Run.init(row:)).map {
-                try self.merge($0, from: shard, timing: timing, write: !dryRun)
+                try self.merge($0, from: shard, timing: timing, write: !dryRun, resultsOnly: resultsOnly)
             }
         }
         return dryRun ? try merge() : try database.write(merge)
     }
 
-    /// Merges one run of `shard`; inside the caller's transaction when `write` is set.
-    private func merge(_ run: Run, from shard: Database, timing: Set<String>, write: Bool) throws -> ShardRunMerge {
+    /// Merges one run of `shard` (only one that ended with a result, with `resultsOnly`); inside the caller's
+    /// transaction when `write` is set.
+    private func merge(_ run: Run, from shard: Database, timing: Set<String>, write: Bool, resultsOnly: Bool) throws
+        -> ShardRunMerge {
         let existing = try database.query("SELECT \(Run.columns) FROM runs WHERE run_key = ?", [run.runKey])
             .rows.first.map(Run.init(row:))
         var result = ShardRunMerge(runKey: run.runKey, name: run.name, shardStatus: run.status,
                                    shardStep: run.step, databaseStatus: existing?.status, action: .unchanged)
+        if resultsOnly && !run.status.isTerminalResult {
+            result.action = .leftInShard
+            return result
+        }
         if let existing {
             if run.status.isTerminalResult && existing.status.isTerminalResult {
                 if let difference = try firstDifference(run, in: shard, from: existing, ignoring: timing) {

@@ -64,6 +64,34 @@ import Testing
         }
     }
 
+    /// A background sweep still under way: only its results enter the main database; the runs it has not ended
+    /// stay in the shard alone, and come over once they end.
+    @Test func resultsOnlyLeavesTheRunsNotEndedInTheShard() throws {
+        try withTemporaryDirectory { directory in
+            let main = try ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path)
+            let path = directory.appendingPathComponent("sweep.sqlite").path
+            let sweep = try shard(path, index: 1, steps: 10, status: .finished)
+            let experiment = try sweep.experiment(named: "sweep")
+            let killed = try sweep.insertRun(sampleRun(2, experimentID: experiment)).id
+            _ = try sweep.claimRun(killed)
+            try sweep.finish(run: killed, as: .killed)
+            let running = try sweep.insertRun(sampleRun(3, experimentID: experiment)).id
+            _ = try sweep.claimRun(running)
+            _ = try sweep.insertRun(sampleRun(4, experimentID: experiment))
+
+            let merged = try main.merge(shard: path, timing: Self.timing, resultsOnly: true)
+            #expect(merged.map(\.action) == [.added, .leftInShard, .leftInShard, .leftInShard])
+            let reader = try ResultsReader(path: main.path)
+            #expect(try reader.query("SELECT name, status FROM runs").rows == [[.text("run-1"), .text("finished")]])
+
+            try sweep.finish(run: running, as: .finished)
+            #expect(try main.merge(shard: path, timing: Self.timing, resultsOnly: true).map(\.action)
+                    == [.unchanged, .leftInShard, .added, .leftInShard])
+            #expect(try reader.query("SELECT name, status FROM runs ORDER BY id").rows
+                    == [[.text("run-1"), .text("finished")], [.text("run-3"), .text("finished")]])
+        }
+    }
+
     @Test func aFinishedRunWithOtherMetricsIsRefusedAndChangesNothing() throws {
         try withTemporaryDirectory { directory in
             let main = try ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path)
@@ -205,9 +233,10 @@ import Testing
 }
 
 extension ResultsStore {
-    /// `merge(shard:timing:dryRun:reviewSpec:)` accepting any change of an experiment's spec text.
+    /// `merge(shard:timing:dryRun:resultsOnly:reviewSpec:)` accepting any change of an experiment's spec text.
     @discardableResult
-    func merge(shard path: String, timing: Set<String>, dryRun: Bool = false) throws -> [ShardRunMerge] {
-        try merge(shard: path, timing: timing, dryRun: dryRun, reviewSpec: { _, _, _ in })
+    func merge(shard path: String, timing: Set<String>, dryRun: Bool = false, resultsOnly: Bool = false) throws
+        -> [ShardRunMerge] {
+        try merge(shard: path, timing: timing, dryRun: dryRun, resultsOnly: resultsOnly, reviewSpec: { _, _, _ in })
     }
 }

@@ -20,11 +20,16 @@ struct MergeCommand: ParsableCommand {
             An experiment whose spec text differs takes the shard's when the shard holds every run the database \
             holds of it and more (the later plan: more seeds, say), unless the two declare different hypotheses, \
             which refuses the shard: hypotheses are fixed before the runs.
+
+            With --results-only, only the runs that ended with a result (finished or diverged) are merged; the \
+            others are left in the shard, where they go on (a background sweep still under way, whose queued, \
+            running and killed runs should not enter the main database).
             """)
 
     @Argument(help: ArgumentHelp("Shard databases, such as results/shards/EXPERIMENT/*.sqlite.", valueName: "shard"))
     var shards: [String]
     @Option(help: ArgumentHelp("The main results database.", valueName: "path")) var into = DatabaseOption.defaultPath
+    @Flag(help: "Merge only the runs that ended with a result (finished or diverged).") var resultsOnly = false
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("give the shard databases to merge") }
@@ -36,7 +41,8 @@ struct MergeCommand: ParsableCommand {
         var counts: [ShardRunMerge.Action: Int] = [:]
         for shard in shards {
             do {
-                let runs = try store.merge(shard: shard, timing: Metric.timing) { experiment, stored, newer in
+                let runs = try store.merge(shard: shard, timing: Metric.timing, resultsOnly: resultsOnly) {
+                    experiment, stored, newer in
                     try Self.checkHypotheses(of: experiment, stored: stored, shard: newer)
                     print("\(shard): experiment \(experiment): the shard's spec replaces the database's "
                           + "(it plans every run the database holds and more; the same hypotheses)")
@@ -53,8 +59,8 @@ struct MergeCommand: ParsableCommand {
             }
         }
         print("merged \(shards.count - refused.count) of \(shards.count) shards into \(into): "
-              + [ShardRunMerge.Action.added, .updated, .unchanged].map { "\(counts[$0] ?? 0) runs \($0.rawValue)" }
-                .joined(separator: ", "))
+              + ([.added, .updated, .unchanged] + (resultsOnly ? [.leftInShard] : []) as [ShardRunMerge.Action])
+                .map { "\(counts[$0] ?? 0) runs \($0.rawValue)" }.joined(separator: ", "))
         if !refused.isEmpty {
             fflush(nil)   // the lines above come before the error
             throw QueryError("not merged (see above): \(refused.joined(separator: ", "))")
