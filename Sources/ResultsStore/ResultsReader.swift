@@ -27,6 +27,12 @@ public final class ResultsReader {
         return try ResultsReader(path: path, busyTimeout: busyTimeout)
     }
 
+    /// Every `running` run, oldest first, with why it is presumed dead (`RunningRun.deathReason`) after
+    /// `threshold` seconds without a heartbeat, if it is.
+    public func runningRuns(staleAfter threshold: Double) throws -> [RunningRun] {
+        try RunningRun.all(in: database, staleAfter: threshold)
+    }
+
     /// The columns of `run_summary` that `runs(_:)` returns.
     private static let summaryColumns = """
         id, name, experiment, status, model, width, seed, step, total_steps, created, finished, \

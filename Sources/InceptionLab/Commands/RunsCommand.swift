@@ -57,32 +57,21 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let reader = try database.openReader()
-        let running = try runningRuns(reader)
-        let dead = running.filter { $0.value.deathReason != nil }.keys.sorted()
-        if !dead.isEmpty { warn(dead: dead.map { ($0, running[$0]!.deathReason!) }) }
+        let running = try reader.runningRuns(staleAfter: staleAfter)
+        let dead = running.compactMap { run in run.deathReason.map { (run.id, $0) } }
+        if !dead.isEmpty { warn(dead: dead) }
+        let runningByID = Dictionary(uniqueKeysWithValues: running.map { ($0.id, $0) })
         var table = try reader.runs(RunFilter(status: status, experiment: experiment, name: name,
                                               expression: expression))
         table.columns += ["heartbeat_age_s", "presumed_dead"]
         table.booleanColumns.insert("presumed_dead")
         table.rows = table.rows.map { row in
-            let run = running[row[0].int!]
-            return row + [run.map { .real(($0.heartbeatAge * 10).rounded() / 10) } ?? .null,
+            let run = runningByID[row[0].int!]
+            let age = run.map(\.heartbeatAge).flatMap { $0.isFinite ? $0 : nil }   // infinite: never heard of
+            return row + [age.map { .real(($0 * 10).rounded() / 10) } ?? .null,
                           .integer(run?.deathReason != nil ? 1 : 0)]
         }
         output.print(table)
-    }
-
-    /// Every running run by id: seconds since its last heartbeat (or its start, before the first), and why it is
-    /// presumed dead (`ResultsStore.deathReason`), if it is.
-    private func runningRuns(_ reader: ResultsReader) throws -> [Int: (heartbeatAge: Double, deathReason: String?)] {
-        let now = Date().timeIntervalSince1970
-        let rows = try reader.query("SELECT id, coalesce(heartbeat_at, started_at), owner FROM runs "
-                                    + "WHERE status = 'running'").rows
-        return Dictionary(uniqueKeysWithValues: rows.map { row in
-            let age = now - (row[1].double ?? now)
-            return (row[0].int!, (age, ResultsStore.deathReason(owner: row[2].string, heartbeatAge: age,
-                                                                threshold: staleAfter)))
-        })
     }
 
     /// Prints a line to standard error for each running run presumed dead, with the reason.
