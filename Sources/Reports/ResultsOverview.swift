@@ -50,11 +50,11 @@ public struct ResultsOverview: Sendable {
                     continue
                 }
                 md += finding.judgements.enumerated().map { index, judgement in
-                        let numbers = index < finding.comparisons.count
-                            ? Self.brief(finding.comparisons[index]) : judgement.evidence
-                        return "\(judgement.subject): \(judgement.verdict.rawValue)"
-                            + (judgement.abstention.map { ", \($0): does not vote" } ?? "") + " (\(numbers))"
-                    }.joined(separator: "; ") + ".\n"
+                    let numbers = index < finding.comparisons.count
+                        ? Self.brief(finding.comparisons[index]) : judgement.evidence
+                    return "\(judgement.subject): \(judgement.verdict.rawValue)"
+                        + (judgement.abstention.map { ", \($0): does not vote" } ?? "") + " (\(numbers))"
+                }.joined(separator: "; ") + ".\n"
             }
             md += "\n"
         }
