@@ -6,7 +6,7 @@ import Foundation
 /// (`BEGIN IMMEDIATE` when it reads before it writes), so several runner processes can share one file: a run
 /// is claimed by exactly one of them. Times are UNIX seconds (UTC).
 ///
-/// Lifecycle (see `RunStatus`): `claimNextRun`/`claimRun` move a run to `running` under this store's `owner`;
+/// Lifecycle (see `RunStatus`): `claimFirst`/`claimRun` move a run to `running` under this store's `owner`;
 /// `heartbeat` (or a `MetricWriter` flush) proves it alive; `finish` ends it; `markStaleRuns` kills runs whose
 /// owner stopped beating; `requeue` puts an unsuccessful run back in the queue. Each change is logged in
 /// `events`; a change the lifecycle forbids is refused with a `StoreError`.
@@ -70,20 +70,23 @@ public final class ResultsStore {
         }
     }
 
-    /// Atomically claims the next queued run (of experiment `experimentID`, when given) for this store's owner
-    /// and returns it as `running`; `nil` when nothing is queued.
-    ///
-    /// The next run is the one with the lowest seed, then the oldest: a sweep gives every configuration its
-    /// first seed before any its second, so a sweep stopped part way (a session's end) leaves each comparison with
-    /// about as many seeds on both sides, rather than one configuration's seeds all done and its partner's none.
-    public func claimNextRun(experimentID: Int? = nil) throws -> Run? {
-        try database.write {
-            let next = try database.query(Self.queuedSQL + " LIMIT 1", [experimentID])
-            return try next.rows.first.map { try start($0[0].int!) }
+    /// Claims for this store's owner the first of runs `ids` that `accept` takes and that is still queued or
+    /// killed, each claim one transaction, and returns it as `running`; nil when none is. A run another process
+    /// claimed first, or one that ended, is passed over; any other failure (a database error) is thrown.
+    public func claimFirst(of ids: [Int], where accept: (Int) throws -> Bool = { _ in true }) throws -> Run? {
+        for id in ids where try accept(id) {
+            let claimed = try database.write {
+                try database.fetchRun(id).status.canChange(to: .running) ? try start(id) : nil
+            }
+            if let claimed { return claimed }
         }
+        return nil
     }
 
-    /// The queued runs (of experiment `experimentID`, when given) in the order `claimNextRun` takes them.
+    /// The queued runs (of experiment `experimentID`, when given) in the order a sweep claims them: the lowest
+    /// seed first, then the oldest. A sweep thus gives every configuration its first seed before any its second,
+    /// so a sweep stopped part way (a session's end) leaves each comparison with about as many seeds on both sides,
+    /// rather than one configuration's seeds all done and its partner's none.
     public func queuedRunIDs(experimentID: Int? = nil) throws -> [Int] {
         try database.query(Self.queuedSQL, [experimentID]).rows.map { $0[0].int! }
     }

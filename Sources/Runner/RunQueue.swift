@@ -83,10 +83,10 @@ public final class RunQueue {
         return reports
     }
 
-    /// The next run to work on: a killed run of the experiment (oldest first, or in `runIDs` order; one that
-    /// another process claims first is skipped), else the queued one of the lowest seed, oldest first
-    /// (`ResultsStore.claimNextRun`; with `runIDs`, the first queued of them); nil when there is none. With a
-    /// `timeLimit`, the first of them expected to end in time (the others go to `leftForTime`).
+    /// The next run to work on: a killed run of the experiment (oldest first, or in `runIDs` order), else the
+    /// queued one of the lowest seed, oldest first (`ResultsStore.queuedRunIDs`; with `runIDs`, the first queued of
+    /// them); one that another process claims first is passed over (`ResultsStore.claimFirst`); nil when there is
+    /// none. With a `timeLimit`, the first of them expected to end in time (the others go to `leftForTime`).
     func claim() throws -> Run? {
         let reader = try ResultsReader(path: store.path)
         func ids(_ status: RunStatus) throws -> [Int] {
@@ -108,15 +108,9 @@ public final class RunQueue {
             leftForTime.append((run, seconds))
             return false
         }
-        // A claim is one transaction that refuses a run no longer killed or queued: losing a race is not an error.
-        for id in try ids(.killed) where try fits(id) {
-            if let run = try? store.claimRun(id) { return run }
-        }
-        if runIDs == nil && timeLimit == nil { return try store.claimNextRun(experimentID: experimentID) }
-        for id in try runIDs == nil ? store.queuedRunIDs(experimentID: experimentID) : ids(.queued) where try fits(id) {
-            if let run = try? store.claimRun(id) { return run }
-        }
-        return nil
+        if let run = try store.claimFirst(of: ids(.killed), where: fits) { return run }
+        return try store.claimFirst(of: runIDs == nil ? store.queuedRunIDs(experimentID: experimentID) : ids(.queued),
+                                    where: fits)
     }
 
     private func execute(_ run: Run, stop: StopFlag) -> Report {

@@ -33,7 +33,7 @@ import Testing
         try withStore { store in
             let first = try store.insertRun(sampleRun(1))
             #expect(first.inserted && first.status == .queued)
-            _ = try store.claimNextRun()
+            _ = try store.claimFirst(of: store.queuedRunIDs())
             let again = try store.insertRun(sampleRun(1))
             #expect(again == RunInsertion(id: first.id, status: .running, inserted: false))
             let otherSeed = try store.insertRun(sampleRun(1, seed: 1))
@@ -46,7 +46,7 @@ import Testing
         try withStore { store in
             let ids = try queueRuns(store, count: 5)
             var claimed: [Int] = []
-            while let run = try store.claimNextRun() {
+            while let run = try store.claimFirst(of: store.queuedRunIDs()) {
                 #expect(run.status == .running && run.owner == store.owner)
                 #expect(run.startedAt != nil && run.heartbeatAt != nil)
                 claimed.append(run.id)
@@ -63,7 +63,7 @@ import Testing
                 try [7, 3, 5].map { seed in try store.insertRun(sampleRun(index, seed: seed)).id }
             }
             var claimed: [Int] = []
-            while let run = try store.claimNextRun() { claimed.append(run.id) }
+            while let run = try store.claimFirst(of: store.queuedRunIDs()) { claimed.append(run.id) }
             #expect(claimed == [queued[1], queued[4], queued[2], queued[5], queued[0], queued[3]])
         }
     }
@@ -73,9 +73,9 @@ import Testing
             let experiment = try store.experiment(named: "e")
             let outside = try store.insertRun(sampleRun(0)).id
             let inside = try store.insertRun(sampleRun(1, experimentID: experiment)).id
-            #expect(try store.claimNextRun(experimentID: experiment)?.id == inside)
-            #expect(try store.claimNextRun(experimentID: experiment) == nil)
-            #expect(try store.claimNextRun()?.id == outside)
+            #expect(try store.claimFirst(of: store.queuedRunIDs(experimentID: experiment))?.id == inside)
+            #expect(try store.claimFirst(of: store.queuedRunIDs(experimentID: experiment)) == nil)
+            #expect(try store.claimFirst(of: store.queuedRunIDs())?.id == outside)
         }
     }
 
@@ -87,11 +87,26 @@ import Testing
             let ids = try queueRuns(first, count: 6)
             var claims: [Int] = []
             for store in [first, second, second, first, second, first, first, second] {
-                if let run = try store.claimNextRun() { claims.append(run.id) }
+                if let run = try store.claimFirst(of: store.queuedRunIDs()) { claims.append(run.id) }
             }
             #expect(claims == ids)
             let owners = try ResultsReader(path: path).query("SELECT owner, count(*) FROM runs GROUP BY owner")
             #expect(owners.rows == [[.text("1@test"), .integer(3)], [.text("2@test"), .integer(3)]])
+        }
+    }
+
+    /// A claim from a list read a moment before passes over the runs another process took or ended meanwhile,
+    /// and does not pass over a failure: a worker must not take "nothing claimed" for "nothing left".
+    @Test func claimingFromAListPassesOverTakenRunsAndThrowsOnErrors() throws {
+        try withStore { store in
+            let ids = try queueRuns(store, count: 3)
+            let other = try ResultsStore(path: store.path, owner: "other@test")
+            #expect(try other.claimFirst(of: [ids[0]])?.id == ids[0])
+            try other.finish(run: ids[0], as: .finished)
+            #expect(try store.claimFirst(of: ids, where: { $0 != ids[1] })?.id == ids[2])
+            #expect(try store.claimFirst(of: ids)?.id == ids[1])
+            #expect(try store.claimFirst(of: ids) == nil)   // finished, running, running
+            #expect(throws: StoreError.self) { try store.claimFirst(of: [ids[2] + 100]) }
         }
     }
 
@@ -107,7 +122,7 @@ import Testing
                     defer { done.leave() }
                     do {
                         let store = try ResultsStore(path: path, owner: "\(worker)@test")
-                        while let run = try store.claimNextRun() {
+                        while let run = try store.claimFirst(of: store.queuedRunIDs()) {
                             outcome.claims.withLock { $0.append(run.id) }
                         }
                     } catch {
@@ -169,7 +184,7 @@ import Testing
             try store.requeue(run: id)
             let requeued = try store.database.fetchRun(id)
             #expect(requeued.status == .queued && requeued.owner == nil)
-            #expect(try store.claimNextRun()?.id == id)
+            #expect(try store.claimFirst(of: store.queuedRunIDs())?.id == id)
             let kinds = try ResultsReader(path: store.path).run(id).events.map(\.kind)
             #expect(kinds == ["running", "killed", "running", "failed", "queued", "running"])
         }
@@ -181,7 +196,7 @@ import Testing
             let mine = try ResultsStore(path: path, owner: "1@test")
             let theirs = try ResultsStore(path: path, owner: "2@test")
             let id = try queueRuns(mine, count: 1)[0]
-            _ = try mine.claimNextRun()
+            _ = try mine.claimFirst(of: mine.queuedRunIDs())
             try mine.heartbeat(run: id, step: 5)
             let error = try #require(throws: StoreError.self) { try theirs.heartbeat(run: id, step: 6) }
             #expect(error.message.contains("no longer running under 2@test (status running, owner 1@test)"))
@@ -241,8 +256,9 @@ import Testing
     @Test func staleRunsAreMarkedKilledAndReported() throws {
         try withStore { store in
             let ids = try queueRuns(store, count: 3)
-            let silent = try #require(try ResultsStore(path: store.path, owner: "4242@elsewhere").claimNextRun()).id
-            let alive = try #require(try store.claimNextRun()).id
+            let elsewhere = try ResultsStore(path: store.path, owner: "4242@elsewhere")
+            let silent = try #require(try elsewhere.claimFirst(of: elsewhere.queuedRunIDs())).id
+            let alive = try #require(try store.claimFirst(of: store.queuedRunIDs())).id
             try store.database.run("UPDATE runs SET heartbeat_at = heartbeat_at - 120 WHERE id = ?", [silent])
             #expect(try store.markStaleRuns(olderThan: 600).isEmpty)
 

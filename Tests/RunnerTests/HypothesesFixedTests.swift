@@ -23,7 +23,7 @@ struct HypothesesFixedTests {
         // Before any run starts, the hypotheses may still change.
         _ = try Fixture.plan(Fixture.spec(extra: Self.moved)).insert(into: store)
         _ = try first.insert(into: store)
-        _ = try store.claimNextRun()
+        _ = try store.claimFirst(of: store.queuedRunIDs())
 
         do {
             _ = try Fixture.plan(Fixture.spec(extra: Self.moved)).insert(into: store)

@@ -149,7 +149,8 @@ struct RunQueueTests {
         let plan = try Fixture.plan(Fixture.spec())
         let (experiment, _) = try plan.insert(into: try ResultsStore(path: path))
         // A process claims a run and dies without a heartbeat.
-        let ghost = try #require(try ResultsStore(path: path, owner: "ghost").claimNextRun(experimentID: experiment))
+        let ghostStore = try ResultsStore(path: path, owner: "ghost")
+        let ghost = try #require(try ghostStore.claimFirst(of: ghostStore.queuedRunIDs(experimentID: experiment)))
 
         let queue = try Fixture.queue(plan, path: path)
         queue.staleThreshold = 0.05
