@@ -12,10 +12,12 @@ import RunContract
 /// training throughput (`images_per_second`) that runs logged in the results database, converted to MACs per
 /// second with the MACs of the networks that ran: from the runs of the same model and width that computed as the
 /// estimated run will (`ComputeSetting`: processor, library, threads), else from those with the same library and
-/// threads on another processor, else from every run of that model and width, else from the runs of other models
-/// at that width (the same setting first; the convolutions' shapes, and so their rate, follow the width more than
-/// the model), else `defaultMACsPerSecond`. Each run counts with the median of its logged intervals, so an
-/// interval stretched by a pause (a stopped process, a suspended machine) does not move it.
+/// threads on another processor, else from those on the same processor and library with fewer threads (a run's
+/// time with more threads is at most about its time with fewer), else from every run of that model and width,
+/// else from the runs of other models at that width (the same setting first; the convolutions' shapes, and so their
+/// rate, follow the width more than the model), else `defaultMACsPerSecond`. Each run counts with the median of
+/// its logged intervals, so an interval stretched by a pause (a stopped process, a suspended machine) does not
+/// move it.
 public struct CostEstimate {
     /// The rate assumed when the database has no measurement: 13 GMAC/s, what inception-resnet-v2-paper at width
     /// 0.125 (19.6 M MACs per image, about 230 training images per second, ×3 for forward and backward) reaches
@@ -29,6 +31,9 @@ public struct CostEstimate {
         /// Runs of the same model and width with the same library and threads, on another processor (or one
         /// recorded by its name alone), none on the estimated run's.
         case otherProcessor = "same library and threads, another processor as recorded"
+        /// Runs of the same model and width on the same processor and library with fewer threads (the most of
+        /// them that ran), none of the estimated run's setting on any processor: about an upper bound.
+        case fewerThreads = "same processor and library, fewer threads"
         /// Runs of the same model and width, whatever their library and threads (none with the estimated run's).
         case anySetting = "other settings"
         /// No run of the model and width logged a throughput; runs of other models at that width did (with the
@@ -86,11 +91,29 @@ public struct CostEstimate {
     /// The keys a run of `model` computed with `setting` counts under, most specific first, each with the source
     /// an estimate drawing on it has; without a setting, only the keys of any setting.
     private static func keys(_ model: ModelConfig, _ setting: ComputeSetting?) -> [(RateSource, String)] {
-        let (name, width, at) = (model.model.rawValue, "@\(model.width)", setting.map { "@\($0)" })
+        let (name, width) = (model.model.rawValue, "@\(model.width)")
         let anyProcessor = setting.map { "@\($0.library)@\($0.threads)" }
-        return [at.map { (.sameSetting, name + width + $0) }, anyProcessor.map { (.otherProcessor, name + width + $0) },
-                (.anySetting, name + width), at.map { (.otherModels, "*" + width + $0) },
-                (.otherModels, "*" + width)].compactMap { $0 }
+        return [setting.map { (.sameSetting, key(model, $0)) },
+                anyProcessor.map { (.otherProcessor, name + width + $0) }, (.anySetting, name + width),
+                setting.map { (.otherModels, "*" + width + "@\($0)") }, (.otherModels, "*" + width)].compactMap { $0 }
+    }
+
+    /// The key of the runs of `model` computed with `setting`.
+    private static func key(_ model: ModelConfig, _ setting: ComputeSetting) -> String {
+        "\(model.model.rawValue)@\(model.width)@\(setting)"
+    }
+
+    /// The keys an estimate for `model` computed with `setting` looks up, in order: those such a run counts under
+    /// (`keys`), with the same processor and library at fewer threads, most first, before any setting's.
+    private static func lookupKeys(_ model: ModelConfig, _ setting: ComputeSetting?) -> [(RateSource, String)] {
+        var keys = keys(model, setting)
+        guard let setting, setting.threads > 1 else { return keys }
+        let fewer = (1..<setting.threads).reversed().map { threads in
+            (RateSource.fewerThreads, key(model, ComputeSetting(processor: setting.processor, library: setting.library,
+                                                                 threads: threads)))
+        }
+        keys.insert(contentsOf: fewer, at: keys.firstIndex { $0.0 == .anySetting }!)
+        return keys
     }
 
     /// MACs of one forward pass of one image through the model of `config`.
@@ -104,7 +127,7 @@ public struct CostEstimate {
     /// The training MACs per second of `config`'s model and width computed with `setting` (nil: unknown), and
     /// where it comes from.
     public func macsPerSecond(_ config: ModelConfig, setting: ComputeSetting?) -> (Double, RateSource) {
-        for (source, key) in Self.keys(config, setting) {
+        for (source, key) in Self.lookupKeys(config, setting) {
             if let rate = rates[key] { return (rate, source) }
         }
         return (Self.defaultMACsPerSecond, .assumed)

@@ -35,8 +35,9 @@ struct CostEstimateTests {
 
     /// Three runs of one network on processor A: one on OpenBLAS with an interval stretched by a pause (a stopped
     /// process), one on oneDNN, and one on oneDNN on processor B. A run on oneDNN on A is timed by the oneDNN run
-    /// on A alone, whatever the pause; one on oneDNN on a processor nothing ran on by both oneDNN runs; one on a
-    /// setting nothing ran with by the mean of all three runs' medians; another model at that width by the runs of
+    /// on A alone, whatever the pause; one on oneDNN on a processor nothing ran on by both oneDNN runs; one with
+    /// three threads on oneDNN on A by the one-thread run there; one on a library nothing ran with by the mean of
+    /// all three runs' medians; another model at that width by the runs of
     /// the same setting; a width no run measured at the assumed rate.
     @Test func rateComesFromRunsOfTheSameSettingAndEachRunsMedian() throws {
         let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3]", extra: ""))
@@ -57,7 +58,11 @@ struct CostEstimateTests {
                                                                                 threads: 1))
         #expect(elsewhere.source == .otherProcessor
                 && abs(elsewhere.macsPerSecond - 300 * macs) < 1e-6 * elsewhere.macsPerSecond)
-        let other = try cost.estimate(plan.runs[0], setting: ComputeSetting(processor: "A", library: "oneDNN",
+        let moreThreads = try cost.estimate(plan.runs[0], setting: ComputeSetting(processor: "A", library: "oneDNN",
+                                                                                  threads: 3))
+        #expect(moreThreads.source == .fewerThreads
+                && abs(moreThreads.macsPerSecond - 200 * macs) < 1e-6 * moreThreads.macsPerSecond)
+        let other = try cost.estimate(plan.runs[0], setting: ComputeSetting(processor: "A", library: "MKL",
                                                                             threads: 2))
         #expect(other.source == .anySetting && abs(other.macsPerSecond - 700 / 3 * macs) < 1e-6 * other.macsPerSecond)
 
