@@ -22,7 +22,7 @@ struct StudySpecTests {
 
     @Test(arguments: [
         ("residual-vs-pure-long", 32, 8590), ("residual-scaling-controls", 15, 3000),
-        ("residual-remedies", 17, 3000), ("residual-scale-variants", 45, 3000),
+        ("residual-remedies", 17, 3000), ("residual-scale-variants", 45, 3000), ("residual-warmup", 12, 3000),
     ])
     func specPlans(name: String, runs: Int, steps: Int) throws {
         let plan = try Self.plan(name)
@@ -48,6 +48,15 @@ struct StudySpecTests {
         #expect(remedies.runs.filter { $0.config.warmupSteps == 400 }
                     .allSatisfy { $0.config.warmupLearningRate == 1e-5 })
         #expect(remedies.runs.filter(\.config.model.prePoolBatchNorm).count == 3)
+        // The warm-up asked again: the remedies' hypothesis and their two configurations but for the seeds.
+        let warmup = try Self.plan("residual-warmup")
+        #expect(warmup.spec.hypotheses[finding: 4] == remedies.spec.hypotheses[finding: 4])
+        #expect(warmup.runs.map(\.config.seed).sorted() == (UInt64(21)...26).flatMap { [$0, $0] })
+        for run in warmup.runs {
+            var config = run.config
+            config.seed = 1
+            #expect(remedies.runs.contains { $0.config == config })
+        }
         let variants = try Self.plan("residual-scale-variants")
         #expect(Set(variants.runs.map(\.config.model.residualScaleMode.rawValue)) == ["fixed", "layerscale", "rezero"])
         #expect(variants.runs.filter { $0.config.model.residualBranchLearningRateMultiplier == 0.1 }.count == 9)
