@@ -143,7 +143,8 @@ extension ExperimentReport {
             at consecutive probes (`died_at_step`); it diverged when its loss or a gradient became non-finite.
 
             \(instabilityTable.markdown())
-            \(scalingDeadShare.isEmpty ? "" : scalingDeadShareText + "\n\n" + scalingDeadShareTable.markdown() + "\n")\
+            \(scalingDeadShare.isEmpty ? "" : scalingDeadShareText + "\n\n" + scalingDeadShareTable.markdown() + "\n"
+                + scalingSummaryText + "\n\n" + scalingSummaryTable.markdown() + "\n")\
             \(embed(charts.filter { !speedMetrics.contains($0.metric) }))\
             ## Cost
 
@@ -177,6 +178,15 @@ extension ExperimentReport {
             + "share of the pre-pool channels (mean of the last \(h.lastK) probes) of each scaled configuration "
             + "against the unscaled one, with Δ = unscaled − scaled, tested against finding 3's margin of "
             + NumberFormat.fixed(h.margin * 100, 0) + " pt (Welch, α = \(NumberFormat.fixed(h.alpha, 2)))."
+    }
+
+    /// What the table of `scalingSummaryTable` shows.
+    var scalingSummaryText: String {
+        let k = hypotheses.first { $0.finding == 5 }?.lastK ?? 0
+        return "What each scaling buys and what it costs: whether it lowers the final dead share by more than "
+            + "finding 3's margin (the table above), and its final error (mean of the last \(k) evaluations) against "
+            + "the unscaled network's under finding 5's hypothesis (its comparisons under Verdicts). Means over "
+            + "seeds; a decision marked too few seeds is not a verdict."
     }
 
     /// Every finding's rule by number: the fixed rule (3, 4, 6), then the hypothesis's (1, 2, 5, and the

@@ -45,23 +45,56 @@ extension ExperimentReport {
     /// Each scaling against the unscaled network on the final pre-pool dead share (`scalingDeadShare`), its
     /// decision read as what the scaling does to the dead share.
     var scalingDeadShareTable: ReportTable {
-        var table = comparisonTable(scalingDeadShare) { c in
-            let margin = NumberFormat.fixed(c.hypothesis.margin * 100, 0) + " pt"
-            return switch c.decision {
-            case .refuted?: "lowers it by more than \(margin)"
-            case .shown?: "lowers it by less than \(margin)"
-            case .undecided?: "undecided"
-            case nil: "no test"
-            }
-        }
+        var table = comparisonTable(scalingDeadShare, decision: Self.deadShareDecision)
         table.header.removeLast()
         table.rows = table.rows.map { Array($0.dropLast()) }
         return table
     }
 
-    /// `comparisons` with their statistics, the decision as `decision` words it (marked "too few seeds" when the
-    /// test decided without the seeds its power needs, "a run diverged" when diverged runs keep the decision from
-    /// counting: either leaves the verdict inconclusive).
+    /// Each scaling's answer to the question the paper leaves (issue 15's study 4): does it prevent the partial
+    /// death (its `scalingDeadShare` comparison), and at what cost in final error (finding 5's comparison of the
+    /// same pair)? Means of each side, the two decisions in words.
+    var scalingSummaryTable: ReportTable {
+        let finalError = findings.first { $0.number == 5 }?.comparisons ?? []
+        return ReportTable(
+            header: ["scaled configuration", "final dead share, scaled / unscaled", "the dead share",
+                     "final error, scaled / unscaled", "Δ final error", "the final error (finding 5)"],
+            rows: scalingDeadShare.map { dead in
+                let error = finalError.first { $0.reference == dead.other && $0.other == dead.reference }
+                func means(scaled: Summary?, unscaled: Summary?) -> String {
+                    [scaled, unscaled].map { $0.map { NumberFormat.percent($0.mean) } ?? "–" }
+                        .joined(separator: " / ")
+                }
+                return [dead.reference, means(scaled: dead.referenceValues, unscaled: dead.otherValues),
+                        Self.decisionCell(dead, Self.deadShareDecision),
+                        means(scaled: error?.otherValues, unscaled: error?.referenceValues),
+                        error?.effect.map(NumberFormat.points) ?? "–",
+                        error.map { Self.decisionCell($0, Self.finalErrorDecision) } ?? "–"]
+            })
+    }
+
+    /// A dead-share comparison's decision (Δ = unscaled − scaled) as what the scaling does to the dead share.
+    private static let deadShareDecision = decisionWords(shown: "lowers it by less than",
+                                                         refuted: "lowers it by more than")
+
+    /// A finding-5 comparison's decision (Δ = scaled − unscaled final error) as what the scaling costs.
+    private static let finalErrorDecision = decisionWords(shown: "not worse by", refuted: "worse by more than")
+
+    /// A comparison's decision in words: `shown` or `refuted`, each followed by the hypothesis's margin, else
+    /// "undecided" or "no test".
+    private static func decisionWords(shown: String, refuted: String) -> @Sendable (Comparison) -> String {
+        { c in
+            let margin = NumberFormat.fixed(c.hypothesis.margin * 100, 0) + " pt"
+            return switch c.decision {
+            case .shown?: "\(shown) \(margin)"
+            case .refuted?: "\(refuted) \(margin)"
+            case .undecided?: "undecided"
+            case nil: "no test"
+            }
+        }
+    }
+
+    /// `comparisons` with their statistics, the decision as `decisionCell` words it.
     private func comparisonTable(_ comparisons: [Comparison], decision: (Comparison) -> String) -> ReportTable {
         let header = ["comparison", "n per side", "Δ", "95 % CI (Welch)", "95 % CI (bootstrap)",
                       "the test's CI (Welch, 1 − 2 × level)", "level",
@@ -76,11 +109,18 @@ extension ExperimentReport {
              c.decisionInterval.map(NumberFormat.interval) ?? "–",
              NumberFormat.fixed(c.level, c.level < 0.01 ? 3 : 2),
              c.pValue.map(NumberFormat.pValue) ?? "–",
-             decision(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : "")
-                + (c.decision.map(c.divergenceBlocks) == true ? " (a run diverged)" : ""),
+             Self.decisionCell(c, decision),
              c.seedsNeeded.map(String.init) ?? (c.decision == nil ? "–" : "> \(Power.largestGroup)"),
              c.votes ? "yes" : "no (not cost-matched, MACs ratio \(NumberFormat.optional(c.macRatio, 2)))"]
         })
+    }
+
+    /// A comparison's decision as `words` put it, marked "too few seeds" when the test decided without the seeds
+    /// its power needs and "a run diverged" when diverged runs keep the decision from counting (either leaves the
+    /// verdict inconclusive).
+    private static func decisionCell(_ c: Comparison, _ words: (Comparison) -> String) -> String {
+        words(c) + ([.shown, .refuted].contains(c.decision) && !c.hasPower ? " (too few seeds)" : "")
+            + (c.decision.map(c.divergenceBlocks) == true ? " (a run diverged)" : "")
     }
 
     /// What each configuration is and what became of its runs.

@@ -23,7 +23,8 @@ extension ExperimentReport {
                       + (pairedDifferences.isEmpty ? "" : "\n" + pairedDifferenceTable.text()))
             + section("Instability", instabilityTable.text()
                       + (scalingDeadShare.isEmpty ? ""
-                         : "\n" + scalingDeadShareText + "\n" + scalingDeadShareTable.text()))
+                         : "\n" + scalingDeadShareText + "\n" + scalingDeadShareTable.text()
+                           + "\n" + scalingSummaryText + "\n" + scalingSummaryTable.text()))
             + section("Cost", costTable.text() + (costRatios.isEmpty ? "" : "\n" + costRatioTable.text()))
             + section("Caveats", overview.caveats.map { "- \($0)\n" }.joined())
     }

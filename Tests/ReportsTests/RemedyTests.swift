@@ -84,6 +84,14 @@ import Testing
         #expect(analysed.scalingDeadShare.count == 1 && c.reference == "inception-resnet-v2-paper scale 0.1")
         #expect(abs(c.effect! - 0.49) < 1e-9 && c.decision == .refuted)
         #expect(analysed.markdown().contains("| lowers it by more than 10 pt | "))
+        // What the scaling buys and costs, in one row: the dead share as above, the final error by finding 5's test.
+        let five = try #require(analysed.findings.first { $0.number == 5 }?.comparisons.first)
+        #expect(analysed.scalingSummaryTable.rows == [[
+            "inception-resnet-v2-paper scale 0.1", "1.00 % / 50.00 %", "lowers it by more than 10 pt",
+            "\(NumberFormat.percent(five.otherValues!.mean)) / \(NumberFormat.percent(five.referenceValues!.mean))",
+            NumberFormat.points(five.effect!), "not worse by 1 pt",
+        ]])
+        #expect(analysed.markdown().contains(analysed.scalingSummaryTable.markdown()))
         #expect(analysed.configurations.map(\.label).contains("inception-resnet-v2-paper scale 1.0 extra BatchNorm"))
     }
 
