@@ -13,11 +13,10 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show an experiment's runs by state, the runs in progress, and the estimated time left.",
         discussion: """
             Progress is the step of the last heartbeat (every 10 s) out of the run's total steps. Time left is \
-            `plan`'s estimate for the remaining steps and evaluations: multiply-adds over the training throughput \
-            that runs of the same model and width logged in the database, those that ran with the run's backend \
-            and threads if it has started (the run itself included), else any, else other models' runs at that \
-            width; runs whose dataset does not load \
-            here are counted apart. With a spec submitted by `inception-lab submit`, also the shard databases that \
+            `plan`'s estimate for the remaining steps and evaluations (`inception-lab plan --help`: multiply-adds \
+            over the training throughput that runs in the database logged), by the runs of the setting a started \
+            run computes with (the run itself included), a queued run's by the runs of every setting; runs whose \
+            dataset does not load here are counted apart. With a spec submitted by `inception-lab submit`, also the shard databases that \
             `inception-lab merge` would still change, and the job array's tasks that squeue lists (when Slurm \
             answers here).
             """)
