@@ -37,8 +37,8 @@ struct CostEstimateTests {
     /// process), one on oneDNN, and one on oneDNN on processor B. A run on oneDNN on A is timed by the oneDNN run
     /// on A alone, whatever the pause; one on oneDNN on a processor nothing ran on by both oneDNN runs; one with
     /// three threads on oneDNN on A by the one-thread run there; one on a library nothing ran with by the mean of
-    /// all three runs' medians; another model at that width by the runs of
-    /// the same setting; a width no run measured at the assumed rate.
+    /// all three runs' medians; another model at that width by the runs of the same setting; a width no run
+    /// measured at the assumed rate.
     @Test func rateComesFromRunsOfTheSameSettingAndEachRunsMedian() throws {
         let plan = try Fixture.plan(Fixture.spec(grid: "  seed: [1, 2, 3]", extra: ""))
         let database = try Database()

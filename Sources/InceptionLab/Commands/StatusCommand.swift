@@ -16,9 +16,9 @@ struct StatusCommand: ParsableCommand {
             `plan`'s estimate for the remaining steps and evaluations (`inception-lab plan --help`: multiply-adds \
             over the training throughput that runs in the database logged), by the runs of the setting a started \
             run computes with (the run itself included), a queued run's by the runs of every setting; runs whose \
-            dataset does not load here are counted apart. With a spec submitted by `inception-lab submit`, also the shard databases that \
-            `inception-lab merge` would still change, and the job array's tasks that squeue lists (when Slurm \
-            answers here).
+            dataset does not load here are counted apart. With a spec submitted by `inception-lab submit`, also the \
+            shard databases that `inception-lab merge` would still change, and the job array's tasks that squeue \
+            lists (when Slurm answers here).
             """)
 
     @Argument(help: ArgumentHelp("An experiment spec; without it, the whole database.", valueName: "spec"))
