@@ -15,8 +15,9 @@ struct PlanCommand: ParsableCommand {
             Compute is multiply-adds (MACs): ×3 per training image (forward and backward), ×1 per evaluated \
             image. Wall time uses the training throughput that runs of the same model and width logged in the \
             database (each run's median interval): those that ran with the backend and threads each of --workers \
-            processes will have (as `run` divides --threads among them), else with that backend and fewer threads \
-            on this processor (about an upper bound), else any, else runs of other models at that width, else \
+            processes will have (as `run` divides --threads among them), else with those on another processor, \
+            else with that backend and fewer threads on this processor (about an upper bound), else any, else runs \
+            of other models at that width, else \
             \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper at width 0.125 with 2 \
             OpenBLAS threads on a 2-vCPU AMD EPYC). The total is for --workers processes running the runs side by \
             side, at that speed each. Power: for each hypothesis \
