@@ -78,18 +78,16 @@ public struct ExperimentReport: Sendable, Encodable {
         let pairs = Pairs.pureResidual(configurations)
         pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
         instability = configurations.map(Instability.init)
-        let deadShare = data.hypotheses[finding: 3]
-        scalingDeadShare = Pairs.unscaledScaled(configurations).map { pair in
-            Findings.compare(deadShare, reference: pair.scaled, other: pair.unscaled, macRatio: nil, look: data.look)
-        }
         costs = try configurations.map { try Cost($0, timing: data.timing) }
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map {
             CostRatio(pure: costByLabel[$0.pure.label]!, residual: costByLabel[$0.residual.label]!)
         }
         hypotheses = data.hypotheses.all
-        findings = Findings.evaluate(Findings.Inputs(configurations: configurations, costs: costByLabel,
-                                                     hypotheses: data.hypotheses, look: data.look))
+        let inputs = Findings.Inputs(configurations: configurations, costs: costByLabel, hypotheses: data.hypotheses,
+                                     look: data.look)
+        scalingDeadShare = Findings.scalingDeadShare(inputs)
+        findings = Findings.evaluate(inputs)
     }
 
     /// The curve of `metric` for each configuration, in configuration order.

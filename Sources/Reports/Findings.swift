@@ -157,6 +157,17 @@ enum Findings {
         ].compactMap { $0 }
     }
 
+    /// Each scaled configuration (fixed, learned or reparametrised scales) against its unscaled partner on the
+    /// final pre-pool dead share, under finding 3's hypothesis with Δ = unscaled − scaled (the scaled one the
+    /// reference): whether the scaling lowers it by more than the margin. Descriptive in a report's instability
+    /// section (finding 3's verdict counts deaths), and powered like every comparison of a hypothesis.
+    static func scalingDeadShare(_ inputs: Inputs) -> [Comparison] {
+        Pairs.unscaledScaled(inputs.configurations).map { pair in
+            compare(inputs.hypotheses[finding: 3], reference: pair.scaled, other: pair.unscaled, macRatio: nil,
+                    look: inputs.look)
+        }
+    }
+
     /// The comparisons of each remedy of finding `finding` among `remedies`, under the finding's hypothesis: the
     /// unscaled configuration against the treated one as the reference.
     private static func remedyComparisons(

@@ -1,41 +1,57 @@
 import Statistics
 
-/// What `inception-lab plan` says about power: for each hypothesis of a spec, the seeds per configuration its
-/// test needs to reach the declared power — from the pooled standard deviation of the experiment's finished runs
-/// when the database has any, else for a range of standard deviations.
+/// What `inception-lab plan` says about power: for each hypothesis of a spec, the comparisons its configurations
+/// make under it (those its report will make: `Findings`), and for each the seeds per configuration its test
+/// needs to reach the declared power — from the pooled standard deviation of the experiment's finished runs when
+/// they give one, else for a range of standard deviations. A hypothesis under which no two configurations compare
+/// is said to be untested.
 public enum PowerPlan {
     /// The standard deviations (fractions) shown when no finished runs give one.
     public static let assumedStds = [0.005, 0.01, 0.02, 0.04]
 
-    /// One line per hypothesis, then one per comparison of the finished runs in `data` (if any) that tests it.
-    public static func lines(hypotheses: Hypotheses, data: ExperimentData?) throws -> [String] {
-        var data = data
-        data?.hypotheses = hypotheses
-        let findings = try data.flatMap { $0.runs.isEmpty ? nil : try ExperimentReport($0).findings } ?? []
-        return hypotheses.all.flatMap { h -> [String] in
-            let number = h.finding
-            let head = "finding \(number): \(h.text)"
-            guard let finding = findings.first(where: { $0.number == number }) else {
-                let needs = assumedStds.map { std in
-                    VerdictRules.seedsNeeded(h, std: std)
-                        .map(String.init) ?? "> \(Power.largestGroup)"
-                }
-                return [head, "  no finished runs of the experiment test it; seeds per configuration at a standard "
-                        + "deviation of "
-                        + assumedStds.map { NumberFormat.fixed($0 * 100, 1) }.joined(separator: " / ") + " pt: "
-                        + needs.joined(separator: " / ")]
-            }
-            return [head] + finding.comparisons.map { c in
-                let n = "\(c.referenceValues?.n ?? 0)+\(c.otherValues?.n ?? 0)"
-                let vote = c.votes ? "" : " (not cost-matched: does not vote)"
-                guard let std = c.pooledStd else {
-                    return "  \(c.reference) vs \(c.other)\(vote): \(n) finished runs, too few for a standard deviation"
-                }
-                let seeds = c.seedsNeeded.map { "\($0) seeds per configuration" }
-                    ?? "more than \(Power.largestGroup) seeds per configuration"
-                return "  \(c.reference) vs \(c.other)\(vote): σ \(NumberFormat.fixed(std * 100, 2)) pt from \(n) "
-                    + "finished runs → \(seeds) (has \(min(c.referenceValues!.n, c.otherValues!.n)))"
-            }
+    /// One line per hypothesis, then one per comparison that the distinct configurations `planned` (a spec's
+    /// runs, seeds removed) make under it, over the finished runs of `data` (nil: none) with those
+    /// configurations.
+    public static func lines(hypotheses: Hypotheses, planned: [RunConfiguration], data: ExperimentData?) throws
+        -> [String] {
+        let finished = data?.runs ?? []
+        let configurations = zip(Configuration.labels(for: planned), planned).map { label, settings in
+            Configuration(label: label, settings: settings,
+                          runs: finished.filter { $0.configuration.config == settings.config })
         }
+        let costs = try Dictionary(uniqueKeysWithValues: configurations.map {
+            ($0.label, try Cost($0, timing: Timing(runs: [])))
+        })
+        let inputs = Findings.Inputs(configurations: configurations, costs: costs, hypotheses: hypotheses,
+                                     look: data?.look ?? Look(runs: 0, ended: 0, added: 0, addedEnded: 0))
+        let findings = Findings.evaluate(inputs)
+        let deadShare = Findings.scalingDeadShare(inputs)
+        return hypotheses.all.flatMap { h -> [String] in
+            let comparisons = (findings.first { $0.number == h.finding }?.comparisons ?? [])
+                + (h.finding == 3 ? deadShare : [])
+            guard !comparisons.isEmpty else {
+                return ["finding \(h.finding): untested (no two configurations of the spec compare under it)"]
+            }
+            return ["finding \(h.finding): \(h.text)"] + comparisons.map { line($0, hypothesis: h) }
+        }
+    }
+
+    /// A comparison's line: the seeds per configuration its test needs at the standard deviation of its finished
+    /// runs, or at `assumedStds` when they give none.
+    private static func line(_ c: Comparison, hypothesis: Hypothesis) -> String {
+        let n = "\(c.referenceValues?.n ?? 0)+\(c.otherValues?.n ?? 0) finished runs"
+        let head = "  \(c.reference) vs \(c.other)\(c.votes ? "" : " (not cost-matched: does not vote)"): "
+        guard let std = c.pooledStd else {
+            let needs = assumedStds.map { std in
+                VerdictRules.seedsNeeded(hypothesis, std: std).map(String.init) ?? "> \(Power.largestGroup)"
+            }
+            return head + "\(n), too few for a standard deviation; seeds per configuration at a standard deviation of "
+                + assumedStds.map { NumberFormat.fixed($0 * 100, 1) }.joined(separator: " / ") + " pt: "
+                + needs.joined(separator: " / ")
+        }
+        let seeds = c.seedsNeeded.map { "\($0) seeds per configuration" }
+            ?? "more than \(Power.largestGroup) seeds per configuration"
+        return head + "σ \(NumberFormat.fixed(std * 100, 2)) pt from \(n) → \(seeds) "
+            + "(has \(min(c.referenceValues!.n, c.otherValues!.n)))"
     }
 }

@@ -97,6 +97,24 @@ public indirect enum ConfigValue: Hashable, Sendable, Codable, CustomStringConve
         return fields.keys.sorted().flatMap { key in [key] + fields[key]!.paths.map { "\(key).\($0)" } }
     }
 
+    /// Every leaf (a value that is neither a mapping nor a list) by path, named as SQLite's `json_tree` names it
+    /// (`model.width`, `stages[0]`), as text as reports read it from a stored configuration
+    /// (`RunConfiguration.settings`): numbers in shortest round-trip form, `true`, `false`, `null`.
+    var leaves: [String: String] {
+        func leaves(_ node: ConfigValue, at path: String) -> [(String, String)] {
+            switch node {
+            case .object(let fields): fields.flatMap { leaves($1, at: Self.join(path, $0)) }
+            case .list(let items): items.enumerated().flatMap { leaves($1, at: "\(path)[\($0)]") }
+            case .string(let s): [(path, s)]
+            case .int(let i): [(path, String(i))]
+            case .double(let d): [(path, String(d))]
+            case .bool(let b): [(path, String(b))]
+            case .null: [(path, "null")]
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: leaves(self, at: ""))
+    }
+
     // MARK: - Text
 
     /// Compact text for run names and tables: `0.125`, `inception-v4`, `0.1,0.1,0.1` for a mapping `{a, b, c}`

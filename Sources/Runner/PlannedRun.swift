@@ -1,4 +1,5 @@
 import Datasets
+import Reports
 import ResultsStore
 import RunContract
 
@@ -36,6 +37,12 @@ public struct PlannedRun: Sendable {
 
     /// The run's identity in the results database: SHA-256 over its canonical configuration and seed.
     public var runKey: String { newRun(experimentID: nil).runKey }
+
+    /// Its configuration as a report reads it once the run is in the database (`RunConfiguration`: the seed
+    /// removed, the settings by path).
+    public func runConfiguration() throws -> RunConfiguration {
+        try RunConfiguration(json: config.canonicalJSON, settings: ConfigValue.encoding(config).leaves)
+    }
 
     /// Evaluations of the validation split: every `evaluateEvery` steps and at the end.
     public var evaluations: Int {

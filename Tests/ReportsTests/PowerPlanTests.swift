@@ -3,25 +3,37 @@ import Testing
 @testable import Reports
 
 @Suite struct PowerPlanTests {
-    @Test func seedsNeededFromFinishedRunsOrForAssumedSpreads() throws {
-        let empty = try PowerPlan.lines(hypotheses: Hypotheses.defaults, data: nil)
-        #expect(empty.count == 10 && empty[0].hasPrefix("finding 1: superiority test (Welch) of early error"))
-        // TOST within ±1 pt needs 18 seeds at σ = 1 pt (PowerTests); non-inferiority by 1 pt needs 14.
-        #expect(empty[3].hasSuffix("at a standard deviation of 0.5 / 1.0 / 2.0 / 4.0 pt: 6 / 18 / 70 / 275"))
-        // The remedies' non-inferiority by 10 pt of dead share: the power needs 2 seeds up to σ = 2 pt, 4 at 4 pt;
-        // a verdict needs 3 at least (`VerdictRules.seedsForAVerdict`).
-        #expect(empty[5].hasSuffix(": 3 / 3 / 3 / 4") && empty[7].hasSuffix(": 3 / 3 / 3 / 4"))
-        #expect(empty[9].hasSuffix(": 5 / 14 / 51 / 199"))
+    @Test func comparisonsOfTheSpecWithSeedsFromFinishedRunsOrForAssumedSpreads() throws {
         try withDatabase(runs: residualExperiment) { path in
             let data = try ExperimentData.load(from: ResultsReader(path: path), experiment: "residual-vs-pure")
-            let lines = try PowerPlan.lines(hypotheses: Hypotheses.defaults, data: data)
+            var planned: [RunConfiguration] = []   // inception-v4, IR-v2-paper scaled 0.2 and unscaled
+            for c in data.runs.map(\.configuration) where !planned.contains(c) { planned.append(c) }
+
+            // Before any run: each comparison the report will make, with seeds at assumed spreads.
+            let before = try PowerPlan.lines(hypotheses: .defaults, planned: planned, data: nil)
+            #expect(before.count == 11, "\(before)")
+            #expect(before[0].hasPrefix("finding 1: superiority test (Welch) of early error"))
+            // TOST within ±1 pt needs 18 seeds at σ = 1 pt (PowerTests); non-inferiority by 1 pt needs 14.
+            #expect(before[4].hasPrefix("  inception-v4 vs inception-resnet-v2-paper scale 0.2: ")
+                    && before[4].hasSuffix("at a standard deviation of 0.5 / 1.0 / 2.0 / 4.0 pt: 6 / 18 / 70 / 275"))
+            // The dead share's non-inferiority by 10 pt (finding 3: does scaling lower it?): the power needs 2 seeds
+            // up to σ = 2 pt, 4 at 4 pt; a verdict needs 3 at least (`VerdictRules.seedsForAVerdict`).
+            #expect(before[7].hasPrefix("  inception-resnet-v2-paper scale 0.2 vs inception-resnet-v2-paper scale 1.0: ")
+                    && before[7].hasSuffix(": 3 / 3 / 3 / 4"))
+            #expect(before[8] == "finding 4: untested (no two configurations of the spec compare under it)")
+            #expect(before[10].hasSuffix(": 5 / 14 / 51 / 199") && before.last == before[10])
+
+            // With finished runs: the report's own comparisons, σ from their runs (the diverged run has no value).
+            let lines = try PowerPlan.lines(hypotheses: .defaults, planned: planned, data: data)
             let report = try ExperimentReport(data)
-            let finding2 = try #require(report.findings.first { $0.number == 2 })
-            let first = finding2.comparisons[0]
-            let expected = "  \(first.reference) vs \(first.other): "
-                + "σ \(NumberFormat.fixed(first.pooledStd! * 100, 2)) pt "
-                + "from 3+3 finished runs → \(first.seedsNeeded!) seeds per configuration (has 3)"
-            #expect(lines.contains(expected), "\(lines)")
+            let finding2 = try #require(report.findings.first { $0.number == 2 }).comparisons[0]
+            let deadShare = try #require(report.scalingDeadShare.first)
+            for (c, runs) in [(finding2, "3+3"), (deadShare, "3+2")] {
+                let expected = "  \(c.reference) vs \(c.other)\(c.votes ? "" : " (not cost-matched: does not vote)"): "
+                    + "σ \(NumberFormat.fixed(c.pooledStd! * 100, 2)) pt from \(runs) finished runs → "
+                    + "\(c.seedsNeeded!) seeds per configuration (has \(runs.suffix(1)))"
+                #expect(lines.contains(expected), "\(lines)")
+            }
         }
     }
 }

@@ -21,8 +21,10 @@ struct PlanCommand: ParsableCommand {
             \(Int(CostEstimate.defaultMACsPerSecond / 1e9)) GMAC/s (inception-resnet-v2-paper at width 0.125 with 2 \
             OpenBLAS threads on a 2-vCPU AMD EPYC). The total is for --workers processes running the runs side by \
             side, at that speed each. Power: for each hypothesis \
-            of the spec (findings 1, 2, 5; docs/reports.md), the seeds per configuration its test needs at the \
-            declared power, from the standard deviation of the experiment's finished runs in the database.
+            of the spec (findings 1–5; docs/reports.md), the comparisons its configurations make under it, as its \
+            report will, and for each the seeds per configuration its test needs at the declared power, from the \
+            standard deviation of the comparison's finished runs in the database, else at a range of standard \
+            deviations; a hypothesis under which no two configurations compare is untested.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
@@ -104,8 +106,14 @@ struct PlanCommand: ParsableCommand {
         let data = try reader.flatMap { reader in
             known.contains(plan.spec.name) ? try ExperimentData.load(from: reader, experiment: plan.spec.name) : nil
         }
+        var planned: [RunConfiguration] = []
+        for configuration in try plan.runs.map({ try $0.runConfiguration() }) where !planned.contains(configuration) {
+            planned.append(configuration)
+        }
         print("\npower (seeds per configuration for the spec's hypotheses):")
-        for line in try PowerPlan.lines(hypotheses: plan.spec.hypotheses, data: data) { print(line) }
+        for line in try PowerPlan.lines(hypotheses: plan.spec.hypotheses, planned: planned, data: data) {
+            print(line)
+        }
     }
 }
 
