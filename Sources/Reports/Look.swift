@@ -57,6 +57,10 @@ public struct Look: Sendable, Equatable, Encodable {
         addedEnded += ended && added ? 1 : 0
     }
 
+    /// This look once every run has ended (the design's final look, and the added runs' decisions at the strict
+    /// level): what `plan` sizes an experiment for.
+    public var onceEnded: Look { Look(runs: runs, ended: runs, added: added, addedEnded: added) }
+
     /// Whether every run of the design (queued before any result) has ended.
     public var designComplete: Bool { ended - addedEnded == runs - added }
 

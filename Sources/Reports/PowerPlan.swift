@@ -10,8 +10,9 @@ public enum PowerPlan {
     public static let assumedStds = [0.005, 0.01, 0.02, 0.04]
 
     /// One line per hypothesis, then one per comparison that the distinct configurations `planned` (a spec's
-    /// runs, seeds removed) make under it, over the finished runs of `data` (nil: none) with those
-    /// configurations.
+    /// runs, seeds removed) make under it and, for findings 3 and 4, one per count of the runs that died, over
+    /// the finished runs of `data` (nil: none) with those configurations, decided as at the look once every
+    /// run has ended (`Look.onceEnded`): what the experiment's final look would say with these runs.
     public static func lines(hypotheses: Hypotheses, planned: [RunConfiguration], data: ExperimentData?) throws
         -> [String] {
         let finished = data?.runs ?? []
@@ -23,16 +24,19 @@ public enum PowerPlan {
             ($0.label, try Cost($0, timing: Timing(runs: [])))
         })
         let inputs = Findings.Inputs(configurations: configurations, costs: costs, hypotheses: hypotheses,
-                                     look: data?.look ?? Look(runs: 0, ended: 0, added: 0, addedEnded: 0))
+                                     look: (data?.look ?? Look(runs: 0, ended: 0, added: 0, addedEnded: 0)).onceEnded)
         let findings = Findings.evaluate(inputs)
         let deadShare = Findings.scalingDeadShare(inputs)
         return hypotheses.all.flatMap { h -> [String] in
-            let comparisons = (findings.first { $0.number == h.finding }?.comparisons ?? [])
-                + (h.finding == 3 ? deadShare : [])
+            let finding = findings.first { $0.number == h.finding }
+            let comparisons = (finding?.comparisons ?? []) + (h.finding == 3 ? deadShare : [])
             guard !comparisons.isEmpty else {
                 return ["finding \(h.finding): untested (no two configurations of the spec compare under it)"]
             }
+            // Findings 3 and 4 also count the runs that died (their judgements after the comparisons').
+            let counts = finding.map { $0.judgements.dropFirst($0.comparisons.count) } ?? []
             return ["finding \(h.finding): \(h.text)"] + comparisons.map { line($0, hypothesis: h) }
+                + counts.map { "  count, \($0.subject): \($0.evidence)" }
         }
     }
 

@@ -183,9 +183,14 @@ public enum VerdictRules {
                                    scope: Comparison.Scope? = nil) -> Judgement {
         var evidence = (scope.map { "on \($0.rawValue): " } ?? "")
             + "unstable (died or diverged): unscaled \(unscaled.text), scaled \(scaled.text)"
+        let typical = "\(Int(typicalInstability * 100)) %"
+        // How many unscaled runs, with no more of them unstable, would show their share below `typical`.
+        let showingItBelow = (max(unscaled.runs, 1)...Power.largestGroup).first { n in
+            Binomial.upperBound(successes: unscaled.unstable, of: n, confidence: 1 - alpha) < typicalInstability
+        }.map { "\($0) unscaled runs with no more unstable would show it below" }
         guard unscaled.runs > 0 && scaled.runs > 0 else {
-            return Judgement(subject: subject, verdict: .inconclusive,
-                             evidence: evidence + "; both groups are needed")
+            return Judgement(subject: subject, verdict: .inconclusive, evidence: evidence + "; both groups are needed"
+                             + (showingItBelow.map { " (\($0) \(typical))" } ?? ""))
         }
         let p = FisherExactTest.greaterP(unscaled.unstable, of: unscaled.runs, scaled.unstable, of: scaled.runs)
         let bound = Binomial.upperBound(successes: unscaled.unstable, of: unscaled.runs, confidence: 1 - alpha)
@@ -195,14 +200,7 @@ public enum VerdictRules {
         if bound < typicalInstability {
             return Judgement(subject: subject, verdict: .notReproduced, evidence: evidence)
         }
-        let typical = "\(Int(typicalInstability * 100)) %"
-        if let runs = (unscaled.runs...Power.largestGroup).first(where: { n in
-            Binomial.upperBound(successes: unscaled.unstable, of: n, confidence: 1 - alpha) < typicalInstability
-        }) {
-            evidence += ", not below \(typical): \(runs) unscaled runs with no more unstable would show it below"
-        } else {
-            evidence += ", not below \(typical)"
-        }
+        evidence += ", not below \(typical)" + (showingItBelow.map { ": \($0)" } ?? "")
         return Judgement(subject: subject, verdict: .inconclusive, evidence: evidence)
     }
 

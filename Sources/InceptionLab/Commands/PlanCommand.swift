@@ -24,7 +24,9 @@ struct PlanCommand: ParsableCommand {
             of the spec (findings 1–5; docs/reports.md), the comparisons its configurations make under it, as its \
             report will, and for each the seeds per configuration its test needs at the declared power, from the \
             standard deviation of the comparison's finished runs in the database, else at a range of standard \
-            deviations; a hypothesis under which no two configurations compare is untested.
+            deviations; for findings 3 and 4 also the count of runs that died and how many runs would decide it; \
+            all as the experiment's final look would decide with those runs. A hypothesis under which no two \
+            configurations compare is untested.
             """)
 
     @OptionGroup var experiment: ExperimentArguments
