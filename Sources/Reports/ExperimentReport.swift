@@ -77,7 +77,7 @@ public struct ExperimentReport: Sendable, Encodable {
         errorAreas = configurations.map(ErrorArea.init)
         let pairs = Pairs.pureResidual(configurations)
         pairedDifferences = pairs.map { PairedDifference(pure: $0.pure, residual: $0.residual, lastK: lastK) }
-        instability = configurations.map(Instability.init)
+        instability = configurations.map { Instability($0, lastK: data.hypotheses[finding: 3].lastK) }
         costs = try configurations.map { try Cost($0, timing: data.timing) }
         let costByLabel = Dictionary(uniqueKeysWithValues: costs.map { ($0.configuration, $0) })
         costRatios = pairs.map {

@@ -21,14 +21,15 @@ public struct Instability: Sendable, Equatable, Encodable {
     public var unstable: Int
     /// The largest dead fraction of the pre-pool layer's channels each run showed (fraction).
     public var maxDeadFraction: Summary?
-    /// The last dead fraction each run showed (fraction).
+    /// Each run's final dead fraction (fraction): the mean of its last `lastK` probes, as finding 3's hypothesis
+    /// takes it (`FinalQuality.final`; none for a diverged run).
     public var finalDeadFraction: Summary?
     /// The last residual-stream RMS of each run after the A, B and C stages (activation units), in that order;
     /// `nil` for a stage no run recorded, and for every stage of a pure network (it has no residual stream).
     public var finalStageRMS: [Summary?]
 
-    /// The instability record of `configuration`'s runs.
-    public init(_ configuration: Configuration) {
+    /// The instability record of `configuration`'s runs, their final dead fraction over the last `lastK` probes.
+    public init(_ configuration: Configuration, lastK: Int) {
         let runs = configuration.runs
         self.configuration = configuration.label
         scales = configuration.settings.scalesText
@@ -40,7 +41,9 @@ public struct Instability: Sendable, Equatable, Encodable {
         unstable = runs.filter(\.isUnstable).count
         let dead = runs.map { $0.series(Metric.prepoolDeadFraction).map(\.value) }
         maxDeadFraction = Summary(dead.compactMap { $0.max() })
-        finalDeadFraction = Summary(dead.compactMap(\.last))
+        finalDeadFraction = Summary(runs.compactMap {
+            FinalQuality.final(Metric.prepoolDeadFraction, of: $0, lastK: lastK)
+        })
         finalStageRMS = Metric.stageRMS.map { name in
             configuration.settings.isResidual ? Summary(runs.compactMap { $0.series(name).last?.value }) : nil
         }

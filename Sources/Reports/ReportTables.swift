@@ -181,7 +181,8 @@ extension ExperimentReport {
             steps.isEmpty ? "0" : "\(steps.count) (at \(steps.map(String.init).joined(separator: ", ")))"
         }
         return ReportTable(header: ["configuration", "scales", "lr", "remedies", "runs", "died", "diverged",
-                                    "max dead pre-pool channels", "final dead pre-pool channels", "final RMS A",
+                                    "max dead pre-pool channels",
+                                    "final dead pre-pool channels (last \(hypotheses[3 - 1].lastK) probes)", "final RMS A",
                                     "final RMS B", "final RMS C"],
                            rows: instability.map { i in
                                [i.configuration, i.scales, "\(i.learningRate)", i.remedies, "\(i.runs)",
