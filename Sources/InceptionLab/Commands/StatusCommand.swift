@@ -15,7 +15,8 @@ struct StatusCommand: ParsableCommand {
             Progress is the step of the last heartbeat (every 10 s) out of the run's total steps. Time left is \
             `plan`'s estimate for the remaining steps and evaluations (`inception-lab plan --help`: multiply-adds \
             over the training throughput that runs in the database logged), by the runs of the setting a started \
-            run computes with (the run itself included), a queued run's by the runs of every setting; runs whose \
+            run computes with (the run itself included), a queued run's by those of the setting the running runs \
+            share (their processes will take it), else by the runs of every setting; runs whose \
             dataset does not load here are counted apart. With a spec submitted by `inception-lab submit`, also the \
             shard databases that `inception-lab merge` would still change, and the job array's tasks that squeue \
             lists (when Slurm answers here).
@@ -120,6 +121,10 @@ struct StatusCommand: ParsableCommand {
             """).rows
         guard !unfinished.isEmpty else { return }
         var cost = try CostEstimate(reader: reader)
+        // The setting of the processes running now, when they share one: the one that will take the queued runs.
+        let running = Set(unfinished.filter { $0[2].string == RunStatus.running.rawValue }
+            .compactMap { ComputeSetting(recorded: $0[8...10]) })
+        let queuedSetting = running.count == 1 ? running.first : nil
         let datasets = DatasetProvider()
         var seconds: [Double] = [], unknown: [String: Int] = [:], workers = Set<String>()
         let now = Date().timeIntervalSince1970
@@ -129,7 +134,7 @@ struct StatusCommand: ParsableCommand {
             do {
                 let config = try JSONDecoder().decode(TrainingConfig.self, from: Data(row[7].string!.utf8))
                 let dataset = try datasets.dataset(named: config.data.name, directory: config.data.directory)
-                let setting = ComputeSetting(recorded: row[8...10])
+                let setting = ComputeSetting(recorded: row[8...10]) ?? queuedSetting
                 let run = PlannedRun(name: row[1].string!, point: "", config: config, dataset: dataset)
                 estimate = try cost.estimate(run, fromStep: step, setting: setting)
                 seconds.append(estimate!.seconds)
