@@ -2,7 +2,8 @@ import ResultsStore
 import Statistics
 
 /// results/README.md's generated part: one row per experiment of the database (what ran, where, the verdicts,
-/// a link to its report) and, per finding, each experiment's verdict with the numbers of every comparison.
+/// a link to its report) and, per finding, each experiment's verdict with the numbers of every comparison and,
+/// when it decides (reproduced or not), the finding's caveats.
 /// Hand-written notes follow `handWrittenMarker` and are kept when the file is written again. A `Sendable` value.
 public struct ResultsOverview: Sendable {
     /// The report of every experiment with finished or diverged runs, by name.
@@ -54,7 +55,12 @@ public struct ResultsOverview: Sendable {
                         ? Self.brief(finding.comparisons[index]) : judgement.evidence
                     return "\(judgement.subject): \(judgement.verdict.rawValue)"
                         + (judgement.abstention.map { ", \($0): does not vote" } ?? "") + " (\(numbers))"
-                }.joined(separator: "; ") + ".\n"
+                }.joined(separator: "; ") + "."
+                // A verdict that decides carries the limits of its evidence with it, as its report does.
+                if finding.verdict != .inconclusive {
+                    md += finding.caveats.map { " Caveat: \($0)" }.joined()
+                }
+                md += "\n"
             }
             md += "\n"
         }

@@ -22,6 +22,24 @@ import Testing
         }
     }
 
+    /// A verdict that decides (reproduced or not) carries its finding's caveats into the overview, as in its report;
+    /// an inconclusive one claims nothing for them to limit.
+    @Test func decidedVerdictsCarryTheirCaveats() throws {
+        try withDatabase(runs: residualExperiment) { path in
+            let overview = try ResultsOverview(reader: ResultsReader(path: path))
+            let markdown = overview.markdown()
+            let findings = overview.reports[0].findings.filter { !$0.caveats.isEmpty }
+            #expect(findings.contains { $0.verdict == .inconclusive }
+                    && findings.contains { $0.verdict != .inconclusive }, "\(findings.map(\.verdict))")
+            for finding in findings {
+                let section = markdown.components(separatedBy: "### Finding \(finding.number):")[1]
+                let bullet = section.components(separatedBy: "\n- `residual-vs-pure`: ")[1].prefix { $0 != "\n" }
+                let caveats = finding.caveats.map { " Caveat: \($0)" }.joined()
+                #expect(bullet.hasSuffix(caveats) == (finding.verdict != .inconclusive), "\(bullet)")
+            }
+        }
+    }
+
     /// Experiments that declare different tests of a finding each show theirs, not the first experiment's.
     @Test func eachDeclaredTestIsNamedWithItsExperiments() throws {
         try withDatabase(runs: residualExperiment) { path in
