@@ -49,7 +49,9 @@ public enum PowerPlan {
             let needs = assumedStds.map { std in
                 VerdictRules.seedsNeeded(hypothesis, std: std).map(String.init) ?? "> \(Power.largestGroup)"
             }
-            return head + "\(n), too few for a standard deviation; seeds per configuration at a standard deviation of "
+            let finished = c.referenceValues == nil && c.otherValues == nil
+                ? "no finished runs yet" : "\(n), too few for a standard deviation"
+            return head + finished + "; seeds per configuration at a standard deviation of "
                 + assumedStds.map { NumberFormat.fixed($0 * 100, 1) }.joined(separator: " / ") + " pt: "
                 + needs.joined(separator: " / ")
         }

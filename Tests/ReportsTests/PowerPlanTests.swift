@@ -13,6 +13,7 @@ import Testing
             let before = try PowerPlan.lines(hypotheses: .defaults, planned: planned, data: nil)
             #expect(before.count == 12, "\(before)")
             #expect(before[0].hasPrefix("finding 1: superiority test (Welch) of early error"))
+            #expect(before[1].contains(": no finished runs yet; seeds per configuration at a standard deviation of "))
             // TOST within ±1 pt needs 18 seeds at σ = 1 pt (PowerTests); non-inferiority by 1 pt needs 14.
             #expect(before[4].hasPrefix("  inception-v4 vs inception-resnet-v2-paper scale 0.2: ")
                     && before[4].hasSuffix("at a standard deviation of 0.5 / 1.0 / 2.0 / 4.0 pt: 6 / 18 / 70 / 275"))
