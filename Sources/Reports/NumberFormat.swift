@@ -20,12 +20,14 @@ enum NumberFormat {
         return (text.hasPrefix("-") ? text : "+" + text) + " pt"
     }
 
-    /// `mean ± std unit (n=N)` of `summary` with its values multiplied by `scale`, `digits` decimals; `–` when
-    /// there is no summary.
+    /// `mean ± std unit (n=N)` of `summary` with its values multiplied by `scale`, `digits` decimals (`mean unit
+    /// (n=1)` for a single value); `–` when there is no summary.
     static func meanStd(_ summary: Summary?, scale: Double = 1, digits: Int = 2, unit: String = "") -> String {
         guard let s = summary else { return "–" }
         let suffix = unit.isEmpty ? "" : " " + unit
-        return "\(fixed(s.mean * scale, digits)) ± \(fixed(s.std * scale, digits))\(suffix) (n=\(s.n))"
+        // One value has no spread to state (its sample standard deviation is undefined, not zero).
+        let spread = s.n > 1 ? " ± \(fixed(s.std * scale, digits))" : ""
+        return "\(fixed(s.mean * scale, digits))\(spread)\(suffix) (n=\(s.n))"
     }
 
     /// `meanStd` for an error summary, in percent.

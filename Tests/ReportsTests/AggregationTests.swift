@@ -11,6 +11,10 @@ import Testing
         #expect(Summary([]) == nil)
         let pooled = Summary.pooledStd(s, try #require(Summary([1, 1, 1])))
         #expect(abs(pooled - (0.01 / 2).squareRoot()) < 1e-12)
+        // Tables state a spread only where there is one: a single seed has none.
+        #expect(NumberFormat.percentMeanStd(s) == "20.00 ± 10.00 % (n=3)")
+        #expect(NumberFormat.percentMeanStd(Summary([0.5])) == "50.00 % (n=1)")
+        #expect(NumberFormat.percentMeanStd(nil) == "–")
     }
 
     @Test func curvesAggregateSeedsAtMatchingSteps() throws {
