@@ -33,7 +33,7 @@ public struct ExperimentReport: Sendable, Encodable {
     public var costs: [Cost]
     /// Residual ÷ pure costs, per pure/residual pair.
     public var costRatios: [CostRatio]
-    /// The hypotheses of findings 1, 2 and 5 (declared in the spec, or the defaults), by finding number.
+    /// The hypotheses of findings 1–5 (declared in the spec, or the defaults), by finding number.
     public var hypotheses: [Hypothesis]
     /// The findings the experiment tests, by number.
     public var findings: [Finding]
@@ -89,6 +89,9 @@ public struct ExperimentReport: Sendable, Encodable {
         scalingDeadShare = Findings.scalingDeadShare(inputs)
         findings = Findings.evaluate(inputs)
     }
+
+    /// The hypothesis of finding `number` (1–5; any other number is a programming error and traps).
+    public func hypothesis(finding number: Int) -> Hypothesis { hypotheses.first { $0.finding == number }! }
 
     /// The curve of `metric` for each configuration, in configuration order.
     public func curves(of metric: String) -> [MetricCurve] { curves.filter { $0.metric == metric } }

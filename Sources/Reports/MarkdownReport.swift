@@ -182,7 +182,7 @@ extension ExperimentReport {
 
     /// What the table of `scalingSummaryTable` shows.
     var scalingSummaryText: String {
-        let k = hypotheses.first { $0.finding == 5 }?.lastK ?? 0
+        let k = hypothesis(finding: 5).lastK
         return "What each scaling buys and what it costs: whether it lowers the final dead share by more than "
             + "finding 3's margin (the table above), and its final error (mean of the last \(k) evaluations) against "
             + "the unscaled network's under finding 5's hypothesis (its comparisons under Verdicts). Means over "

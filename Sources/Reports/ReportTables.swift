@@ -182,8 +182,8 @@ extension ExperimentReport {
         }
         return ReportTable(header: ["configuration", "scales", "lr", "remedies", "runs", "died", "diverged",
                                     "max dead pre-pool channels",
-                                    "final dead pre-pool channels (last \(hypotheses[3 - 1].lastK) probes)", "final RMS A",
-                                    "final RMS B", "final RMS C"],
+                                    "final dead pre-pool channels (last \(hypothesis(finding: 3).lastK) probes)",
+                                    "final RMS A", "final RMS B", "final RMS C"],
                            rows: instability.map { i in
                                [i.configuration, i.scales, "\(i.learningRate)", i.remedies, "\(i.runs)",
                                 steps(i.diedAtSteps),

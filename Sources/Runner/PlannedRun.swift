@@ -1,4 +1,5 @@
 import Datasets
+import Foundation
 import Reports
 import ResultsStore
 import RunContract
@@ -41,7 +42,9 @@ public struct PlannedRun: Sendable {
     /// Its configuration as a report reads it once the run is in the database (`RunConfiguration`: the seed
     /// removed, the settings by path).
     public func runConfiguration() throws -> RunConfiguration {
-        try RunConfiguration(json: config.canonicalJSON, settings: ConfigValue.encoding(config).leaves)
+        let json = config.canonicalJSON
+        return try RunConfiguration(json: json,
+                                    settings: JSONDecoder().decode(ConfigValue.self, from: Data(json.utf8)).leaves)
     }
 
     /// Evaluations of the validation split: every `evaluateEvery` steps and at the end.

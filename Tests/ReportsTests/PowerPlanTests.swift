@@ -19,8 +19,8 @@ import Testing
                     && before[4].hasSuffix("at a standard deviation of 0.5 / 1.0 / 2.0 / 4.0 pt: 6 / 18 / 70 / 275"))
             // The dead share's non-inferiority by 10 pt (finding 3: does scaling lower it?): the power needs 2 seeds
             // up to σ = 2 pt, 4 at 4 pt; a verdict needs 3 at least (`VerdictRules.seedsForAVerdict`).
-            #expect(before[7].hasPrefix("  inception-resnet-v2-paper scale 0.2 vs inception-resnet-v2-paper scale 1.0: ")
-                    && before[7].hasSuffix(": 3 / 3 / 3 / 4"))
+            #expect(before[7].hasPrefix("  inception-resnet-v2-paper scale 0.2 vs inception-resnet-v2-paper scale "
+                                        + "1.0: ") && before[7].hasSuffix(": 3 / 3 / 3 / 4"))
             // Finding 3's count of deaths: none among 5 unscaled runs would refute "they die as a rule" at α = 0.05.
             #expect(before[8] == "  count, inception-resnet-v2-paper: unscaled vs scaled: unstable (died or diverged): "
                     + "unscaled 0/0, scaled 0/0; both groups are needed (5 unscaled runs with no more unstable would "
