@@ -5,17 +5,24 @@ import Testing
 /// `status` times the unfinished runs as `plan` does, from the throughput the finished runs logged.
 @Suite("status")
 struct StatusTests {
-    @Test(.timeLimit(.minutes(2)))
-    func timesQueuedRunsByTheFinishedOnesAndNamesThoseItCannot() throws {
+    /// A scratch directory whose database holds one finished run (id 1, seed 1, 2 steps, one thread), of spec
+    /// `a.yaml`, and that run's configuration JSON.
+    func oneFinishedRun() throws -> (scratch: Scratch, config: String) {
         let scratch = try Scratch()
         try scratch.write("a.yaml", SeveralSpecsTests().spec("a"))
         let finished = try inceptionLab(["run", "a.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
         #expect(finished.reason == .exit && finished.status == 0, "\(finished.output)")
+        let config = try ResultsReader(path: scratch.db).query("SELECT config_json FROM runs WHERE id = 1").rows[0][0]
+            .string!
+        return (scratch, config)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func timesQueuedRunsByTheFinishedOnesAndNamesThoseItCannot() throws {
+        let (scratch, config) = try oneFinishedRun()
 
         // Seed 3 of the same network, queued; and one whose dataset is not on this machine.
         let store = try ResultsStore(path: scratch.db)
-        let config = try ResultsReader(path: scratch.db).query("SELECT config_json FROM runs WHERE id = 1").rows[0][0]
-            .string!
         for (seed, json) in [(3, config.replacingOccurrences(of: "\"seed\":1", with: "\"seed\":3")),
                              (4, config.replacingOccurrences(of: "\"seed\":1", with: "\"seed\":4")
                                 .replacingOccurrences(of: "\"name\":\"synthetic\"",
@@ -36,13 +43,8 @@ struct StatusTests {
     /// setting the database has seen: here one run logged on another processor, a thousand times faster.
     @Test(.timeLimit(.minutes(2)))
     func timesQueuedRunsByTheSettingOfTheRunningOnes() throws {
-        let scratch = try Scratch()
-        try scratch.write("a.yaml", SeveralSpecsTests().spec("a"))
-        let finished = try inceptionLab(["run", "a.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
-        #expect(finished.reason == .exit && finished.status == 0, "\(finished.output)")
-
+        let (scratch, config) = try oneFinishedRun()
         let reader = try ResultsReader(path: scratch.db)
-        let config = try reader.query("SELECT config_json FROM runs WHERE id = 1").rows[0][0].string!
         let store = try ResultsStore(path: scratch.db)
         let here = try #require(try store.environment(run: 1)).setting
         let measured = try reader.query("SELECT max(value) FROM metrics WHERE name = 'images_per_second'")
