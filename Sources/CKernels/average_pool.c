@@ -23,13 +23,13 @@ average_body(const ck_pool_geometry *g, long image, const float *x, long x_strid
         long y0, y1, x0, x1;
         window(g, oy, ox, &y0, &y1, &x0, &x1);
         float *q = y + (first + oy * g->width + ox) * y_stride, inverse = 1.f / (float)((y1 - y0) * (x1 - x0));
-        VECTOR_LOOP for (long j = 0; j < c; j++) q[j] = 0;
+        FOR_VECTORS(j, c, q[j] = 0);
         for (long iy = y0; iy < y1; iy++)
         for (long ix = x0; ix < x1; ix++) {
             const float *p = x + (first + iy * g->width + ix) * x_stride;
-            VECTOR_LOOP for (long j = 0; j < c; j++) q[j] += p[j];
+            FOR_VECTORS(j, c, q[j] += p[j]);
         }
-        VECTOR_LOOP for (long j = 0; j < c; j++) q[j] *= inverse;
+        FOR_VECTORS(j, c, q[j] *= inverse);
     }
 }
 
@@ -40,7 +40,7 @@ gradient_body(const ck_pool_geometry *g, long image, const float *dy, long dy_st
     if (!accumulate)
         for (long i = first; i < first + g->height * g->width; i++) {
             float *d = dx + i * dx_stride;
-            VECTOR_LOOP for (long j = 0; j < c; j++) d[j] = 0;
+            FOR_VECTORS(j, c, d[j] = 0);
         }
     for (long oy = 0; oy < g->height; oy++)
     for (long ox = 0; ox < g->width; ox++) {
@@ -51,7 +51,7 @@ gradient_body(const ck_pool_geometry *g, long image, const float *dy, long dy_st
         for (long iy = y0; iy < y1; iy++)
         for (long ix = x0; ix < x1; ix++) {
             float *d = dx + (first + iy * g->width + ix) * dx_stride;
-            VECTOR_LOOP for (long j = 0; j < c; j++) d[j] += p[j] * inverse;
+            FOR_VECTORS(j, c, d[j] += p[j] * inverse);
         }
     }
 }

@@ -9,11 +9,11 @@ sums_body(ck_pixels r, const float *x, long x_stride, const float *k, float *sum
     for (long row = r.start, n; row < r.end; row += n / r.channels) {
         n = group_floats(r, row);
         const float *p = x + row * x_stride;
-        VECTOR_LOOP for (long j = 0; j < n; j++) {
+        FOR_VECTORS(j, n, {
             float v = p[j] - k[j];
             sum[j] += v;
             square_sum[j] += v * v;
-        }
+        });
     }
 }
 
@@ -26,10 +26,10 @@ normalise_body(ck_pixels r, const float *x, long x_stride, float *y, long y_stri
         n = group_floats(r, row);
         const float *p = x + row * x_stride;
         float *q = y + row * y_stride;
-        VECTOR_LOOP for (long j = 0; j < n; j++) {
+        FOR_VECTORS(j, n, {
             float v = p[j] * scale[j] + shift[j];
             q[j] = v < floor ? floor : v;
-        }
+        });
     }
 }
 
@@ -44,11 +44,11 @@ gradient_sums_body(ck_pixels r, const float *x, long x_stride, const float *dy, 
     for (long row = r.start, n; row < r.end; row += n / r.channels) {
         n = group_floats(r, row);
         const float *p = x + row * x_stride, *d = dy + row * dy_stride;
-        VECTOR_LOOP for (long j = 0; j < n; j++) {
+        FOR_VECTORS(j, n, {
             float g = GRADIENT(j);
             sum[j] += g;
             product_sum[j] += g * (p[j] - mean[j]);
-        }
+        });
     }
 }
 
@@ -62,12 +62,12 @@ input_gradient_body(ck_pixels r, const float *x, long x_stride, const float *dy,
         n = group_floats(r, row);
         const float *p = x + row * x_stride, *d = dy + row * dy_stride;
         float *q = dx + row * dx_stride;
-        VECTOR_LOOP for (long j = 0; j < n; j++) {
+        FOR_VECTORS(j, n, {
             float g = GRADIENT(j);
             float xhat = (p[j] - mean[j]) * inv_std[j];
             float v = scale[j] * (g - g_mean[j] - xhat * g_xhat_mean[j]);
             q[j] = accumulate ? q[j] + v : v;
-        }
+        });
     }
 }
 

@@ -7,25 +7,25 @@
 // ms = ρ·ms + (1 − ρ)·g²; mom = μ·mom + lr·g / √(ms + ε); w −= mom.
 static inline __attribute__((always_inline)) void
 rmsprop_body(long count, float *w, const float *g, float *ms, float *mom, float lr, float rho, float mu, float eps) {
-    VECTOR_LOOP for (long i = 0; i < count; i++) {
+    FOR_VECTORS(i, count, {
         ms[i] = rho * ms[i] + (1 - rho) * g[i] * g[i];
         mom[i] = mu * mom[i] + lr * g[i] / sqrtf(ms[i] + eps);
         w[i] -= mom[i];
-    }
+    });
 }
 
 // v = μ·v + g; w −= lr·v.
 static inline __attribute__((always_inline)) void
 momentum_body(long count, float *w, const float *g, float *v, float lr, float mu) {
-    VECTOR_LOOP for (long i = 0; i < count; i++) {
+    FOR_VECTORS(i, count, {
         v[i] = mu * v[i] + g[i];
         w[i] -= lr * v[i];
-    }
+    });
 }
 
 // g += rate · w.
 static inline __attribute__((always_inline)) void decay_body(long count, float *g, const float *w, float rate) {
-    VECTOR_LOOP for (long i = 0; i < count; i++) g[i] += rate * w[i];
+    FOR_VECTORS(i, count, g[i] += rate * w[i]);
 }
 
 // Σ g², as 16 running sums (g[16k + l] into sum l) added in order at the end: one association on every processor.

@@ -11,10 +11,10 @@ merge_body(ck_pixels p, const float *x, long x_stride, const float *r, long r_st
         n = group_floats(p, row);
         const float *a = x + row * x_stride, *b = r + row * r_stride;
         float *q = y + row * y_stride;
-        VECTOR_LOOP for (long j = 0; j < n; j++) {
+        FOR_VECTORS(j, n, {
             float v = a[j] + scale * b[j];
             q[j] = v < floor ? floor : v;
-        }
+        });
     }
 }
 
@@ -27,11 +27,11 @@ split_body(ck_pixels p, const float *dy, long dy_stride, const float *y, long y_
         n = group_floats(p, row);
         const float *d = dy + row * dy_stride, *o = y + row * y_stride;
         float *q = dx ? dx + row * dx_stride : 0, *e = dr + row * dr_stride;
-        VECTOR_LOOP for (long j = 0; j < n; j++) {
+        FOR_VECTORS(j, n, {
             float g = relu && o[j] <= 0 ? 0.f : d[j];
             if (q) q[j] = accumulate ? q[j] + g : g;
             e[j] = scale * g;
-        }
+        });
     }
 }
 

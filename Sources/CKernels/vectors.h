@@ -14,11 +14,20 @@
 
 #pragma clang fp contract(off)
 
-// An inner loop whose iterations are independent (no two pointers of a kernel overlap within the loop), 16 floats
-// at a time with the last, shorter vector masked rather than run as a scalar tail (most loops are a multiple of 16
-// floats; a strided tensor's pixel is not).
-#define VECTOR_LOOP                                                                                                \
-    _Pragma("clang loop vectorize(assume_safety) vectorize_width(16) vectorize_predicate(enable) interleave_count(1)")
+// An inner loop over `j` from 0 to `n` whose iterations are independent (no two pointers of a kernel overlap within
+// the loop), 16 floats at a time: the whole vectors unmasked, then the last, shorter vector masked rather than run as
+// a scalar tail (most loops are a multiple of 16 floats; a strided tensor's pixel is not). The body is written once
+// and expanded into both loops. One loop masked throughout would be shorter code, but its every load and store
+// would be masked, and an AVX2 masked store (`vmaskmovps`) is microcoded on AMD's Zen 3: BatchNorm took 2–4× its
+// time there (docs/performance.md, session 20). AVX-512's masks are free, so there only the tail changes.
+#define FOR_VECTORS(j, n, ...)                                                                                     \
+    do {                                                                                                           \
+        const long count_##j = (n), whole_##j = count_##j / 16 * 16;                                               \
+        _Pragma("clang loop vectorize(assume_safety) vectorize_width(16) interleave_count(1)")                     \
+        for (long j = 0; j < whole_##j; j++) { __VA_ARGS__; }                                                      \
+        _Pragma("clang loop vectorize(assume_safety) vectorize_width(16) vectorize_predicate(enable) interleave_count(1)") \
+        for (long j = whole_##j; j < count_##j; j++) { __VA_ARGS__; }                                              \
+    } while (0)
 
 // The floats of the group at pixel `row` of `r`: a whole group, or one pixel once fewer than a group are left.
 static inline long group_floats(ck_pixels r, long row) {
