@@ -16,31 +16,32 @@ static inline void window(const ck_pool_geometry *g, long oy, long ox, long *y0,
 }
 
 static inline __attribute__((always_inline)) void
-average_body(const ck_pool_geometry *g, long image, const float *x, long x_stride, float *y, long y_stride) {
+average_body(int isa, const ck_pool_geometry *g, long image, const float *x, long x_stride, float *y,
+             long y_stride) {
     long c = g->channels, first = image * g->height * g->width;
     for (long oy = 0; oy < g->height; oy++)
     for (long ox = 0; ox < g->width; ox++) {
         long y0, y1, x0, x1;
         window(g, oy, ox, &y0, &y1, &x0, &x1);
         float *q = y + (first + oy * g->width + ox) * y_stride, inverse = 1.f / (float)((y1 - y0) * (x1 - x0));
-        FOR_VECTORS(j, c, q[j] = 0);
+        FOR_VECTORS(isa, j, c, q[j] = 0);
         for (long iy = y0; iy < y1; iy++)
         for (long ix = x0; ix < x1; ix++) {
             const float *p = x + (first + iy * g->width + ix) * x_stride;
-            FOR_VECTORS(j, c, q[j] += p[j]);
+            FOR_VECTORS(isa, j, c, q[j] += p[j]);
         }
-        FOR_VECTORS(j, c, q[j] *= inverse);
+        FOR_VECTORS(isa, j, c, q[j] *= inverse);
     }
 }
 
 static inline __attribute__((always_inline)) void
-gradient_body(const ck_pool_geometry *g, long image, const float *dy, long dy_stride, float *dx, long dx_stride,
-              int accumulate) {
+gradient_body(int isa, const ck_pool_geometry *g, long image, const float *dy, long dy_stride, float *dx,
+              long dx_stride, int accumulate) {
     long c = g->channels, first = image * g->height * g->width;
     if (!accumulate)
         for (long i = first; i < first + g->height * g->width; i++) {
             float *d = dx + i * dx_stride;
-            FOR_VECTORS(j, c, d[j] = 0);
+            FOR_VECTORS(isa, j, c, d[j] = 0);
         }
     for (long oy = 0; oy < g->height; oy++)
     for (long ox = 0; ox < g->width; ox++) {
@@ -51,7 +52,7 @@ gradient_body(const ck_pool_geometry *g, long image, const float *dy, long dy_st
         for (long iy = y0; iy < y1; iy++)
         for (long ix = x0; ix < x1; ix++) {
             float *d = dx + (first + iy * g->width + ix) * dx_stride;
-            FOR_VECTORS(j, c, d[j] += p[j] * inverse);
+            FOR_VECTORS(isa, j, c, d[j] += p[j] * inverse);
         }
     }
 }

@@ -5,11 +5,11 @@
 
 // Σ (x − k) and Σ (x − k)² into sum and square_sum.
 static inline __attribute__((always_inline)) void
-sums_body(ck_pixels r, const float *x, long x_stride, const float *k, float *sum, float *square_sum) {
+sums_body(int isa, ck_pixels r, const float *x, long x_stride, const float *k, float *sum, float *square_sum) {
     for (long row = r.start, n; row < r.end; row += n / r.channels) {
         n = group_floats(r, row);
         const float *p = x + row * x_stride;
-        FOR_VECTORS(j, n, {
+        FOR_VECTORS(isa, j, n, {
             float v = p[j] - k[j];
             sum[j] += v;
             square_sum[j] += v * v;
@@ -19,14 +19,14 @@ sums_body(ck_pixels r, const float *x, long x_stride, const float *k, float *sum
 
 // y = max(x · scale + shift, floor).
 static inline __attribute__((always_inline)) void
-normalise_body(ck_pixels r, const float *x, long x_stride, float *y, long y_stride, const ck_batch_norm_tiles *t,
-               float floor) {
+normalise_body(int isa, ck_pixels r, const float *x, long x_stride, float *y, long y_stride,
+               const ck_batch_norm_tiles *t, float floor) {
     const float *scale = t->scale, *shift = t->shift;
     for (long row = r.start, n; row < r.end; row += n / r.channels) {
         n = group_floats(r, row);
         const float *p = x + row * x_stride;
         float *q = y + row * y_stride;
-        FOR_VECTORS(j, n, {
+        FOR_VECTORS(isa, j, n, {
             float v = p[j] * scale[j] + shift[j];
             q[j] = v < floor ? floor : v;
         });
@@ -34,17 +34,17 @@ normalise_body(ck_pixels r, const float *x, long x_stride, float *y, long y_stri
 }
 
 // g: dy, zero where `relu` and forward's pre-activation x · scale + shift ≤ 0 (where its output was not positive).
-#define GRADIENT(j) (relu && p[j] * scale[j] + shift[j] <= 0 ? 0.f : d[j])
+#define GRADIENT(j) relu_gradient(d[j], p[j] * scale[j] + shift[j], relu)
 
 // Σ g and Σ g · (x − mean) into sum and product_sum.
 static inline __attribute__((always_inline)) void
-gradient_sums_body(ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride,
+gradient_sums_body(int isa, ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride,
                    const ck_batch_norm_tiles *t, int relu, float *sum, float *product_sum) {
     const float *scale = t->scale, *shift = t->shift, *mean = t->mean;
     for (long row = r.start, n; row < r.end; row += n / r.channels) {
         n = group_floats(r, row);
         const float *p = x + row * x_stride, *d = dy + row * dy_stride;
-        FOR_VECTORS(j, n, {
+        FOR_VECTORS(isa, j, n, {
             float g = GRADIENT(j);
             sum[j] += g;
             product_sum[j] += g * (p[j] - mean[j]);
@@ -54,19 +54,19 @@ gradient_sums_body(ck_pixels r, const float *x, long x_stride, const float *dy, 
 
 // dx = scale · (g − g_mean − x̂ · g_xhat_mean), x̂ = (x − mean) · inv_std; added to dx when `accumulate`.
 static inline __attribute__((always_inline)) void
-input_gradient_body(ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride, float *dx,
-                    long dx_stride, const ck_batch_norm_tiles *t, int relu, int accumulate) {
+input_gradient_body(int isa, ck_pixels r, const float *x, long x_stride, const float *dy, long dy_stride,
+                    float *dx, long dx_stride, const ck_batch_norm_tiles *t, int relu, int accumulate) {
     const float *scale = t->scale, *shift = t->shift, *mean = t->mean, *inv_std = t->inv_std;
     const float *g_mean = t->g_mean, *g_xhat_mean = t->g_xhat_mean;
     for (long row = r.start, n; row < r.end; row += n / r.channels) {
         n = group_floats(r, row);
         const float *p = x + row * x_stride, *d = dy + row * dy_stride;
         float *q = dx + row * dx_stride;
-        FOR_VECTORS(j, n, {
+        FOR_VECTORS(isa, j, n, {
             float g = GRADIENT(j);
             float xhat = (p[j] - mean[j]) * inv_std[j];
             float v = scale[j] * (g - g_mean[j] - xhat * g_xhat_mean[j]);
-            q[j] = accumulate ? q[j] + v : v;
+            q[j] = accumulated(q[j], v, accumulate);
         });
     }
 }

@@ -6,8 +6,9 @@
 
 // ms = ρ·ms + (1 − ρ)·g²; mom = μ·mom + lr·g / √(ms + ε); w −= mom.
 static inline __attribute__((always_inline)) void
-rmsprop_body(long count, float *w, const float *g, float *ms, float *mom, float lr, float rho, float mu, float eps) {
-    FOR_VECTORS(i, count, {
+rmsprop_body(int isa, long count, float *w, const float *g, float *ms, float *mom, float lr, float rho, float mu,
+             float eps) {
+    FOR_VECTORS(isa, i, count, {
         ms[i] = rho * ms[i] + (1 - rho) * g[i] * g[i];
         mom[i] = mu * mom[i] + lr * g[i] / sqrtf(ms[i] + eps);
         w[i] -= mom[i];
@@ -16,20 +17,22 @@ rmsprop_body(long count, float *w, const float *g, float *ms, float *mom, float 
 
 // v = μ·v + g; w −= lr·v.
 static inline __attribute__((always_inline)) void
-momentum_body(long count, float *w, const float *g, float *v, float lr, float mu) {
-    FOR_VECTORS(i, count, {
+momentum_body(int isa, long count, float *w, const float *g, float *v, float lr, float mu) {
+    FOR_VECTORS(isa, i, count, {
         v[i] = mu * v[i] + g[i];
         w[i] -= lr * v[i];
     });
 }
 
 // g += rate · w.
-static inline __attribute__((always_inline)) void decay_body(long count, float *g, const float *w, float rate) {
-    FOR_VECTORS(i, count, g[i] += rate * w[i]);
+static inline __attribute__((always_inline)) void
+decay_body(int isa, long count, float *g, const float *w, float rate) {
+    FOR_VECTORS(isa, i, count, g[i] += rate * w[i]);
 }
 
 // Σ g², as 16 running sums (g[16k + l] into sum l) added in order at the end: one association on every processor.
-static inline __attribute__((always_inline)) void squares_body(long count, const float *g, float *result) {
+static inline __attribute__((always_inline)) void
+squares_body(int isa, long count, const float *g, float *result) {
     float sums[16] = {0};
     long whole = count / 16 * 16;
     for (long i = 0; i < whole; i += 16)

@@ -5,13 +5,13 @@
 
 // y = max(x + scale · r, floor); y may be x itself.
 static inline __attribute__((always_inline)) void
-merge_body(ck_pixels p, const float *x, long x_stride, const float *r, long r_stride, float *y, long y_stride,
-           float scale, float floor) {
+merge_body(int isa, ck_pixels p, const float *x, long x_stride, const float *r, long r_stride, float *y,
+           long y_stride, float scale, float floor) {
     for (long row = p.start, n; row < p.end; row += n / p.channels) {
         n = group_floats(p, row);
         const float *a = x + row * x_stride, *b = r + row * r_stride;
         float *q = y + row * y_stride;
-        FOR_VECTORS(j, n, {
+        FOR_VECTORS(isa, j, n, {
             float v = a[j] + scale * b[j];
             q[j] = v < floor ? floor : v;
         });
@@ -21,17 +21,14 @@ merge_body(ck_pixels p, const float *x, long x_stride, const float *r, long r_st
 // g = dy, zeroed where `relu` and the merge's output y ≤ 0: dx = g (added when `accumulate`; none when dx is null)
 // and dr = scale · g.
 static inline __attribute__((always_inline)) void
-split_body(ck_pixels p, const float *dy, long dy_stride, const float *y, long y_stride, int relu, float scale,
-           float *dx, long dx_stride, int accumulate, float *dr, long dr_stride) {
+split_body(int isa, ck_pixels p, const float *dy, long dy_stride, const float *y, long y_stride, int relu,
+           float scale, float *dx, long dx_stride, int accumulate, float *dr, long dr_stride) {
     for (long row = p.start, n; row < p.end; row += n / p.channels) {
         n = group_floats(p, row);
         const float *d = dy + row * dy_stride, *o = y + row * y_stride;
         float *q = dx ? dx + row * dx_stride : 0, *e = dr + row * dr_stride;
-        FOR_VECTORS(j, n, {
-            float g = relu && o[j] <= 0 ? 0.f : d[j];
-            if (q) q[j] = accumulate ? q[j] + g : g;
-            e[j] = scale * g;
-        });
+        FOR_VECTORS(isa, j, n, e[j] = scale * relu_gradient(d[j], o[j], relu));
+        if (q) FOR_VECTORS(isa, j, n, q[j] = accumulated(q[j], relu_gradient(d[j], o[j], relu), accumulate));
     }
 }
 
