@@ -9,12 +9,12 @@ struct AddedSeedsTests {
     @Test(.timeLimit(.minutes(2)))
     func planAndRunSaySoAndTheReportCountsThem() throws {
         let scratch = try Scratch()
-        try scratch.write("a.yaml", SeveralSpecsTests().spec("a"))
+        try scratch.write("a.yaml", twoTinyRuns("a"))
         let first = try inceptionLab(["run", "a.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
         #expect(first.reason == .exit && first.status == 0 && !first.output.contains("not part of its design"),
                 "\(first.output)")
 
-        try scratch.write("a.yaml", SeveralSpecsTests().spec("a").replacingOccurrences(of: "seed: [1, 2]",
+        try scratch.write("a.yaml", twoTinyRuns("a").replacingOccurrences(of: "seed: [1, 2]",
                                                                                         with: "seed: [1, 2, 3]"))
         let plan = try inceptionLab(["plan", "a.yaml", "--db", scratch.db], in: scratch.url)
         let note = "1 run new to the experiment after 2 of its runs ended: not part of its design"

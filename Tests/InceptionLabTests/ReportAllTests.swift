@@ -7,8 +7,8 @@ struct ReportAllTests {
     @Test(.timeLimit(.minutes(2)))
     func writesEveryReportAndTheOverviewAndRemovesStaleCharts() throws {
         let scratch = try Scratch()
-        try scratch.write("a.yaml", SeveralSpecsTests().spec("a"))
-        try scratch.write("b.yaml", SeveralSpecsTests().spec("b", learningRate: 0.01))
+        try scratch.write("a.yaml", twoTinyRuns("a"))
+        try scratch.write("b.yaml", twoTinyRuns("b", learningRate: 0.01))
         let ran = try inceptionLab(["run", "a.yaml", "b.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
         #expect(ran.reason == .exit && ran.status == 0, "\(ran.output)")
 

@@ -9,7 +9,7 @@ struct StatusTests {
     /// `a.yaml`, and that run's configuration JSON.
     func oneFinishedRun() throws -> (scratch: Scratch, config: String) {
         let scratch = try Scratch()
-        try scratch.write("a.yaml", SeveralSpecsTests().spec("a"))
+        try scratch.write("a.yaml", twoTinyRuns("a"))
         let finished = try inceptionLab(["run", "a.yaml", "--db", scratch.db, "--threads", "1"], in: scratch.url)
         #expect(finished.reason == .exit && finished.status == 0, "\(finished.output)")
         let config = try ResultsReader(path: scratch.db).query("SELECT config_json FROM runs WHERE id = 1").rows[0][0]

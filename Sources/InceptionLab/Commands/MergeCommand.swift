@@ -41,12 +41,7 @@ struct MergeCommand: ParsableCommand {
         var counts: [ShardRunMerge.Action: Int] = [:]
         for shard in shards {
             do {
-                let runs = try store.merge(shard: shard, timing: Metric.timing, resultsOnly: resultsOnly) {
-                    experiment, stored, newer in
-                    try Self.checkHypotheses(of: experiment, stored: stored, shard: newer)
-                    print("\(shard): experiment \(experiment): the shard's spec replaces the database's "
-                          + "(it plans every run the database holds and more; the same hypotheses)")
-                }
+                let runs = try Self.merge(shard, into: store, resultsOnly: resultsOnly)
                 for run in runs {
                     counts[run.action, default: 0] += 1
                     let before = run.databaseStatus.map { " (the database had it \($0.rawValue))" } ?? ""
@@ -59,12 +54,28 @@ struct MergeCommand: ParsableCommand {
             }
         }
         print("merged \(shards.count - refused.count) of \(shards.count) shards into \(into): "
-              + ([.added, .updated, .unchanged] + (resultsOnly ? [.leftInShard] : []) as [ShardRunMerge.Action])
-                .map { "\(counts[$0] ?? 0) runs \($0.rawValue)" }.joined(separator: ", "))
+              + Self.summary(counts, resultsOnly: resultsOnly))
         if !refused.isEmpty {
             fflush(nil)   // the lines above come before the error
             throw QueryError("not merged (see above): \(refused.joined(separator: ", "))")
         }
+    }
+
+    /// Folds the database `shard` into `store` (`ResultsStore.merge`), refusing it when one of its specs declares
+    /// other hypotheses than the database's (`checkHypotheses`) and saying when a spec of the shard replaces the
+    /// database's; returns what became of each of the shard's runs.
+    static func merge(_ shard: String, into store: ResultsStore, resultsOnly: Bool) throws -> [ShardRunMerge] {
+        try store.merge(shard: shard, timing: Metric.timing, resultsOnly: resultsOnly) { experiment, stored, newer in
+            try checkHypotheses(of: experiment, stored: stored, shard: newer)
+            print("\(shard): experiment \(experiment): the shard's spec replaces the database's "
+                  + "(it plans every run the database holds and more; the same hypotheses)")
+        }
+    }
+
+    /// `N runs added, N runs updated, N runs unchanged` (and `N runs left in the shard` when `resultsOnly`).
+    static func summary(_ counts: [ShardRunMerge.Action: Int], resultsOnly: Bool) -> String {
+        ([.added, .updated, .unchanged] + (resultsOnly ? [.leftInShard] : []) as [ShardRunMerge.Action])
+            .map { "\(counts[$0] ?? 0) runs \($0.rawValue)" }.joined(separator: ", ")
     }
 
     /// Refuses a shard whose spec for `experiment` declares other hypotheses than the database's `stored` one

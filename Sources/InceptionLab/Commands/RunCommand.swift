@@ -6,9 +6,9 @@ import RunContract
 import Runner
 import Training
 
-/// `inception-lab run SPEC… [--workers N] [--db PATH] [--threads T] [--shard I/N | --run-key KEY]`: queues the
-/// experiments' runs (idempotently) and executes the queued ones, experiment after experiment, or only a share of
-/// one experiment's.
+/// `inception-lab run SPEC… [--workers N] [--db PATH] [--threads T] [--shard I/N | --run-key KEY] [--time-limit M]
+/// [--merge-into PATH]`: queues the experiments' runs (idempotently) and executes the queued ones, experiment after
+/// experiment, or only a share of one experiment's.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -26,7 +26,10 @@ struct RunCommand: ParsableCommand {
             soon as the current one has nothing left to claim, so no worker waits for another's last run. \
             --time-limit M starts only runs that `plan`'s estimate expects to end within M minutes of the command's \
             start, taking a shorter run further down the queue when the next would not fit, and stops when none \
-            fits: a session or a cluster job with a time limit leaves its remaining runs queued instead of half done.
+            fits: a session or a cluster job with a time limit leaves its remaining runs queued instead of half done. \
+            --merge-into PATH merges every run that ends with a result into a second database (the main one) as it \
+            ends, as `inception-lab merge DB --into PATH --results-only` would, starting with the runs that ended \
+            before the command: a sweep kept in a database of its own loses none of its results with its machine.
             """)
 
     @Argument(help: ArgumentHelp("Experiment specs (YAML; see Experiments/README.md), run in this order.",
@@ -51,6 +54,10 @@ struct RunCommand: ParsableCommand {
         "Start only runs that `plan`'s estimate says end within this many minutes of now; stop when none does.",
         valueName: "minutes"))
     var timeLimit: Double?
+    @Option(help: ArgumentHelp(
+        "Merge each run that ends with a result into this database as it ends (as `merge --results-only` does).",
+        valueName: "path"))
+    var mergeInto: String?
     /// The time limit's end (UNIX seconds), as the command that started this worker computed it.
     @Option(help: .hidden) var deadline: Double?
     @Flag(help: .hidden) var worker = false
@@ -66,6 +73,10 @@ struct RunCommand: ParsableCommand {
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
         if let timeLimit, !(timeLimit > 0) {
             throw ValidationError("--time-limit must be a positive number of minutes, got \(timeLimit)")
+        }
+        if let mergeInto, Self.sameFile(mergeInto, database.path) {
+            throw ValidationError("--merge-into names the database the runs are recorded in (--db); give the main "
+                                  + "database, such as results/lab.sqlite, with --db elsewhere")
         }
         if staleAfter != 0 && staleAfter <= 10 {
             throw ValidationError("--stale-after must exceed the 10-second heartbeat interval, or be 0 for a database "
@@ -114,13 +125,16 @@ struct RunCommand: ParsableCommand {
             queues.append(queue)
         }
 
+        // Before any run starts: runs ended earlier go in, and a main database that refuses them says so now.
+        if !worker, mergeInto != nil { try mergeEnded(log: log) }
         let deadline = self.deadline ?? timeLimit.map { Date().timeIntervalSince1970 + 60 * $0 }
         if workers > 1 {
             let pool = WorkerPool(arguments: ["run"] + specs + ["--db", database.path]
                                               + compute.arguments(sharedAmong: workers)
                                               + ["--stale-after", String(staleAfter), "--worker"] + selectionArguments
                                               + (tensorboard.map { ["--tensorboard", $0] } ?? [])
-                                              + (deadline.map { ["--deadline", String($0)] } ?? []),
+                                              + (deadline.map { ["--deadline", String($0)] } ?? [])
+                                              + (mergeInto.map { ["--merge-into", $0] } ?? []),
                                   count: workers)
             try pool.run(stop: stop)
         } else {
@@ -160,6 +174,12 @@ struct RunCommand: ParsableCommand {
             say("\(log)run \(report.run.id) \(report.run.name): \(report.status)"
                   + (outcome.map { " at step \($0.step)" } ?? "") + died + final + error
                   + " (\(ProgressDisplay.duration(report.seconds)))")
+            let ended = outcome.flatMap { RunStatus(rawValue: $0.status.rawValue) }?.isTerminalResult ?? false
+            guard ended, mergeInto != nil else { return }
+            do { try mergeEnded(log: log) } catch {
+                say("\(log)not merged into \(mergeInto!): \(error); the run stays in \(database.path) (`inception-lab "
+                    + "merge \(database.path) --into \(mergeInto!) --results-only` once the cause is fixed)")
+            }
         }
         do { try queue.run(stop: stop) } catch {
             say("\(log)stopped: \(error)")
@@ -170,6 +190,21 @@ struct RunCommand: ParsableCommand {
                 + "command, none expected to end in the \(left) left (the shortest, run \(shortest.run.id) "
                 + "\(shortest.run.name), needs about \(ProgressDisplay.duration(shortest.seconds)))")
         }
+    }
+
+    /// Merges the runs of --db that ended with a result into --merge-into (`MergeCommand.merge`), saying what
+    /// changed.
+    private func mergeEnded(log: String) throws {
+        guard let mergeInto else { return }
+        let runs = try MergeCommand.merge(database.path, into: try ResultsStore(path: mergeInto), resultsOnly: true)
+        let counts = Dictionary(grouping: runs, by: \.action).mapValues(\.count)
+        say("\(log)merged into \(mergeInto): " + MergeCommand.summary(counts, resultsOnly: true))
+    }
+
+    /// Whether the paths name one file (or would: neither need exist yet).
+    private static func sameFile(_ a: String, _ b: String) -> Bool {
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        return resolved(a) == resolved(b)
     }
 
     /// Prints how many of each experiment's runs are in each state; exits with status 1 when any failed, saying
