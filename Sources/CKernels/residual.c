@@ -27,8 +27,13 @@ split_body(int isa, ck_pixels p, const float *dy, long dy_stride, const float *y
         n = group_floats(p, row);
         const float *d = dy + row * dy_stride, *o = y + row * y_stride;
         float *q = dx ? dx + row * dx_stride : 0, *e = dr + row * dr_stride;
-        FOR_VECTORS(isa, j, n, e[j] = scale * relu_gradient(d[j], o[j], relu));
-        if (q) FOR_VECTORS(isa, j, n, q[j] = accumulated(q[j], relu_gradient(d[j], o[j], relu), accumulate));
+        // One pass over dy and y; the test of dx outside the loop, where it costs no masked store.
+        if (q) FOR_VECTORS(isa, j, n, {
+            float g = relu_gradient(d[j], o[j], relu);
+            q[j] = accumulated(q[j], g, accumulate);
+            e[j] = scale * g;
+        });
+        else FOR_VECTORS(isa, j, n, e[j] = scale * relu_gradient(d[j], o[j], relu));
     }
 }
 

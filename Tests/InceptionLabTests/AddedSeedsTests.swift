@@ -14,8 +14,7 @@ struct AddedSeedsTests {
         #expect(first.reason == .exit && first.status == 0 && !first.output.contains("not part of its design"),
                 "\(first.output)")
 
-        try scratch.write("a.yaml", twoTinyRuns("a").replacingOccurrences(of: "seed: [1, 2]",
-                                                                                        with: "seed: [1, 2, 3]"))
+        try scratch.write("a.yaml", twoTinyRuns("a").replacingOccurrences(of: "seed: [1, 2]", with: "seed: [1, 2, 3]"))
         let plan = try inceptionLab(["plan", "a.yaml", "--db", scratch.db], in: scratch.url)
         let note = "1 run new to the experiment after 2 of its runs ended: not part of its design"
         #expect(plan.output.contains("new, after results") && plan.output.contains(note), "\(plan.output)")

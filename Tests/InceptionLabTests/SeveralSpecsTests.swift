@@ -21,7 +21,6 @@ func twoTinyRuns(_ name: String, learningRate: Double = 0.045) -> String {
 /// `run` with several specs queues all of them first, then works through them in the order given.
 @Suite("run with several specs", .serialized)
 struct SeveralSpecsTests {
-
     @Test(.timeLimit(.minutes(2)))
     func runsTheSpecsInTheOrderGiven() throws {
         let scratch = try Scratch()
