@@ -11,8 +11,10 @@ public struct ShardRunMerge: Sendable, Equatable {
         case updated
         /// The database holds this state already, or a better one: nothing changes.
         case unchanged
-        /// Only results were asked for and the run has not ended with one (`RunStatus.isTerminalResult`): it
-        /// stays in the shard alone, where it goes on.
+        /// Only results were asked for and the run has not ended with one (`RunStatus.isTerminalResult`): its
+        /// progress stays in the shard alone, where it goes on. A database that lacks the run records it as
+        /// `queued` (the shard's queue time, none of its progress), so that its reports count it among the runs
+        /// still to come: a look at the ended runs alone would pass for the final one (`Look`).
         case leftInShard = "left in the shard"
     }
 
@@ -124,6 +126,7 @@ extension ResultsStore {
                                    shardStep: run.step, databaseStatus: existing?.status, action: .unchanged)
         if resultsOnly && !run.status.isTerminalResult {
             result.action = .leftInShard
+            if existing == nil && write { _ = try insert(run.queued, from: shard) }
             return result
         }
         if let existing {
@@ -151,14 +154,7 @@ extension ResultsStore {
                 """, [run.name, run.status.rawValue, run.startedAt, run.finishedAt, run.heartbeatAt, run.owner,
                       run.step, run.totalSteps, run.diedAtStep, run.error, id])
         } else {
-            let experiment = try run.experimentID.map { try copyExperiment($0, from: shard) }
-            id = try database.query("""
-                INSERT INTO runs (run_key, experiment_id, name, config_json, config_hash, seed, status, created_at,
-                    started_at, finished_at, heartbeat_at, owner, step, total_steps, died_at_step, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """, [run.runKey, experiment, run.name, run.configJSON, run.configHash, run.seed,
-                      run.status.rawValue, run.createdAt, run.startedAt, run.finishedAt, run.heartbeatAt, run.owner,
-                      run.step, run.totalSteps, run.diedAtStep, run.error]).rows[0][0].int!
+            id = try insert(run, from: shard)
         }
         let upsert = try database.prepare("""
             INSERT INTO metrics (run_id, name, step, value, wall_time) VALUES (?, ?, ?, ?, ?)
@@ -200,6 +196,18 @@ extension ResultsStore {
         }
     }
 
+    /// Inserts the shard's `run` as it is (its experiment copied if missing) and returns its id in this database.
+    private func insert(_ run: Run, from shard: Database) throws -> Int {
+        let experiment = try run.experimentID.map { try copyExperiment($0, from: shard) }
+        return try database.query("""
+            INSERT INTO runs (run_key, experiment_id, name, config_json, config_hash, seed, status, created_at,
+                started_at, finished_at, heartbeat_at, owner, step, total_steps, died_at_step, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """, [run.runKey, experiment, run.name, run.configJSON, run.configHash, run.seed,
+                  run.status.rawValue, run.createdAt, run.startedAt, run.finishedAt, run.heartbeatAt, run.owner,
+                  run.step, run.totalSteps, run.diedAtStep, run.error]).rows[0][0].int!
+    }
+
     /// The id in this database of the shard's experiment `shardID`, copied (name, spec, description) if missing.
     private func copyExperiment(_ shardID: Int, from shard: Database) throws -> Int {
         let row = try shard.query("SELECT name, spec, description, created_at FROM experiments WHERE id = ?",
@@ -235,5 +243,16 @@ extension ResultsStore {
                 + "\(existing.step) in the database"
         }
         return nil
+    }
+}
+
+private extension Run {
+    /// The run as it was queued: its identity, configuration, queue time and planned steps, none of its progress.
+    var queued: Run {
+        var run = self
+        run.status = .queued
+        (run.startedAt, run.finishedAt, run.heartbeatAt, run.owner) = (nil, nil, nil, nil)
+        (run.step, run.diedAtStep, run.error) = (0, nil, nil)
+        return run
     }
 }

@@ -65,8 +65,9 @@ import Testing
     }
 
     /// A background sweep still under way: only its results enter the main database; the runs it has not ended
-    /// stay in the shard alone, and come over once they end.
-    @Test func resultsOnlyLeavesTheRunsNotEndedInTheShard() throws {
+    /// are recorded there as queued when they are new to it (so that its reports know the design is not complete),
+    /// their progress left in the shard, and come over once they end.
+    @Test func resultsOnlyLeavesTheProgressOfRunsNotEndedInTheShard() throws {
         try withTemporaryDirectory { directory in
             let main = try ResultsStore(path: directory.appendingPathComponent("lab.sqlite").path)
             let path = directory.appendingPathComponent("sweep.sqlite").path
@@ -74,6 +75,9 @@ import Testing
             let experiment = try sweep.experiment(named: "sweep")
             let killed = try sweep.insertRun(sampleRun(2, experimentID: experiment)).id
             _ = try sweep.claimRun(killed)
+            let writer = try MetricWriter(store: sweep, run: killed)
+            try writer.append("train_loss", step: 1, value: 1, wallTime: 1)
+            try writer.flush()
             try sweep.finish(run: killed, as: .killed)
             let running = try sweep.insertRun(sampleRun(3, experimentID: experiment)).id
             _ = try sweep.claimRun(running)
@@ -82,13 +86,26 @@ import Testing
             let merged = try main.merge(shard: path, timing: Self.timing, resultsOnly: true)
             #expect(merged.map(\.action) == [.added, .leftInShard, .leftInShard, .leftInShard])
             let reader = try ResultsReader(path: main.path)
-            #expect(try reader.query("SELECT name, status FROM runs").rows == [[.text("run-1"), .text("finished")]])
+            let state = "SELECT name, status, step, started_at IS NULL, created_at FROM runs ORDER BY id"
+            let queuedAt = try ResultsReader(path: path).query("SELECT created_at FROM runs ORDER BY id").rows
+            #expect(try reader.query(state).rows == [
+                [.text("run-1"), .text("finished"), .integer(10), .integer(0), queuedAt[0][0]],
+                [.text("run-2"), .text("queued"), .integer(0), .integer(1), queuedAt[1][0]],
+                [.text("run-3"), .text("queued"), .integer(0), .integer(1), queuedAt[2][0]],
+                [.text("run-4"), .text("queued"), .integer(0), .integer(1), queuedAt[3][0]],
+            ])
+            #expect(try reader.query("SELECT count(*) FROM metrics WHERE run_id > 1").rows == [[.integer(0)]])
+            #expect(try reader.query("SELECT count(*) FROM events WHERE run_id > 1").rows == [[.integer(0)]])
+            #expect(try main.merge(shard: path, timing: Self.timing, resultsOnly: true).map(\.action)
+                    == [.unchanged, .leftInShard, .leftInShard, .leftInShard])
 
             try sweep.finish(run: running, as: .finished)
             #expect(try main.merge(shard: path, timing: Self.timing, resultsOnly: true).map(\.action)
-                    == [.unchanged, .leftInShard, .added, .leftInShard])
-            #expect(try reader.query("SELECT name, status FROM runs ORDER BY id").rows
-                    == [[.text("run-1"), .text("finished")], [.text("run-3"), .text("finished")]])
+                    == [.unchanged, .leftInShard, .updated, .leftInShard])
+            #expect(try reader.query("SELECT name, status FROM runs ORDER BY id").rows == [
+                [.text("run-1"), .text("finished")], [.text("run-2"), .text("queued")],
+                [.text("run-3"), .text("finished")], [.text("run-4"), .text("queued")],
+            ])
         }
     }
 

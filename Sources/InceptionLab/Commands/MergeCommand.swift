@@ -22,8 +22,10 @@ struct MergeCommand: ParsableCommand {
             which refuses the shard: hypotheses are fixed before the runs.
 
             With --results-only, only the runs that ended with a result (finished or diverged) are merged; the \
-            others are left in the shard, where they go on (a background sweep still under way, whose queued, \
-            running and killed runs should not enter the main database).
+            others are left in the shard, where they go on (a background sweep still under way, whose running and \
+            killed runs should not enter the main database), and recorded in the database as queued if it lacks \
+            them, with none of their progress, so that its reports count them among the runs still to come \
+            (interim looks, docs/reports.md).
             """)
 
     @Argument(help: ArgumentHelp("Shard databases, such as results/shards/EXPERIMENT/*.sqlite.", valueName: "shard"))

@@ -29,7 +29,9 @@ struct RunCommand: ParsableCommand {
             fits: a session or a cluster job with a time limit leaves its remaining runs queued instead of half done. \
             --merge-into PATH merges every run that ends with a result into a second database (the main one) as it \
             ends, as `inception-lab merge DB --into PATH --results-only` would, starting with the runs that ended \
-            before the command: a sweep kept in a database of its own loses none of its results with its machine.
+            before the command (and recording there as queued the runs not ended yet, so that its reports are \
+            interim looks until they end): a sweep kept in a database of its own loses none of its results with \
+            its machine.
             """)
 
     @Argument(help: ArgumentHelp("Experiment specs (YAML; see Experiments/README.md), run in this order.",
