@@ -11,10 +11,13 @@ public struct ShardRunMerge: Sendable, Equatable {
         case updated
         /// The database holds this state already, or a better one: nothing changes.
         case unchanged
-        /// Only results were asked for and the run has not ended with one (`RunStatus.isTerminalResult`): its
-        /// progress stays in the shard alone, where it goes on. A database that lacks the run records it as
-        /// `queued` (the shard's queue time, none of its progress), so that its reports count it among the runs
-        /// still to come: a look at the ended runs alone would pass for the final one (`Look`).
+        /// Only results were asked for and the run has not ended with one (`RunStatus.isTerminalResult`), and the
+        /// database lacks it: the database records it as `queued` (the shard's queue time, none of its progress),
+        /// so that its reports count it among the runs still to come — a look at the ended runs alone would pass
+        /// for the final one (`Look`). Its progress stays in the shard, as for `leftInShard`.
+        case recordedQueued = "recorded as queued"
+        /// Only results were asked for, the run has not ended with one, and the database has it already: nothing
+        /// changes; its progress stays in the shard alone, where it goes on.
         case leftInShard = "left in the shard"
     }
 
@@ -87,7 +90,8 @@ extension ResultsStore {
     /// - Parameters:
     ///   - dryRun: decide every run's action without writing anything.
     ///   - resultsOnly: merge only the runs that ended with a result (finished or diverged); the others are
-    ///     `leftInShard` (a sweep still under way in the shard: its queued, running and killed runs go on there).
+    ///     `recordedQueued` or `leftInShard` (a sweep still under way in the shard: its queued, running and killed
+    ///     runs go on there).
     ///   - reviewSpec: called with the experiment's name, the database's spec text and the shard's before the
     ///     shard's replaces the database's; throws to refuse the shard (such as when the hypotheses differ).
     @discardableResult
@@ -125,8 +129,12 @@ extension ResultsStore {
         var result = ShardRunMerge(runKey: run.runKey, name: run.name, shardStatus: run.status,
                                    shardStep: run.step, databaseStatus: existing?.status, action: .unchanged)
         if resultsOnly && !run.status.isTerminalResult {
-            result.action = .leftInShard
-            if existing == nil && write { _ = try insert(run.queued, from: shard) }
+            guard existing == nil else {
+                result.action = .leftInShard
+                return result
+            }
+            result.action = .recordedQueued
+            if write { _ = try insert(run.queued, from: shard) }
             return result
         }
         if let existing {

@@ -29,6 +29,16 @@ struct CommittedReportsTests {
         }
     }
 
+    /// Every read-write open sets WAL mode; the committed file is switched back to a rollback journal, so that the
+    /// one file is the whole database and a read-only checkout opens it (a WAL database needs its `-shm` file, or a
+    /// directory to create it in). The file format's bytes 18 and 19 are 1 in rollback-journal mode, 2 in WAL.
+    @Test func theCommittedDatabaseIsInRollbackJournalMode() throws {
+        let header = try FileHandle(forReadingFrom: Self.results.appendingPathComponent("lab.sqlite"))
+            .read(upToCount: 20) ?? Data()
+        #expect(header.count == 20 && header[18] == 1 && header[19] == 1,
+                "results/lab.sqlite is in WAL mode: `sqlite3 results/lab.sqlite 'PRAGMA journal_mode=DELETE'`")
+    }
+
     @Test func readmeStartsWithTheOverviewOfTheCommittedDatabase() throws {
         let reader = try ResultsReader(path: Self.results.appendingPathComponent("lab.sqlite").path)
         let overview = try ResultsOverview(reader: reader)

@@ -84,7 +84,7 @@ import Testing
             _ = try sweep.insertRun(sampleRun(4, experimentID: experiment))
 
             let merged = try main.merge(shard: path, timing: Self.timing, resultsOnly: true)
-            #expect(merged.map(\.action) == [.added, .leftInShard, .leftInShard, .leftInShard])
+            #expect(merged.map(\.action) == [.added, .recordedQueued, .recordedQueued, .recordedQueued])
             let reader = try ResultsReader(path: main.path)
             let state = "SELECT name, status, step, started_at IS NULL, created_at FROM runs ORDER BY id"
             let queuedAt = try ResultsReader(path: path).query("SELECT created_at FROM runs ORDER BY id").rows

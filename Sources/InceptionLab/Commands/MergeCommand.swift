@@ -74,9 +74,11 @@ struct MergeCommand: ParsableCommand {
         }
     }
 
-    /// `N runs added, N runs updated, N runs unchanged` (and `N runs left in the shard` when `resultsOnly`).
+    /// `N runs added, N runs updated, N runs unchanged` (and `N runs recorded as queued, N runs left in the shard`
+    /// when `resultsOnly`).
     static func summary(_ counts: [ShardRunMerge.Action: Int], resultsOnly: Bool) -> String {
-        ([.added, .updated, .unchanged] + (resultsOnly ? [.leftInShard] : []) as [ShardRunMerge.Action])
+        ([.added, .updated, .unchanged] + (resultsOnly ? [.recordedQueued, .leftInShard] : [])
+            as [ShardRunMerge.Action])
             .map { "\(counts[$0] ?? 0) runs \($0.rawValue)" }.joined(separator: ", ")
     }
 
