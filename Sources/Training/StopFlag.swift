@@ -8,6 +8,8 @@ import Synchronization
 /// before training starts, from the thread that owns the flag (the only access to `signalSources`).
 public final class StopFlag: @unchecked Sendable {
     private let flag = Atomic<Bool>(false)
+    /// The stop signals received so far, bit `1 << n` for signal number `n`.
+    private let received = Atomic<UInt64>(0)
     private var signalSources: [any DispatchSourceSignal] = []
 
     public init() {}
@@ -16,7 +18,9 @@ public final class StopFlag: @unchecked Sendable {
     public func set() { flag.store(true, ordering: .relaxed) }
 
     /// Routes SIGINT and SIGTERM to this flag instead of terminating the process, so the trainer can checkpoint
-    /// and mark the run `killed`. A second signal of the same kind terminates at once.
+    /// and mark the run `killed`. A second signal of the same kind terminates at once (`_exit(130)`: Ctrl-C twice);
+    /// one of each does not, so a worker signalled beside its runner (SIGTERM to every process, as `pkill -f`,
+    /// `systemctl stop` or a container's stop send it, and the runner's forwarded SIGINT) still checkpoints.
     ///
     /// Call it first thing on the main thread, before any compute thread starts: it blocks both signals in the
     /// calling thread, and threads started afterwards (OpenMP's among them) inherit the mask, so no thread ever runs
@@ -31,8 +35,12 @@ public final class StopFlag: @unchecked Sendable {
         pthread_sigmask(SIG_BLOCK, &blocked, nil)
         for sig in [SIGINT, SIGTERM] {
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [self] in
-                if isSet { _exit(130) }   // at once: no exit handlers running beside the training thread
+            source.setEventHandler { [self, source] in
+                let bit: UInt64 = 1 << UInt64(sig)
+                let seen = received.bitwiseOr(bit, ordering: .relaxed).oldValue & bit != 0
+                // At once: no exit handlers running beside the training thread. `data` counts the deliveries
+                // since the last call, so two signals close together count as two.
+                if seen || source.data > 1 { _exit(130) }
                 set()
             }
             source.resume()

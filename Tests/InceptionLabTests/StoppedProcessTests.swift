@@ -56,6 +56,28 @@ struct StoppedProcessTests {
         #expect(exit == 0, "wait status \(exit)")
         #expect(try ResultsReader(path: db).run(1).run.status == .killed)
     }
+
+    /// A stop signal and then another, 50 ms apart (the runner polls for a stop every 200 ms): one of each kind,
+    /// as a worker gets them when every process is sent SIGTERM and its runner forwards a SIGINT, still lets the
+    /// run checkpoint and end `killed` (exit 0); the same signal twice, as Ctrl-C twice, ends the process at once
+    /// (exit 130), its run left `running` for a later claim to resume from its last periodic checkpoint.
+    @Test(.timeLimit(.minutes(2)), arguments: [(SIGTERM, SIGINT, true), (SIGINT, SIGINT, false)])
+    func secondSignal(first: Int32, second: Int32, checkpoints: Bool) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("signals-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("lab.sqlite").path
+        let pid = try spawnWithNoSignalBlocked(inceptionLabExecutable().path, [
+            "train", "--dataset", "synthetic", "--model", "inception-resnet-v2-paper", "--width", "0.25",
+            "--repeats", "1,1,1", "--steps", "100000", "--batch", "32", "--threads", "1", "--db", db])
+        Thread.sleep(forTimeInterval: 3)
+        kill(pid, first)
+        Thread.sleep(forTimeInterval: 0.05)
+        kill(pid, second)
+        var exit: Int32 = 0
+        waitpid(pid, &exit, 0)
+        #expect(exit == (checkpoints ? 0 : 130 << 8), "wait status \(exit)")
+        #expect(try ResultsReader(path: db).run(1).run.status == (checkpoints ? .killed : .running))
+    }
 }
 
 /// Starts `program ARGUMENTS` with an empty signal mask and its output discarded; returns its process ID.
